@@ -1,0 +1,434 @@
+"""Project configuration and period parameters: YAML -> typed, validated objects.
+
+Everything is validated before a kernel starts. Unknown keys are rejected with the nearest known key,
+because papermill itself only warns about an unknown parameter.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from hso_eval.errors import ParameterError
+from hso_eval.paths import display, repo_root, resolve
+from hso_eval.periods import Period
+
+KEY_ENV = "HSO_PSEUDONYM_KEY"
+
+#: The keys of a period file, in the order a notebook's `parameters` cell holds them.
+PERIOD_KEYS: tuple[str, ...] = (
+    "period",
+    "project",
+    "activities",
+    "participants",
+    "narrative",
+    "pseudonym_key_file",
+    "output_dir",
+    "activities_sheet",
+    "participants_sheet",
+)
+_REQUIRED_PERIOD_KEYS = ("period", "activities", "participants")
+
+INDICATOR_IDS: tuple[str, ...] = (
+    "activities_held",
+    "activities_planned",
+    "participations",
+    "unique_participants",
+    "attendance_total",
+    "organisations_engaged",
+    "partners_visited",
+    "share_women",
+    "share_women_speakers",
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# Typed objects
+# ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class WorkPackage:
+    """One arbetspaket, e.g. AP3 Påverkansarbete."""
+
+    code: str  # "AP3"
+    number: int  # 3
+    name: str  # "Påverkansarbete"
+    lead: str  # free text, as the report prints it
+    aliases: tuple[str, ...] = ()  # other names the sheets use for it
+
+    @property
+    def label(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+@dataclass(frozen=True)
+class Partner:
+    """A partner organisation of the project."""
+
+    name: str  # "Härnösands kommun"
+    short: str  # "Härnösand"
+    type: str  # organisation type from the vocabulary: kommun, region, länsstyrelse
+    municipality: str | None = None  # canonical municipality name, for visits held there
+    visit: bool = True  # counted in "partners visited, k av n"
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Role:
+    role: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Target:
+    indicator: str
+    scope: str  # "period" | "cumulative"
+    value: float
+    example: bool  # `exempel: true` in the YAML: not yet from the grant decision
+
+
+@dataclass(frozen=True)
+class Organisation:
+    project_office: tuple[Role, ...]
+    steering_group: str
+    reference_group: str
+    reference_group_members: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Project:
+    """The project's facts (params/project.yaml). Code hard-codes none of these."""
+
+    name: str
+    short_name: str
+    owner: str
+    start: date
+    end: date
+    project_leader: str
+    funders: tuple[str, ...]
+    work_packages: tuple[WorkPackage, ...]
+    partners: tuple[Partner, ...]
+    organisation: Organisation
+    targets: tuple[Target, ...]
+    min_cell: int = 5
+    source: Path | None = None
+
+    def work_package(self, code: str) -> WorkPackage:
+        for wp in self.work_packages:
+            if wp.code == code:
+                return wp
+        raise KeyError(code)
+
+    @property
+    def visit_partners(self) -> tuple[Partner, ...]:
+        """The partners counted in "k av n" (the seven municipalities in HSO)."""
+        return tuple(p for p in self.partners if p.visit)
+
+    def target(self, indicator: str, scope: str) -> Target | None:
+        for t in self.targets:
+            if t.indicator == indicator and t.scope == scope:
+                return t
+        return None
+
+    @property
+    def targets_are_examples(self) -> bool:
+        return any(t.example for t in self.targets)
+
+
+@dataclass(frozen=True)
+class RunParams:
+    """A period's parameters (params/2024H1.yaml), validated, with paths resolved."""
+
+    period: Period
+    project: Project
+    project_file: Path
+    activities: Path
+    participants: Path
+    narrative: Path | None
+    pseudonym_key_file: Path | None
+    output_dir: Path
+    activities_sheet: str | None = None
+    participants_sheet: str | None = None
+    source: Path | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def report_number(self) -> int:
+        return self.period.report_number(self.project.start)
+
+    def input_files(self) -> dict[str, Path]:
+        return {"activities": self.activities, "participants": self.participants}
+
+    def as_notebook_parameters(self) -> dict[str, Any]:
+        """The parameters papermill injects: plain strings, relative to the root where possible.
+
+        The pseudonym key itself is never among them; only the path of its file.
+        """
+        root = repo_root()
+        out: dict[str, Any] = {
+            "period": self.period.code,
+            "project": display(self.project_file, root),
+            "activities": display(self.activities, root),
+            "participants": display(self.participants, root),
+            "narrative": display(self.narrative, root) if self.narrative else None,
+            "pseudonym_key_file": (
+                display(self.pseudonym_key_file, root) if self.pseudonym_key_file else None
+            ),
+            "output_dir": display(self.output_dir, root),
+            "activities_sheet": self.activities_sheet,
+            "participants_sheet": self.participants_sheet,
+        }
+        return out
+
+    def load_key(self) -> bytes:
+        """The pseudonym key, from `pseudonym_key_file` or the environment variable.
+
+        There is no default key. The demo's key is a file under data/demo/ that its period files name.
+        """
+        if self.pseudonym_key_file is not None:
+            path = self.pseudonym_key_file
+            if not path.is_file():
+                raise ParameterError(
+                    f"Nyckelfilen {display(path)} finns inte. Ange en befintlig fil i "
+                    f"'pseudonym_key_file', eller sätt miljövariabeln {KEY_ENV}."
+                )
+            key = path.read_bytes().strip()
+            where = f"nyckelfilen {display(path)}"
+        elif os.environ.get(KEY_ENV):
+            key = os.environ[KEY_ENV].strip().encode("utf-8")
+            where = f"miljövariabeln {KEY_ENV}"
+        else:
+            raise ParameterError(
+                f"Ingen pseudonymnyckel: ange 'pseudonym_key_file' i {self._source_name()} "
+                f"eller sätt miljövariabeln {KEY_ENV}. Utanför demodata finns ingen standardnyckel."
+            )
+        if len(key) < 16:
+            raise ParameterError(
+                f"Pseudonymnyckeln i {where} är för kort ({len(key)} tecken): använd minst 16 "
+                "slumpmässiga tecken, t.ex. från 'python -c \"import secrets; "
+                "print(secrets.token_hex(32))\"'."
+            )
+        return key
+
+    def _source_name(self) -> str:
+        return display(self.source) if self.source else "parametrarna"
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading
+# ---------------------------------------------------------------------------------------------
+def _read_yaml(path: Path, what: str) -> dict[str, Any]:
+    if not path.is_file():
+        raise ParameterError(f"{what} {display(path)} finns inte. Kontrollera sökvägen.")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" rad {mark.line + 1}" if mark is not None else ""
+        raise ParameterError(
+            f"{display(path)}{where}: filen är ingen giltig YAML ({getattr(exc, 'problem', exc)}). "
+            "Kontrollera indrag och kolon."
+        ) from exc
+    except UnicodeDecodeError as exc:
+        raise ParameterError(f"{display(path)}: filen är inte sparad som UTF-8.") from exc
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ParameterError(f"{display(path)}: filen ska innehålla nycklar och värden (key: value).")
+    return data
+
+
+def check_keys(
+    given: Mapping[str, Any], known: tuple[str, ...] | list[str], where: str
+) -> None:
+    """Reject unknown keys and name the nearest known one (`perod` -> `period`)."""
+    for key in given:
+        if key in known:
+            continue
+        near = difflib.get_close_matches(str(key), list(known), n=1, cutoff=0.5)
+        hint = f" Menade du '{near[0]}'?" if near else ""
+        raise ParameterError(
+            f"{where}: okänd nyckel '{key}'.{hint} Giltiga nycklar: {', '.join(known)}."
+        )
+
+
+def _require(data: Mapping[str, Any], key: str, where: str) -> Any:
+    if key not in data or data[key] in (None, ""):
+        raise ParameterError(f"{where}: nyckeln '{key}' saknas eller är tom.")
+    return data[key]
+
+
+def _as_date(value: Any, key: str, where: str) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError as exc:
+        raise ParameterError(
+            f"{where}: '{key}' = '{value}' är inget datum (skriv t.ex. 2024-01-01)."
+        ) from exc
+
+
+_PROJECT_KEYS = (
+    "name",
+    "short_name",
+    "owner",
+    "start",
+    "end",
+    "project_leader",
+    "funders",
+    "work_packages",
+    "partners",
+    "organisation",
+    "targets",
+    "min_cell",
+)
+
+
+def load_project(path: str | os.PathLike[str]) -> Project:
+    """Load and validate params/project.yaml."""
+    file = resolve(path)
+    where = display(file)
+    data = _read_yaml(file, "Projektkonfigurationen")
+    check_keys(data, _PROJECT_KEYS, where)
+    start = _as_date(_require(data, "start", where), "start", where)
+    end = _as_date(_require(data, "end", where), "end", where)
+    if end <= start:
+        raise ParameterError(f"{where}: 'end' ({end}) måste ligga efter 'start' ({start}).")
+
+    wps = []
+    for i, raw in enumerate(_require(data, "work_packages", where), start=1):
+        w = f"{where}, work_packages nr {i}"
+        check_keys(raw, ("code", "name", "lead", "aliases"), w)
+        code = str(_require(raw, "code", w)).strip().upper().replace(" ", "")
+        if not code.startswith("AP") or not code[2:].isdigit():
+            raise ParameterError(f"{w}: 'code' = '{code}' ska se ut som AP1, AP2 …")
+        wps.append(
+            WorkPackage(
+                code=code,
+                number=int(code[2:]),
+                name=str(_require(raw, "name", w)).strip(),
+                lead=str(raw.get("lead") or "").strip(),
+                aliases=tuple(str(a) for a in raw.get("aliases") or ()),
+            )
+        )
+    if len({w.code for w in wps}) != len(wps):
+        raise ParameterError(f"{where}: två arbetspaket har samma kod.")
+
+    partners = []
+    for i, raw in enumerate(_require(data, "partners", where), start=1):
+        w = f"{where}, partners nr {i}"
+        check_keys(raw, ("name", "short", "type", "municipality", "visit", "aliases"), w)
+        partners.append(
+            Partner(
+                name=str(_require(raw, "name", w)).strip(),
+                short=str(raw.get("short") or raw["name"]).strip(),
+                type=str(_require(raw, "type", w)).strip(),
+                municipality=(str(raw["municipality"]).strip() if raw.get("municipality") else None),
+                visit=bool(raw.get("visit", True)),
+                aliases=tuple(str(a) for a in raw.get("aliases") or ()),
+            )
+        )
+
+    org_raw = data.get("organisation") or {}
+    check_keys(org_raw, ("project_office", "steering_group", "reference_group", "reference_group_members"), f"{where}, organisation")
+    office = tuple(
+        Role(role=str(r.get("role", "")).strip(), name=str(r.get("name", "")).strip())
+        for r in org_raw.get("project_office") or ()
+    )
+    organisation = Organisation(
+        project_office=office,
+        steering_group=str(org_raw.get("steering_group") or "").strip(),
+        reference_group=str(org_raw.get("reference_group") or "").strip(),
+        reference_group_members=tuple(str(m) for m in org_raw.get("reference_group_members") or ()),
+    )
+
+    targets = []
+    for i, raw in enumerate(data.get("targets") or (), start=1):
+        w = f"{where}, targets nr {i}"
+        check_keys(raw, ("indicator", "scope", "value", "exempel"), w)
+        ind = str(_require(raw, "indicator", w))
+        check_keys({ind: None}, INDICATOR_IDS, f"{w}, indicator")
+        scope = str(raw.get("scope", "cumulative"))
+        if scope not in ("period", "cumulative"):
+            raise ParameterError(f"{w}: 'scope' ska vara period eller cumulative, inte '{scope}'.")
+        try:
+            value = float(_require(raw, "value", w))
+        except (TypeError, ValueError) as exc:
+            raise ParameterError(f"{w}: 'value' = '{raw.get('value')}' är inget tal.") from exc
+        targets.append(Target(indicator=ind, scope=scope, value=value, example=bool(raw.get("exempel", False))))
+
+    min_cell = data.get("min_cell", 5)
+    if not isinstance(min_cell, int) or min_cell < 1:
+        raise ParameterError(f"{where}: 'min_cell' ska vara ett heltal ≥ 1, inte '{min_cell}'.")
+
+    return Project(
+        name=str(_require(data, "name", where)).strip(),
+        short_name=str(data.get("short_name") or data["name"]).strip(),
+        owner=str(data.get("owner") or "").strip(),
+        start=start,
+        end=end,
+        project_leader=str(data.get("project_leader") or "").strip(),
+        funders=tuple(str(f) for f in data.get("funders") or ()),
+        work_packages=tuple(wps),
+        partners=tuple(partners),
+        organisation=organisation,
+        targets=tuple(targets),
+        min_cell=min_cell,
+        source=file,
+    )
+
+
+def _optional_path(data: Mapping[str, Any], key: str) -> Path | None:
+    value = data.get(key)
+    if value in (None, ""):
+        return None
+    return resolve(str(value))
+
+
+def build_params(data: Mapping[str, Any], *, source: Path | None = None) -> RunParams:
+    """Validate a mapping of period parameters (from YAML, or a notebook's parameters cell)."""
+    where = display(source) if source else "parametrarna"
+    check_keys(data, PERIOD_KEYS, where)
+    for key in _REQUIRED_PERIOD_KEYS:
+        _require(data, key, where)
+    period = Period.parse(data["period"])
+    project_file = resolve(str(data.get("project") or "params/project.yaml"))
+    project = load_project(project_file)
+    if period.end < project.start or period.start > project.end:
+        raise ParameterError(
+            f"{where}: perioden {period.code} ligger utanför projektets tid "
+            f"({project.start} – {project.end})."
+        )
+    activities = resolve(str(data["activities"]))
+    participants = resolve(str(data["participants"]))
+    output_dir = resolve(str(data.get("output_dir") or f"reports/{period.code}"))
+    for key, value in (("activities_sheet", data.get("activities_sheet")), ("participants_sheet", data.get("participants_sheet"))):
+        if value is not None and not isinstance(value, str | int):
+            raise ParameterError(f"{where}: '{key}' ska vara ett bladnamn, inte '{value}'.")
+    return RunParams(
+        period=period,
+        project=project,
+        project_file=project_file,
+        activities=activities,
+        participants=participants,
+        narrative=_optional_path(data, "narrative"),
+        pseudonym_key_file=_optional_path(data, "pseudonym_key_file"),
+        output_dir=output_dir,
+        activities_sheet=(str(data["activities_sheet"]) if data.get("activities_sheet") is not None else None),
+        participants_sheet=(str(data["participants_sheet"]) if data.get("participants_sheet") is not None else None),
+        source=source,
+    )
+
+
+def load_params(path: str | os.PathLike[str]) -> RunParams:
+    """Load and validate a period file such as params/2024H1.yaml."""
+    file = resolve(path)
+    data = _read_yaml(file, "Parameterfilen")
+    return build_params(data, source=file)

@@ -1,0 +1,77 @@
+"""What a notebook calls first: one period's validated parameters, clean tables and indicators.
+
+A notebook's `parameters` cell holds the period-file keys (with demo defaults) plus `clean_cache`.
+The runner sets `clean_cache` to the directory where it saved the cleaning once, so notebooks share
+one cleaning; run by hand in JupyterLab, `clean_cache` is None and the notebook cleans by itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from hso_eval.config import PERIOD_KEYS, Project, RunParams, build_params
+from hso_eval.periods import Period
+from hso_eval.tables import CleanResult
+
+
+@dataclass
+class PeriodData:
+    """One period's data as the notebooks see it. Holds no names, e-mails or key."""
+
+    params: RunParams
+    clean: CleanResult
+
+    @property
+    def project(self) -> Project:
+        return self.params.project
+
+    @property
+    def period(self) -> Period:
+        return self.params.period
+
+    @property
+    def activities(self) -> pd.DataFrame:
+        return self.clean.activities
+
+    @property
+    def participations(self) -> pd.DataFrame:
+        return self.clean.participations
+
+    @cached_property
+    def indicators(self) -> pd.DataFrame:
+        """The tidy indicator table (period and cumulative), unsuppressed."""
+        from hso_eval.indicators import compute_indicators
+
+        return compute_indicators(self.activities, self.participations, self.project, self.period)
+
+    @cached_property
+    def narrative(self) -> dict[str, str]:
+        """The period's Markdown narrative split by heading ({} when there is none)."""
+        from hso_eval.present import split_narrative
+
+        path = self.params.narrative
+        if path is None or not path.is_file():
+            return {}
+        return split_narrative(path.read_text(encoding="utf-8"))
+
+
+def load_period(clean_cache: str | Path | None = None, **parameters: Any) -> PeriodData:
+    """Validate the notebook's parameters and return the period's data.
+
+    `parameters` are the period-file keys (period, project, activities, …). Unknown keys are
+    rejected with the nearest known one, exactly as for a period file.
+    """
+    given = {k: v for k, v in parameters.items() if k in PERIOD_KEYS or v is not None}
+    params = build_params(given)
+    if clean_cache:
+        clean = CleanResult.load(Path(clean_cache))
+    else:
+        from hso_eval.clean import clean_inputs
+
+        clean = clean_inputs(params, params.load_key())
+    return PeriodData(params=params, clean=clean)
