@@ -1,6 +1,7 @@
 """Project configuration and period parameters: YAML -> typed, validated objects.
 
-Everything is validated before a kernel starts. Unknown keys are rejected with the nearest known key,
+Everything is validated before a kernel starts. Unknown keys are rejected with the nearest
+known key,
 because papermill itself only warns about an unknown parameter.
 """
 
@@ -189,7 +190,8 @@ class RunParams:
     def load_key(self) -> bytes:
         """The pseudonym key, from `pseudonym_key_file` or the environment variable.
 
-        There is no default key. The demo's key is a file under data/demo/ that its period files name.
+        There is no default key. The demo's key is a file under data/demo/ that the demo's
+        period files name.
         """
         if self.pseudonym_key_file is not None:
             path = self.pseudonym_key_file
@@ -240,13 +242,13 @@ def _read_yaml(path: Path, what: str) -> dict[str, Any]:
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise ParameterError(f"{display(path)}: filen ska innehålla nycklar och värden (key: value).")
+        raise ParameterError(
+            f"{display(path)}: filen ska innehålla nycklar och värden (key: value)."
+        )
     return data
 
 
-def check_keys(
-    given: Mapping[str, Any], known: tuple[str, ...] | list[str], where: str
-) -> None:
+def check_keys(given: Mapping[str, Any], known: tuple[str, ...] | list[str], where: str) -> None:
     """Reject unknown keys and name the nearest known one (`perod` -> `period`)."""
     for key in given:
         if key in known:
@@ -330,14 +332,20 @@ def load_project(path: str | os.PathLike[str]) -> Project:
                 name=str(_require(raw, "name", w)).strip(),
                 short=str(raw.get("short") or raw["name"]).strip(),
                 type=str(_require(raw, "type", w)).strip(),
-                municipality=(str(raw["municipality"]).strip() if raw.get("municipality") else None),
+                municipality=(
+                    str(raw["municipality"]).strip() if raw.get("municipality") else None
+                ),
                 visit=bool(raw.get("visit", True)),
                 aliases=tuple(str(a) for a in raw.get("aliases") or ()),
             )
         )
 
     org_raw = data.get("organisation") or {}
-    check_keys(org_raw, ("project_office", "steering_group", "reference_group", "reference_group_members"), f"{where}, organisation")
+    check_keys(
+        org_raw,
+        ("project_office", "steering_group", "reference_group", "reference_group_members"),
+        f"{where}, organisation",
+    )
     office = tuple(
         Role(role=str(r.get("role", "")).strip(), name=str(r.get("name", "")).strip())
         for r in org_raw.get("project_office") or ()
@@ -362,7 +370,9 @@ def load_project(path: str | os.PathLike[str]) -> Project:
             value = float(_require(raw, "value", w))
         except (TypeError, ValueError) as exc:
             raise ParameterError(f"{w}: 'value' = '{raw.get('value')}' är inget tal.") from exc
-        targets.append(Target(indicator=ind, scope=scope, value=value, example=bool(raw.get("exempel", False))))
+        targets.append(
+            Target(indicator=ind, scope=scope, value=value, example=bool(raw.get("exempel", False)))
+        )
 
     min_cell = data.get("min_cell", 5)
     if not isinstance(min_cell, int) or min_cell < 1:
@@ -409,7 +419,10 @@ def build_params(data: Mapping[str, Any], *, source: Path | None = None) -> RunP
     activities = resolve(str(data["activities"]))
     participants = resolve(str(data["participants"]))
     output_dir = resolve(str(data.get("output_dir") or f"reports/{period.code}"))
-    for key, value in (("activities_sheet", data.get("activities_sheet")), ("participants_sheet", data.get("participants_sheet"))):
+    for key, value in (
+        ("activities_sheet", data.get("activities_sheet")),
+        ("participants_sheet", data.get("participants_sheet")),
+    ):
         if value is not None and not isinstance(value, str | int):
             raise ParameterError(f"{where}: '{key}' ska vara ett bladnamn, inte '{value}'.")
     return RunParams(
@@ -421,8 +434,12 @@ def build_params(data: Mapping[str, Any], *, source: Path | None = None) -> RunP
         narrative=_optional_path(data, "narrative"),
         pseudonym_key_file=_optional_path(data, "pseudonym_key_file"),
         output_dir=output_dir,
-        activities_sheet=(str(data["activities_sheet"]) if data.get("activities_sheet") is not None else None),
-        participants_sheet=(str(data["participants_sheet"]) if data.get("participants_sheet") is not None else None),
+        activities_sheet=(
+            str(data["activities_sheet"]) if data.get("activities_sheet") is not None else None
+        ),
+        participants_sheet=(
+            str(data["participants_sheet"]) if data.get("participants_sheet") is not None else None
+        ),
         source=source,
     )
 

@@ -20,7 +20,10 @@ class Period:
 
     @classmethod
     def parse(cls, text: object) -> Period:
-        """Parse ``"2024H1"`` (any case, spaces allowed). Rejects ``"2025H3"`` with a Swedish message."""
+        """Parse ``"2024H1"`` (any case, spaces allowed).
+
+        Rejects ``"2025H3"`` with a Swedish message.
+        """
         m = _PATTERN.match(str(text))
         if not m:
             raise ParameterError(
@@ -33,7 +36,9 @@ class Period:
                 f"(t.ex. {year}H1 eller {year}H2)."
             )
         if not 1900 <= year <= 2200:
-            raise ParameterError(f"'{text}' är ingen rimlig period: året {year} är utanför 1900–2200.")
+            raise ParameterError(
+                f"'{text}' är ingen rimlig period: året {year} är utanför 1900–2200."
+            )
         return cls(year, half)
 
     @classmethod

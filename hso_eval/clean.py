@@ -1,0 +1,617 @@
+"""Raw tables -> clean tables, quarantine, warnings and row accounting.
+
+This is the one place that reads names and e-mail addresses. They become a keyed pseudonym
+(`person_key`) here; no frame this module returns holds them, and in the quarantine and warnings
+their values are masked.
+
+Every rule is a boolean mask over the rows (no loop over rows). Each data row ends in exactly one
+of: the clean table, the quarantine (once per problem, counted once), or merged into an identical
+row. `read = clean + quarantined + merged` holds for every file, and `clean_inputs` checks it.
+
+Order of decisions, per file:
+- activities: exact duplicates (identical in every read column) merge first, keeping the first;
+  then rows sharing an id but differing are all quarantined (`id_conflict`); then the required
+  fields are checked; optional-field problems only warn (and only for rows that are kept).
+- participants: required fields (`aktivitets_id`, a known activity, an identity) are checked
+  first; among the rows that pass, the same person again on the same activity merges into the
+  first occurrence.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from hso_eval.config import Project, RunParams
+from hso_eval.errors import RunError
+from hso_eval.parse import (
+    normalise_email,
+    normalise_text,
+    parse_counts,
+    parse_dates,
+    parse_list,
+    parse_urls,
+)
+from hso_eval.paths import display
+from hso_eval.periods import Period
+from hso_eval.privacy import make_identity, mask_personal, pseudonymise
+from hso_eval.read import ACTIVITY_SPEC, PARTICIPANT_SPEC, RawTable, cell_text, read_table
+from hso_eval.tables import (
+    ACTIVITY_COLUMNS,
+    ISSUE_COLUMNS,
+    PARTICIPATION_COLUMNS,
+    PERSONAL_COLUMNS,
+    CleanResult,
+    FileAccount,
+    conform,
+    empty_frame,
+)
+from hso_eval.vocab import (
+    ACTIVITY_TYPES,
+    GENDERS,
+    ORGANISATION_TYPES,
+    ORGANISER_ROLES,
+    ROLES,
+    STATUSES,
+    normalise_municipality,
+    work_package_vocabulary,
+)
+
+#: Defaults for optional vocabulary fields left empty.
+DEFAULT_ORGANISER_ROLE = "egen"
+DEFAULT_GENDER = "ej angivet"
+DEFAULT_ROLE = "deltagare"
+FALLBACK_ORGANISATION_TYPE = "övrigt"
+#: How far outside the project's own dates an activity may lie before it is quarantined.
+DATE_TOLERANCE = pd.DateOffset(years=1)
+
+
+class Cleaned(NamedTuple):
+    """What cleaning one file returns (unpacks as a 4-tuple).
+
+    - `table`: the clean table (conforms to ACTIVITY_COLUMNS or PARTICIPATION_COLUMNS);
+    - `quarantine`, `warnings`: ISSUE_COLUMNS frames, one row per problem;
+    - `account`: the file's row accounting.
+    """
+
+    table: pd.DataFrame
+    quarantine: pd.DataFrame
+    warnings: pd.DataFrame
+    account: FileAccount
+
+
+# ---------------------------------------------------------------------------------------------
+# Issues: quarantine and warning rows built from masks
+# ---------------------------------------------------------------------------------------------
+class _Issues:
+    """Collects ISSUE_COLUMNS rows for one file, each batch built from one boolean mask."""
+
+    def __init__(self, raw: RawTable, shown: dict[str, pd.Series] | None = None) -> None:
+        self.raw = raw
+        self.frames: list[pd.DataFrame] = []
+        # cell_text per column, computed once per file (share it between quarantine and
+        # warnings): many rules name the same column.
+        self._shown = shown if shown is not None else {}
+
+    def _cell_text(self, column: str) -> pd.Series:
+        if column not in self._shown:
+            self._shown[column] = cell_text(self.raw.column(column))
+        return self._shown[column]
+
+    def add(
+        self,
+        mask: pd.Series,
+        column: str | None,
+        reason: str,
+        text: str | pd.Series,
+        *,
+        values: pd.Series | None = None,
+        show_value: bool = True,
+    ) -> None:
+        """Add one issue per True row of `mask`.
+
+        `column` is the canonical column (None for the whole row); the issue names the header
+        as written. `text` (a string or a Series aligned with the rows) follows the value in the
+        message and ends with the fix. `values` overrides the cell text shown as the value.
+        """
+        mask = pd.Series(np.asarray(mask, dtype=bool), index=self.raw.frame.index)
+        if not mask.any():
+            return
+        raw = self.raw
+        rows = raw.rows[mask.to_numpy()].reset_index(drop=True)
+        if column is None:
+            header = ""
+            shown = pd.Series("", index=range(len(rows)), dtype="string")
+        else:
+            header = raw.header(column)
+            source = values if values is not None else self._cell_text(column)
+            shown = source[mask].reset_index(drop=True).astype("string")
+            if column in PERSONAL_COLUMNS:
+                shown = pd.Series(
+                    mask_personal(shown).to_numpy(), index=shown.index, dtype="string"
+                )
+            shown = shown.fillna("")
+        if isinstance(text, pd.Series):
+            body = text[mask].reset_index(drop=True).astype("string")
+        else:
+            body = pd.Series(text, index=range(len(rows)), dtype="string")
+        prefix = raw.name + " rad " + rows.astype("string")
+        if column is None:
+            message = prefix + ": " + body
+        elif show_value:
+            message = prefix + f", kolumn '{header}': '" + shown + "' " + body
+        else:
+            message = prefix + f", kolumn '{header}' " + body
+        self.frames.append(
+            pd.DataFrame(
+                {
+                    "file": raw.name,
+                    "role": raw.role,
+                    "row": rows.astype("int64"),
+                    "column": header,
+                    "value": shown,
+                    "reason": reason,
+                    "message": message,
+                }
+            )
+        )
+
+    def frame(self) -> pd.DataFrame:
+        """All issues, ordered by row (stable: the rule order within a row is kept)."""
+        if not self.frames:
+            return empty_frame(ISSUE_COLUMNS)
+        out = pd.concat(self.frames, ignore_index=True)
+        out = out.sort_values("row", kind="stable")
+        return conform(out, ISSUE_COLUMNS)
+
+
+def _account(raw: RawTable, clean: int, quarantined: int, merged: int) -> FileAccount:
+    return FileAccount(
+        role=raw.role,
+        path=display(raw.path),
+        sha256=raw.sha256,
+        sheet=raw.sheet,
+        header_row=raw.header_row,
+        read=raw.read,
+        clean=int(clean),
+        quarantined=int(quarantined),
+        merged=int(merged),
+        blank=raw.blank,
+        unknown_columns=list(raw.unknown_columns),
+    )
+
+
+def _false(raw: RawTable) -> pd.Series:
+    return pd.Series(False, index=raw.frame.index, dtype=bool)
+
+
+def _texts(raw: RawTable) -> pd.DataFrame:
+    """Every spec column as normalised text (NA when empty or absent), for rules and keys."""
+    return pd.DataFrame(
+        {c.name: normalise_text(raw.column(c.name)) for c in raw.spec.columns},
+        index=raw.frame.index,
+    )
+
+
+def _with_default(values: pd.Series, default: str) -> pd.Series:
+    return values.astype("string").fillna(default)
+
+
+# ---------------------------------------------------------------------------------------------
+# Activities
+# ---------------------------------------------------------------------------------------------
+def clean_activities(raw: RawTable, project: Project, period: Period) -> Cleaned:
+    """Clean the activity register. Returns (activities, quarantine, warnings, account).
+
+    Quarantine reasons: `missing_required`, `unparseable_date`, `date_out_of_range`,
+    `unknown_work_package`, `unknown_activity_type`, `id_conflict`. Warnings: `end_before_start`,
+    `unparseable_date_optional`, `unknown_municipality`, `status_missing`, `unknown_status`,
+    `planned_in_past`, `unknown_organiser_role`, `unparseable_count`,
+    `gender_counts_exceed_total`, `invalid_link`.
+    """
+    text = _texts(raw)
+    shown: dict[str, pd.Series] = {}
+    quarantine, warnings = _Issues(raw, shown), _Issues(raw, shown)
+
+    # Exact duplicates merge into the first occurrence.
+    merged = text.duplicated(keep="first") if len(text) else _false(raw)
+    live = ~merged
+
+    # Required fields.
+    ids = text["aktivitets_id"]
+    starts, start_invalid = parse_dates(raw.column("datum"))
+    work_packages = work_package_vocabulary(project).normalise(text["arbetspaket"])
+    types = ACTIVITY_TYPES.normalise(text["aktivitetstyp"])
+    titles = text["titel"]
+
+    lowest = pd.Timestamp(project.start) - DATE_TOLERANCE
+    highest = pd.Timestamp(project.end) + DATE_TOLERANCE
+    out_of_range = starts.notna() & ((starts < lowest) | (starts > highest))
+    conflict = live & ids.notna() & ids.where(live).duplicated(keep=False)
+
+    rules: list[tuple[pd.Series, str, str, str, bool]] = [
+        (
+            ids.isna(),
+            "aktivitets_id",
+            "missing_required",
+            "är tom: varje aktivitet behöver ett id (fyll i ett unikt aktivitets_id).",
+            False,
+        ),
+        (
+            conflict,
+            "aktivitets_id",
+            "id_conflict",
+            "används på flera rader med olika innehåll; alla sätts i karantän (ge varje "
+            "aktivitet ett eget id, eller gör dubblettraderna identiska).",
+            True,
+        ),
+        (
+            text["datum"].isna(),
+            "datum",
+            "missing_required",
+            "är tom: aktiviteten behöver ett datum (skriv t.ex. 2024-06-12).",
+            False,
+        ),
+        (
+            start_invalid,
+            "datum",
+            "unparseable_date",
+            "är inget datum (skriv t.ex. 2024-06-12, 12/6/2024 eller 12 juni 2024).",
+            True,
+        ),
+        (
+            out_of_range,
+            "datum",
+            "date_out_of_range",
+            f"ligger mer än ett år utanför projektets tid ({project.start} – {project.end}) "
+            "(rätta årtalet).",
+            True,
+        ),
+        (
+            text["arbetspaket"].isna(),
+            "arbetspaket",
+            "missing_required",
+            "är tom (fyll i arbetspaket, t.ex. "
+            f"{', '.join(wp.code for wp in project.work_packages)}).",
+            False,
+        ),
+        (
+            text["arbetspaket"].notna() & work_packages.isna(),
+            "arbetspaket",
+            "unknown_work_package",
+            "är inget känt arbetspaket (skriv något av "
+            f"{', '.join(wp.label for wp in project.work_packages)}).",
+            True,
+        ),
+        (
+            text["aktivitetstyp"].isna(),
+            "aktivitetstyp",
+            "missing_required",
+            "är tom (fyll i en aktivitetstyp, t.ex. möte, workshop eller seminarium).",
+            False,
+        ),
+        (
+            text["aktivitetstyp"].notna() & types.isna(),
+            "aktivitetstyp",
+            "unknown_activity_type",
+            "är ingen känd aktivitetstyp (använd t.ex. möte, workshop, seminarium, konferens, "
+            "nätverksträff, partnerbesök, styrgruppsmöte, kommunikation eller övrigt).",
+            True,
+        ),
+        (
+            titles.isna(),
+            "titel",
+            "missing_required",
+            "är tom (fyll i aktivitetens titel).",
+            False,
+        ),
+    ]
+    quarantined = _false(raw)
+    for mask, column, reason, message, show in rules:
+        hit = live & mask
+        quarantine.add(hit, column, reason, message, show_value=show)
+        quarantined |= hit
+    kept = live & ~quarantined
+
+    # Optional fields: emptied (or defaulted) with a warning, only for kept rows.
+    ends, end_invalid = parse_dates(raw.column("slutdatum"))
+    warnings.add(
+        kept & end_invalid,
+        "slutdatum",
+        "unparseable_date_optional",
+        "är inget datum; slutdatumet lämnas tomt (skriv t.ex. 2024-06-13).",
+    )
+    end_before = kept & ends.notna() & starts.notna() & (ends < starts)
+    warnings.add(
+        end_before,
+        "slutdatum",
+        "end_before_start",
+        "ligger före startdatumet " + starts.dt.strftime("%Y-%m-%d").fillna("") + "; "
+        "slutdatumet lämnas tomt (rätta slutdatumet).",
+    )
+    ends = ends.mask(end_invalid | end_before)
+
+    municipality, municipality_code = normalise_municipality(text["kommun"])
+    warnings.add(
+        kept & text["kommun"].notna() & municipality.isna(),
+        "kommun",
+        "unknown_municipality",
+        "är ingen svensk kommun; fältet lämnas tomt (skriv kommunens namn, t.ex. Sundsvall).",
+    )
+
+    status_given = STATUSES.normalise(text["status"])
+    unknown_status = text["status"].notna() & status_given.isna()
+    derived = pd.Series(
+        np.where(starts <= pd.Timestamp(period.end), "genomförd", "planerad"),
+        index=raw.frame.index,
+        dtype="string",
+    )
+    warnings.add(
+        kept & unknown_status,
+        "status",
+        "unknown_status",
+        "är ingen känd status (genomförd, planerad, inställd); status sätts till '"
+        + derived
+        + f"' utifrån datumet och periodens slut {period.end} (rätta statusen).",
+    )
+    warnings.add(
+        kept & text["status"].isna(),
+        "status",
+        "status_missing",
+        "är tom; status sätts till '"
+        + derived
+        + f"' utifrån datumet och periodens slut {period.end} (fyll i status).",
+        show_value=False,
+    )
+    status = status_given.astype("string").fillna(derived)
+    warnings.add(
+        kept & (status_given == "planerad").fillna(False) & (starts < pd.Timestamp(period.start)),
+        "status",
+        "planned_in_past",
+        "men datumet " + starts.dt.strftime("%Y-%m-%d").fillna("") + " ligger före periodens "
+        f"början {period.start} (ändra till genomförd eller inställd, eller rätta datumet).",
+    )
+
+    organiser = ORGANISER_ROLES.normalise(text["arrangörsroll"])
+    warnings.add(
+        kept & text["arrangörsroll"].notna() & organiser.isna(),
+        "arrangörsroll",
+        "unknown_organiser_role",
+        f"är ingen känd arrangörsroll; sätts till '{DEFAULT_ORGANISER_ROLE}' (skriv egen, "
+        "samarrangemang eller deltagande).",
+    )
+    organiser = _with_default(organiser, DEFAULT_ORGANISER_ROLE)
+
+    counts = {}
+    for column in ("antal_deltagare", "antal_kvinnor", "antal_män"):
+        values, approximate, invalid = parse_counts(raw.column(column))
+        invalid = invalid | (values < 0).fillna(False)
+        warnings.add(
+            kept & invalid,
+            column,
+            "unparseable_count",
+            "är inget antal; fältet lämnas tomt (skriv ett heltal, t.ex. 25 eller ca 250).",
+        )
+        counts[column] = (values.mask(invalid), approximate & ~invalid)
+    attendance, attendance_approx = counts["antal_deltagare"]
+    women, men = counts["antal_kvinnor"][0], counts["antal_män"][0]
+    gendered = women.fillna(0) + men.fillna(0)
+    exceed = (
+        kept
+        & attendance.notna()
+        & (women.notna() | men.notna())
+        & (gendered > attendance).fillna(False)
+    )
+    warnings.add(
+        exceed,
+        "antal_deltagare",
+        "gender_counts_exceed_total",
+        "är mindre än kvinnor + män ("
+        + gendered.astype("string").fillna("")
+        + ") (rätta antalen).",
+    )
+
+    links, link_invalid = parse_urls(raw.column("länk"))
+    warnings.add(
+        kept & link_invalid,
+        "länk",
+        "invalid_link",
+        "är ingen webblänk; fältet lämnas tomt (skriv hela adressen med https://).",
+    )
+
+    activities = pd.DataFrame(
+        {
+            "activity_id": ids,
+            "start_date": starts,
+            "end_date": ends,
+            "work_package": work_packages,
+            "activity_type": types,
+            "title": titles,
+            "description": cell_text(raw.column("beskrivning")),
+            "place": text["plats"],
+            "municipality": municipality,
+            "municipality_code": municipality_code,
+            "status": status,
+            "organiser_role": organiser,
+            "attendance": attendance,
+            "attendance_approximate": attendance_approx.astype(bool),
+            "women": women,
+            "men": men,
+            "parties": parse_list(raw.column("samverkansparter")),
+            "link": links,
+            "source_row": raw.rows.to_numpy(),
+        },
+        index=raw.frame.index,
+    )
+    activities = conform(activities.loc[kept.to_numpy()], ACTIVITY_COLUMNS)
+    account = _account(raw, kept.sum(), quarantined.sum(), merged.sum())
+    return Cleaned(activities, quarantine.frame(), warnings.frame(), account)
+
+
+# ---------------------------------------------------------------------------------------------
+# Participants
+# ---------------------------------------------------------------------------------------------
+def clean_participants(raw: RawTable, activities: pd.DataFrame, key: bytes) -> Cleaned:
+    """Clean the participant lists against the clean register; pseudonymise people.
+
+    Returns (participations, quarantine, warnings, account). Quarantine reasons:
+    `missing_required`, `unknown_activity`, `no_identity`. Warnings: `invalid_email`,
+    `unknown_organisation_type`, `unknown_municipality`, `unknown_gender`, `unknown_role`.
+    Names and e-mails never leave this function except as `person_key`.
+    """
+    text = _texts(raw)
+    shown: dict[str, pd.Series] = {}
+    quarantine, warnings = _Issues(raw, shown), _Issues(raw, shown)
+
+    ids = text["aktivitets_id"]
+    known_ids = pd.Index(activities["activity_id"].dropna().astype("string").unique())
+    emails, email_invalid = normalise_email(raw.column("e-post"))
+    emails = emails.mask(email_invalid)
+    names = text["namn"]
+    organisations = text["organisation"]
+    identities = make_identity(emails, names, organisations)
+    no_identity = identities.isna()
+
+    missing_id = ids.isna()
+    unknown = ids.notna() & ~ids.isin(known_ids)
+    quarantine.add(
+        missing_id,
+        "aktivitets_id",
+        "missing_required",
+        "är tom: raden går inte att knyta till en aktivitet (fyll i aktivitetens id).",
+        show_value=False,
+    )
+    quarantine.add(
+        unknown,
+        "aktivitets_id",
+        "unknown_activity",
+        "finns inte i det rena aktivitetsregistret (saknas där eller ligger i karantän) "
+        "(rätta id:t eller aktiviteten i aktivitetsregistret).",
+    )
+    why = pd.Series(
+        np.where(
+            email_invalid.to_numpy(),
+            "namn saknas och e-postadressen är ogiltig",
+            "varken namn eller e-post är ifyllt",
+        ),
+        index=raw.frame.index,
+        dtype="string",
+    )
+    quarantine.add(
+        no_identity,
+        None,
+        "no_identity",
+        why + "; raden kan inte knytas till en person (fyll i namn eller e-post).",
+    )
+    quarantined = missing_id | unknown | no_identity
+    candidates = ~quarantined
+
+    person_keys = pd.Series(pd.NA, index=raw.frame.index, dtype="string")
+    if candidates.any():
+        person_keys[candidates] = pseudonymise(identities[candidates], key).astype("string")
+    pairs = pd.DataFrame({"activity": ids, "person": person_keys})[candidates]
+    merged = pairs.duplicated(keep="first").reindex(raw.frame.index, fill_value=False)
+    kept = candidates & ~merged
+
+    warnings.add(
+        kept & email_invalid,
+        "e-post",
+        "invalid_email",
+        "är ingen giltig e-postadress; fältet lämnas tomt och personen identifieras med namn "
+        "och organisation (rätta adressen, t.ex. namn@kommun.example).",
+    )
+
+    org_types = ORGANISATION_TYPES.normalise(text["organisationstyp"])
+    unknown_org_type = text["organisationstyp"].notna() & org_types.isna()
+    warnings.add(
+        kept & unknown_org_type,
+        "organisationstyp",
+        "unknown_organisation_type",
+        f"är ingen känd organisationstyp; sätts till '{FALLBACK_ORGANISATION_TYPE}' (använd "
+        "t.ex. kommun, region, länsstyrelse, statlig myndighet, näringsliv, akademi, "
+        "civilsamhälle eller intresseorganisation).",
+    )
+    org_types = org_types.astype("string").mask(unknown_org_type, FALLBACK_ORGANISATION_TYPE)
+
+    municipality, municipality_code = normalise_municipality(text["kommun"])
+    warnings.add(
+        kept & text["kommun"].notna() & municipality.isna(),
+        "kommun",
+        "unknown_municipality",
+        "är ingen svensk kommun; fältet lämnas tomt (skriv kommunens namn, t.ex. Sundsvall).",
+    )
+
+    genders = GENDERS.normalise(text["kön"])
+    warnings.add(
+        kept & text["kön"].notna() & genders.isna(),
+        "kön",
+        "unknown_gender",
+        f"är inget känt kön; sätts till '{DEFAULT_GENDER}' (skriv kvinna, man, annat eller "
+        "ej angivet).",
+    )
+    roles = ROLES.normalise(text["roll"])
+    warnings.add(
+        kept & text["roll"].notna() & roles.isna(),
+        "roll",
+        "unknown_role",
+        f"är ingen känd roll; sätts till '{DEFAULT_ROLE}' (skriv deltagare, talare, moderator "
+        "eller arrangör).",
+    )
+
+    participations = pd.DataFrame(
+        {
+            "activity_id": ids,
+            "person_key": person_keys,
+            "organisation": organisations,
+            "organisation_type": org_types,
+            "municipality": municipality,
+            "municipality_code": municipality_code,
+            "gender": _with_default(genders, DEFAULT_GENDER),
+            "role": _with_default(roles, DEFAULT_ROLE),
+            "source_row": raw.rows.to_numpy(),
+        },
+        index=raw.frame.index,
+    )
+    participations = conform(participations.loc[kept.to_numpy()], PARTICIPATION_COLUMNS)
+    account = _account(raw, kept.sum(), quarantined.sum(), merged.sum())
+    return Cleaned(participations, quarantine.frame(), warnings.frame(), account)
+
+
+# ---------------------------------------------------------------------------------------------
+# Both files
+# ---------------------------------------------------------------------------------------------
+def clean_inputs(params: RunParams, key: bytes) -> CleanResult:
+    """Read and clean both input files of a period; return the `CleanResult`.
+
+    Raises `InputFileError` for a file-level problem and `RunError` if a file's row accounting
+    does not balance (a bug: it should never happen).
+    """
+    raw_activities = read_table(
+        params.activities, ACTIVITY_SPEC, params.activities_sheet, role="activities"
+    )
+    raw_participants = read_table(
+        params.participants, PARTICIPANT_SPEC, params.participants_sheet, role="participants"
+    )
+    activities = clean_activities(raw_activities, params.project, params.period)
+    participations = clean_participants(raw_participants, activities.table, key)
+    accounts = [activities.account, participations.account]
+    for account in accounts:
+        if not account.balanced():
+            raise RunError(
+                f"Radbokföringen för {account.path} går inte ihop: lästa {account.read} ≠ rena "
+                f"{account.clean} + karantän {account.quarantined} + sammanslagna "
+                f"{account.merged}. Detta är ett programfel; rapportera det med filen."
+            )
+    return CleanResult(
+        activities=activities.table,
+        participations=participations.table,
+        quarantine=_concat_issues(activities.quarantine, participations.quarantine),
+        warnings=_concat_issues(activities.warnings, participations.warnings),
+        accounts=accounts,
+    )
+
+
+def _concat_issues(*frames: pd.DataFrame) -> pd.DataFrame:
+    return conform(pd.concat(frames, ignore_index=True), ISSUE_COLUMNS)

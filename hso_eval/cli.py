@@ -1,0 +1,138 @@
+"""`hso-eval`, the command line.
+
+Exit statuses: 0 ok, 1 run failure, 2 bad parameters or input, 3 busy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from hso_eval import __version__
+from hso_eval.errors import HsoEvalError
+
+EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_BUSY = 0, 1, 2, 3
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="hso-eval",
+        description="Bygger HSO:s halvårsrapport, datakvalitetsrapport och utvärderingsunderlag.",
+        epilog="Slutstatus: 0 klart, 1 körningen misslyckades, 2 fel i parametrar eller indata, "
+        "3 en annan körning pågår.",
+    )
+    p.add_argument("--version", action="version", version=f"hso_eval {__version__}")
+    p.add_argument("--debug", action="store_true", help="visa hela felspåret (traceback) vid fel")
+    p.add_argument("--quiet", "-q", action="store_true", help="skriv bara sammanfattning och fel")
+    sub = p.add_subparsers(dest="command", metavar="KOMMANDO")
+    sub.required = True
+
+    run = sub.add_parser("run", help="kör en period, t.ex. params/2024H1.yaml")
+    run.add_argument("params", type=Path, help="periodens parameterfil (YAML)")
+
+    run_all = sub.add_parser("run-all", help="kör alla perioder vars indata har ändrats")
+    run_all.add_argument("--params-dir", type=Path, default=Path("params"))
+    run_all.add_argument("--force", action="store_true", help="kör alla perioder, även oförändrade")
+
+    check = sub.add_parser("check", help="validera parametrar och indata utan att publicera")
+    check.add_argument("params", type=Path)
+
+    mall = sub.add_parser("mall", help="skriv en tom inmatningsmall (xlsx) med rullgardinslistor")
+    mall.add_argument("out", type=Path, help="t.ex. mall.xlsx")
+    mall.add_argument("--project", type=Path, default=Path("params/project.yaml"))
+    mall.add_argument("--force", action="store_true", help="skriv över en befintlig fil")
+    return p
+
+
+def _setup_logging(quiet: bool) -> None:
+    # Progress goes to stdout; stderr carries only the one-line reason when something fails.
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
+    logger = logging.getLogger("hso_eval")
+    logger.handlers[:] = [handler]
+    logger.setLevel(logging.INFO)
+    handler.setLevel(logging.WARNING if quiet else logging.INFO)
+    logger.propagate = False
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from hso_eval.config import load_params
+    from hso_eval.paths import display
+    from hso_eval.runner import run_period
+
+    params = load_params(args.params)
+    record = run_period(params, progress=sys.stderr.isatty() and not args.quiet)
+    print(
+        f"{record.period}: klar på {record.seconds:.1f} s – {display(params.output_dir)}".replace(
+            ".", ",", 1
+        )
+    )
+    return EXIT_OK
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from hso_eval.clean import clean_inputs
+    from hso_eval.config import load_params
+
+    params = load_params(args.params)
+    clean = clean_inputs(params, params.load_key())
+    for a in clean.accounts:
+        print(
+            f"{a.path}: {a.read} lästa = {a.clean} rena + {a.quarantined} i karantän + "
+            f"{a.merged} sammanslagna ({a.blank} tomma rader)"
+        )
+    print(f"{len(clean.warnings)} varningar; inget publicerat.")
+    return EXIT_OK
+
+
+def _cmd_run_all(args: argparse.Namespace) -> int:
+    from hso_eval.scheduler import run_all
+
+    return run_all(args.params_dir, force=args.force, quiet=args.quiet)
+
+
+def _cmd_mall(args: argparse.Namespace) -> int:
+    from hso_eval.config import load_project
+    from hso_eval.template import write_template
+
+    out = write_template(args.out, load_project(args.project), overwrite=args.force)
+    print(f"Mallen är sparad: {out}")
+    return EXIT_OK
+
+
+COMMANDS = {"run": _cmd_run, "run-all": _cmd_run_all, "check": _cmd_check, "mall": _cmd_mall}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    _setup_logging(args.quiet)
+    t0 = time.perf_counter()
+    try:
+        return COMMANDS[args.command](args)
+    except HsoEvalError as exc:
+        if args.debug:
+            raise
+        print(f"hso-eval: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("hso-eval: avbruten.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # an unexpected fault: one line, the traceback only with --debug
+        if args.debug:
+            raise
+        print(
+            f"hso-eval: oväntat fel ({type(exc).__name__}: {exc}). Kör igen med --debug och "
+            "skicka utskriften till den som underhåller hso_eval.",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
+    finally:
+        logging.getLogger("hso_eval").debug("totalt %.2f s", time.perf_counter() - t0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,817 @@
+"""Indicators: clean tables -> one tidy indicator table. The one source of truth for definitions.
+
+Every figure, table and export reads the table `compute_indicators` returns. It has the columns of
+`INDICATOR_COLUMNS`, one row per (indicator, scope, dimension, category):
+
+- **scope** `period`: activities whose start date lies in the period (start..end, both included).
+  **scope** `cumulative`: activities whose start date lies from the project start to the period end.
+- **dimension** `total` (category ``""``) or a breakdown: `work_package`, `activity_type`, `gender`,
+  `organisation_type`, `municipality`, `role`, `partner`. Categories are the Swedish vocabulary
+  values (``kvinna``, ``kommun`` …). A missing value is the category ``"uppgift saknas"``.
+  Work package, gender, role and partner breakdowns list every category (0 when none occur);
+  the other breakdowns list the categories that occur in scope.
+- **target** is set on `total` rows only, from the project configuration (NaN when there is none).
+- **approximate** is True when the value rests on an approximate count (``ca 250``).
+
+Definitions
+-----------
+Only activities with status ``genomförd`` are *held*. Participations are the clean participant rows
+of activities held in scope.
+
+- ``activities_held``: held activities in scope. By work package, activity type, municipality.
+- ``activities_planned``: activities dated in the *next* half-year (period end < start ≤ the next
+  period's end) whose status is not ``inställd``. This deliberately refines design.md ("status
+  planerad, dated after the period end") so that an old period can be rebuilt from today's
+  register: an activity held since was still planned at that period's end. Scope ``period`` only
+  (a cumulative count of "planned" is meaningless). By work package.
+- ``participations``: participant rows of held activities in scope. By the activity's work package
+  and type, and the participant's gender, organisation type, municipality and role.
+- ``unique_participants``: distinct pseudonymous persons (``person_key``) among those rows.
+  By work package (a person in AP1 and AP3 counts once in each, so these rows need not add up to
+  the total), by gender and by organisation type. For the last two each person gets *one* value,
+  so those rows add up to the total: the person's most frequent known value among the rows in
+  scope (``ej angivet`` and a missing organisation type are not known values). No known value,
+  or a tie between two, gives ``ej angivet`` (gender) or ``uppgift saknas`` (organisation type):
+  conflicting answers are treated as unknown rather than settled arbitrarily.
+- ``attendance_total``: for each held activity, the number of its participant rows if it has any,
+  else its ``antal_deltagare`` (a missing count counts 0). Approximate when any contributing
+  activity used an approximate count. By work package and activity type.
+- ``organisations_engaged``: distinct organisations among the participations, compared
+  case-insensitively (``casefold``); rows without an organisation are left out. By organisation
+  type and municipality, each organisation getting its most frequent known value (as for persons).
+- ``partners_visited``: of the configuration's visit partners (the seven municipalities), those
+  with a held ``partnerbesök`` in scope that took place in the partner's municipality, or whose
+  ``samverkansparter`` name the partner (its name, short name or an alias, case-insensitive, as a
+  whole item). ``total`` is k; dimension ``partner`` has one row per visit partner (category its
+  short name, value 1 or 0). The total's target is the configured one, else n.
+- ``share_women``: women / (women + men) among the participations, 0..1. Rows with gender
+  ``annat`` or ``ej angivet`` are left out of the denominator (the share compares women with men;
+  an unknown gender is not a man); NaN when the denominator is 0. By work package.
+- ``share_women_speakers``: the same among participations with role ``talare`` or ``moderator``.
+
+Publishing
+----------
+`suppress_small_cells` hides small counts of people for the HTML report ("<5", and ".." for a
+complementary cell). A share needs its denominator for that, which the table does not carry (its
+columns are fixed): `share_denominators` computes them with the same code, and
+`compute_published_indicators` does compute, denominators and suppression in one pass. The
+evaluation package uses the unsuppressed table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from hso_eval.config import INDICATOR_IDS, Project
+from hso_eval.periods import Period
+from hso_eval.vocab import GENDERS, ROLES
+
+#: The tidy indicator table's columns and dtypes (see the module docstring).
+INDICATOR_COLUMNS: dict[str, str] = {
+    "indicator": "string",  # one of config.INDICATOR_IDS
+    "scope": "string",  # period | cumulative
+    "dimension": "string",  # total | work_package | activity_type | gender | … (DIMENSIONS)
+    "category": "string",  # "" for total, else a Swedish vocabulary value, AP code or partner
+    "value": "float64",
+    "target": "float64",  # NaN when none, and on every row but the total
+    "approximate": "bool",
+}
+
+#: `share_denominators`' columns: the denominator behind each share row.
+DENOMINATOR_COLUMNS: dict[str, str] = {
+    "indicator": "string",
+    "scope": "string",
+    "dimension": "string",
+    "category": "string",
+    "denominator": "float64",
+}
+
+SCOPES: tuple[str, ...] = ("period", "cumulative")
+DIMENSIONS: tuple[str, ...] = (
+    "total",
+    "work_package",
+    "activity_type",
+    "gender",
+    "organisation_type",
+    "municipality",
+    "role",
+    "partner",
+)
+
+INDICATOR_LABELS: dict[str, str] = {
+    "activities_held": "Genomförda aktiviteter",
+    "activities_planned": "Planerade aktiviteter nästa halvår",
+    "participations": "Deltagartillfällen",
+    "unique_participants": "Unika deltagare",
+    "attendance_total": "Antal deltagare totalt",
+    "organisations_engaged": "Engagerade organisationer",
+    "partners_visited": "Besökta projektparter",
+    "share_women": "Andel kvinnor",
+    "share_women_speakers": "Andel kvinnor bland talare och moderatorer",
+}
+
+DIMENSION_LABELS: dict[str, str] = {
+    "total": "Totalt",
+    "work_package": "Arbetspaket",
+    "activity_type": "Aktivitetstyp",
+    "gender": "Kön",
+    "organisation_type": "Organisationstyp",
+    "municipality": "Kommun",
+    "role": "Roll",
+    "partner": "Projektpart",
+}
+
+SCOPE_LABELS: dict[str, str] = {"period": "Perioden", "cumulative": "Sedan projektstart"}
+
+#: Counts of people: the cells `suppress_small_cells` hides between 1 and min_cell - 1.
+PEOPLE_INDICATORS: frozenset[str] = frozenset(
+    {"participations", "unique_participants", "attendance_total"}
+)
+#: Shares (0..1): hidden when their denominator is below min_cell.
+SHARE_INDICATORS: frozenset[str] = frozenset({"share_women", "share_women_speakers"})
+
+#: The category of a missing value.
+MISSING = "uppgift saknas"
+#: What a hidden cell shows when "<5" would be untrue (complementary cells, shares); SCB's "..".
+HIDDEN = ".."
+#: What a cell without a value (a share with no denominator) shows.
+NO_VALUE = "–"
+
+# The vocabulary values these definitions rest on (the input contract's). Gender and role are
+# closed lists: their breakdowns list every value, in the vocabulary's order.
+_HELD = "genomförd"
+_CANCELLED = "inställd"
+_PARTNER_VISIT = "partnerbesök"
+_WOMAN, _MAN, _GENDER_UNKNOWN = "kvinna", "man", "ej angivet"
+_GENDERS: tuple[str, ...] = GENDERS.values
+_ROLES: tuple[str, ...] = ROLES.values  # the first, deltagare, is the default
+_SPEAKER_ROLES = ("talare", "moderator")
+
+_ACTIVITY_NEEDS = (
+    "activity_id",
+    "start_date",
+    "work_package",
+    "activity_type",
+    "municipality",
+    "status",
+    "attendance",
+    "attendance_approximate",
+    "parties",
+)
+_PARTICIPATION_NEEDS = (
+    "activity_id",
+    "person_key",
+    "organisation",
+    "organisation_type",
+    "municipality",
+    "gender",
+    "role",
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# Public API
+# ---------------------------------------------------------------------------------------------
+def compute_indicators(
+    activities: pd.DataFrame,
+    participations: pd.DataFrame,
+    project: Project,
+    period: Period,
+) -> pd.DataFrame:
+    """The tidy indicator table for `period`: every indicator, period and cumulative, by dimension.
+
+    Columns and dtypes are `INDICATOR_COLUMNS`. Rows are sorted by indicator (in the order of
+    `config.INDICATOR_IDS`), scope (period, cumulative), dimension (`DIMENSIONS`), then category in
+    its natural order: configuration order for work packages and partners, vocabulary order for
+    gender and role, Swedish alphabetical order otherwise, ``uppgift saknas`` last. Empty inputs
+    give zeros (and NaN shares), not errors. The inputs are not modified.
+    """
+    return _compute(activities, participations, project, period).loc[:, list(INDICATOR_COLUMNS)]
+
+
+def share_denominators(
+    activities: pd.DataFrame,
+    participations: pd.DataFrame,
+    project: Project,
+    period: Period,
+) -> pd.DataFrame:
+    """The denominator (women + men) behind every share row of `compute_indicators`.
+
+    Columns are `DENOMINATOR_COLUMNS`; the keys match the share rows of the indicator table.
+    `suppress_small_cells` uses them to hide shares that rest on fewer than min_cell people.
+    """
+    register = _Register.build(activities, participations)
+    rows: list[_Rows] = []
+    for scope, start in _scope_starts(project, period).items():
+        facts = _Facts.select(register, start, period.end)
+        rows += [r for share in _shares(facts, scope, project).values() for r in share]
+    table = _assemble(rows)
+    return table.loc[:, list(DENOMINATOR_COLUMNS)].astype(DENOMINATOR_COLUMNS)
+
+
+def suppress_small_cells(
+    table: pd.DataFrame,
+    min_cell: int = 5,
+    *,
+    denominators: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """A copy of the indicator table for publishing, with the columns `suppressed` and `display`.
+
+    - A count of people (`PEOPLE_INDICATORS`) from 1 to ``min_cell - 1`` shows as ``"<5"``.
+    - Complementary suppression: in each (indicator, scope, dimension) breakdown where exactly one
+      cell is hidden that way, the smallest other non-zero cell is hidden too (shown as ``".."``),
+      so the published total cannot give the hidden cell away. Total rows are never hidden this way.
+    - A share whose denominator (from `share_denominators`) is below `min_cell` shows as ``".."``.
+      Without `denominators`, every share is hidden: a share whose base is unknown is not
+      published.
+    - Zero stays ``"0"``; activities, organisations and partners are not people and are not hidden.
+
+    `display` is Swedish: ``"1 234"``, ``"48 %"``, ``"48,5 %"``, ``"ca 250"`` for approximate
+    values, ``"–"`` where there is no value. `value` keeps the true number for internal use.
+    """
+    out = table.reset_index(drop=True).copy()
+    value = out["value"].to_numpy(dtype=float)
+    indicator = out["indicator"].astype(str)
+    people = indicator.isin(PEOPLE_INDICATORS).to_numpy()
+    small = people & (value >= 1) & (value < min_cell)
+
+    keys = [out["indicator"], out["scope"], out["dimension"]]
+    small_in_group = pd.Series(small).groupby(keys).transform("sum").to_numpy()
+    candidate = (
+        people
+        & ~small
+        & (value > 0)
+        & (small_in_group == 1)
+        & (out["dimension"] != "total").to_numpy(dtype=bool, na_value=True)
+    )
+    chosen = out.loc[candidate].groupby(keys, sort=False)["value"].idxmin()
+    complementary = out.index.isin(chosen.to_numpy())
+
+    share = indicator.isin(SHARE_INDICATORS).to_numpy()
+    if denominators is None:
+        base = np.full(len(out), np.nan)
+    else:
+        on = ["indicator", "scope", "dimension", "category"]
+        known = denominators[[*on, "denominator"]].drop_duplicates(on)
+        base = out[on].merge(known, on=on, how="left")
+        base = base["denominator"].to_numpy(dtype=float)
+    hidden_share = share & ~np.isnan(value) & ~(base >= min_cell)
+
+    approximate = out["approximate"].to_numpy(dtype=bool) & (value > 0)
+    display = np.where(share, _format_shares(value), _format_counts(value))
+    display = np.where(approximate, "ca " + display, display)
+    display = np.where(small, f"<{min_cell}", display)
+    display = np.where(complementary | hidden_share, HIDDEN, display)
+
+    out["suppressed"] = small | complementary | hidden_share
+    out["display"] = pd.Series(display, index=out.index, dtype="string")
+    return out
+
+
+def compute_published_indicators(
+    activities: pd.DataFrame,
+    participations: pd.DataFrame,
+    project: Project,
+    period: Period,
+) -> pd.DataFrame:
+    """The indicator table as the HTML report publishes it: suppressed at the project's min_cell."""
+    table = _compute(activities, participations, project, period)
+    denominators = table.loc[table["indicator"].isin(SHARE_INDICATORS), list(DENOMINATOR_COLUMNS)]
+    published = table.loc[:, list(INDICATOR_COLUMNS)]
+    return suppress_small_cells(published, project.min_cell, denominators=denominators)
+
+
+def planned_activities(activities: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """The activities that count as `activities_planned` for `period`, sorted by date.
+
+    Same definition as the indicator: start in the next half-year, status not ``inställd``.
+    """
+    start = activities["start_date"].to_numpy(dtype="datetime64[s]")
+    status = activities["status"].astype("string").str.strip().str.casefold()
+    cancelled = (status == _CANCELLED).fillna(False).to_numpy(dtype=bool)
+    mask = _planned(start, cancelled, period)
+    return activities.loc[mask].sort_values(["start_date", "activity_id"], kind="stable")
+
+
+def attendance_per_activity(activities: pd.DataFrame, participations: pd.DataFrame) -> pd.DataFrame:
+    """Per activity (index of `activities`): the attendance that `attendance_total` adds up.
+
+    Columns ``attendance`` (float; NaN when there is neither a list nor a reported number) and
+    ``approximate`` (the number is an approximate ``antal_deltagare``). Activity ids are unique.
+    """
+    register = _Register.build(activities, participations)
+    acts = activities.drop_duplicates("activity_id")
+    value = register.attendance.astype(float).copy()
+    unknown = (value == 0) & acts["attendance"].isna().to_numpy()
+    value[unknown] = np.nan
+    return pd.DataFrame(
+        {"attendance": value, "approximate": register.attendance_approximate.astype(bool)},
+        index=acts.index,
+    )
+
+
+def partners_visited_summary(
+    table: pd.DataFrame, project: Project, scope: str = "period"
+) -> tuple[int, int, list[str]]:
+    """(k, n, visited short names in configuration order) for the report's "k av n" box."""
+    rows = table[
+        (table["indicator"] == "partners_visited")
+        & (table["scope"] == scope)
+        & (table["dimension"] == "partner")
+        & (table["value"] > 0)
+    ]
+    visited = set(rows["category"].astype(str))
+    names = [p.short for p in project.visit_partners if p.short in visited]
+    return len(names), len(project.visit_partners), names
+
+
+def _compute(
+    activities: pd.DataFrame, participations: pd.DataFrame, project: Project, period: Period
+) -> pd.DataFrame:
+    """The indicator table plus a `denominator` column (NaN except on share rows)."""
+    register = _Register.build(activities, participations)
+    rows = _activities_planned(register, project, period)
+    for scope, start in _scope_starts(project, period).items():
+        facts = _Facts.select(register, start, period.end)
+        rows += [
+            *_activities_held(facts, scope, project),
+            *_participations(facts, scope, project),
+            *_unique_participants(facts, scope, project),
+            *_attendance_total(facts, scope, project),
+            *_organisations_engaged(facts, scope),
+            *_partners_visited(facts, scope, project),
+            *(r for share in _shares(facts, scope, project).values() for r in share),
+        ]
+    return _finish(_assemble(rows), project)
+
+
+# ---------------------------------------------------------------------------------------------
+# The register, encoded once: every text column becomes integer codes plus labels
+# ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Coded:
+    """A text column as integer codes (one per row) and the label of each code."""
+
+    codes: np.ndarray
+    labels: pd.Index
+
+    @classmethod
+    def encode(cls, values: pd.Series, fill: str) -> _Coded:
+        """Factorise `values`; missing and blank values get the label `fill`.
+
+        Labels are trimmed after factorising, over the distinct values only (fast on 1M rows).
+        """
+        codes, uniques = pd.factorize(values.astype("string"), use_na_sentinel=True)
+        names = [fill if pd.isna(u) or not str(u).strip() else str(u).strip() for u in uniques]
+        label_codes, labels = pd.factorize(pd.Index([*names, fill], dtype=object))
+        lookup = np.asarray(label_codes, dtype=np.int64)  # code -1 (missing) -> last: fill
+        return cls(lookup[codes], pd.Index(labels, dtype=object))
+
+    def code_of(self, label: str) -> int:
+        """The code of `label`, or -1 (which no row has) when it does not occur."""
+        return int(self.labels.get_loc(label)) if label in self.labels else -1
+
+    def take(self, rows: np.ndarray) -> _Coded:
+        """The same column for `rows` (positions or a boolean mask)."""
+        return _Coded(self.codes[rows], self.labels)
+
+
+@dataclass(frozen=True)
+class _Register:
+    """The clean tables, encoded once for every scope. Row order follows the inputs."""
+
+    start: np.ndarray  # datetime64 per activity
+    held: np.ndarray  # bool per activity
+    cancelled: np.ndarray
+    act: dict[str, _Coded]  # work_package, activity_type, municipality per activity
+    parties: pd.Series
+    attendance: np.ndarray  # float per activity: list length if any, else antal_deltagare (NA 0)
+    attendance_approximate: np.ndarray  # bool: the count above is an approximate antal_deltagare
+    part_act: np.ndarray  # per participation: the position of its activity
+    person: np.ndarray  # per participation: person code (-1 when missing)
+    organisation: np.ndarray  # per participation: casefolded organisation code (-1 when missing)
+    part: dict[str, _Coded]  # gender, role, organisation_type, municipality per participation
+
+    @classmethod
+    def build(cls, activities: pd.DataFrame, participations: pd.DataFrame) -> _Register:
+        """Encode the clean tables (activity ids are unique there; a repeat would count once)."""
+        _require_columns(activities, _ACTIVITY_NEEDS, "activities")
+        _require_columns(participations, _PARTICIPATION_NEEDS, "participations")
+        acts = activities.drop_duplicates("activity_id").reset_index(drop=True)
+        status = acts["status"].astype("string").str.strip().str.casefold()
+        links, linked_ids = pd.factorize(participations["activity_id"].astype("string"))
+        targets = pd.Index(acts["activity_id"].astype("string")).get_indexer(linked_ids)
+        position = np.append(targets, -1)[links]  # a missing id (-1) links nowhere
+        linked = position >= 0
+        parts = participations if linked.all() else participations.loc[linked]
+        part_act = position[linked]
+
+        list_length = np.bincount(part_act, minlength=len(acts))
+        reported = acts["attendance"].astype("Float64").fillna(0).to_numpy(dtype=float)
+        approximate = acts["attendance_approximate"].astype("boolean").fillna(False)
+        person, _ = pd.factorize(parts["person_key"].astype("string"), use_na_sentinel=True)
+        return cls(
+            start=pd.to_datetime(acts["start_date"]).to_numpy(dtype="datetime64[s]"),
+            held=(status == _HELD).fillna(False).to_numpy(dtype=bool),
+            cancelled=(status == _CANCELLED).fillna(False).to_numpy(dtype=bool),
+            act={
+                name: _Coded.encode(acts[name], MISSING)
+                for name in ("work_package", "activity_type", "municipality")
+            },
+            parties=acts["parties"].astype("string"),
+            attendance=np.where(list_length > 0, list_length, reported),
+            attendance_approximate=(list_length == 0) & approximate.to_numpy(dtype=bool),
+            part_act=part_act,
+            person=np.asarray(person, dtype=np.int64),
+            organisation=_encode_organisations(parts["organisation"]),
+            part={
+                "gender": _Coded.encode(parts["gender"], _GENDER_UNKNOWN),
+                "role": _Coded.encode(parts["role"], _ROLES[0]),
+                "organisation_type": _Coded.encode(parts["organisation_type"], MISSING),
+                "municipality": _Coded.encode(parts["municipality"], MISSING),
+            },
+        )
+
+
+def _encode_organisations(names: pd.Series) -> np.ndarray:
+    """Per row, a code for the casefolded organisation name (-1 when missing or blank).
+
+    The casefolding runs over the distinct names only, which keeps it fast on a million rows.
+    """
+    codes, uniques = pd.factorize(names.astype("string"), use_na_sentinel=True)
+    folded = pd.Series(uniques, dtype="string").str.strip().str.casefold().replace("", pd.NA)
+    folded_codes, _ = pd.factorize(folded, use_na_sentinel=True)
+    lookup = np.append(np.asarray(folded_codes, dtype=np.int64), -1)  # code -1 -> last: -1
+    return lookup[codes]
+
+
+@dataclass(frozen=True)
+class _Facts:
+    """One scope's held activities and their participations."""
+
+    activities: np.ndarray  # positions of held activities in scope
+    act: dict[str, _Coded]  # per held activity
+    attendance: np.ndarray
+    attendance_approximate: np.ndarray
+    parties: pd.Series
+    person: np.ndarray  # per participation of those activities
+    organisation: np.ndarray
+    part: dict[str, _Coded]  # the participant's columns, plus the activity's work_package, type
+
+    @classmethod
+    def select(cls, register: _Register, first: date, last: date) -> _Facts:
+        in_scope = register.held & _between(register.start, first, last)
+        rows = in_scope[register.part_act]
+        part_act = register.part_act[rows]
+        part = {name: coded.take(rows) for name, coded in register.part.items()}
+        for name in ("work_package", "activity_type"):
+            part[name] = register.act[name].take(part_act)
+        positions = np.flatnonzero(in_scope)
+        return cls(
+            activities=positions,
+            act={name: coded.take(positions) for name, coded in register.act.items()},
+            attendance=register.attendance[positions],
+            attendance_approximate=register.attendance_approximate[positions],
+            parties=register.parties.iloc[positions],
+            person=register.person[rows],
+            organisation=register.organisation[rows],
+            part=part,
+        )
+
+
+def _between(days: np.ndarray, first: date, last: date) -> np.ndarray:
+    """True where `days` lies in first..last (both included); NaT never does."""
+    return (days >= np.datetime64(first, "s")) & (days <= np.datetime64(last, "s"))
+
+
+def _scope_starts(project: Project, period: Period) -> dict[str, date]:
+    """The first day of each scope; both scopes end on the period's last day."""
+    return {"period": period.start, "cumulative": project.start}
+
+
+def _require_columns(frame: pd.DataFrame, needed: Iterable[str], name: str) -> None:
+    missing = [c for c in needed if c not in frame.columns]
+    if missing:
+        raise KeyError(
+            f"{name}: columns missing: {missing}. Columns in the frame: {list(frame.columns)}"
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Tallying: codes -> a Series of values by category, in the category order of the docstring
+# ---------------------------------------------------------------------------------------------
+_SWEDISH_ORDER = str.maketrans({"å": "{", "ä": "|", "æ": "|", "ö": "}", "ø": "}"})
+
+
+def _category_order(labels: Iterable[str], known: Sequence[str] = ()) -> list[str]:
+    """`known` first in its order, then the rest in Swedish alphabetical order, MISSING last."""
+    rest = sorted(
+        {str(x) for x in labels} - set(known),
+        key=lambda s: (s == MISSING, s.casefold().translate(_SWEDISH_ORDER), s),
+    )
+    return [*known, *rest]
+
+
+def _tally(
+    coded: _Coded,
+    weights: np.ndarray | None = None,
+    known: Sequence[str] | None = None,
+) -> pd.Series:
+    """Sum `weights` (default: count rows) per category, in the categories' natural order.
+
+    Categories are those that occur, plus every `known` one (with 0) when `known` is given:
+    a closed list such as the work packages then always has all its rows.
+    """
+    size = len(coded.labels)
+    rows = np.bincount(coded.codes, minlength=size)
+    sums = rows if weights is None else np.bincount(coded.codes, weights, minlength=size)
+    present = rows > 0
+    observed = dict(zip(coded.labels[present], sums[present].astype(float), strict=True))
+    order = _category_order(observed, known or ())
+    return pd.Series([observed.get(c, 0.0) for c in order], index=order, dtype=float)
+
+
+def _distinct(coded: _Coded, ids: np.ndarray, known: Sequence[str] | None = None) -> pd.Series:
+    """The number of distinct `ids` (ignoring -1) per category."""
+    valid = ids >= 0
+    _, values, _ = _pair_counts(ids[valid], coded.codes[valid], len(coded.labels))
+    return _tally(_Coded(values, coded.labels), known=known)
+
+
+def _dominant(coded: _Coded, ids: np.ndarray, unknown: str) -> _Coded:
+    """One value per distinct id (ignoring -1): its most frequent known value.
+
+    No known value, or a tie between the most frequent ones, gives `unknown`. Returns one code
+    per distinct id, e.g. each person's gender. `ids` are small non-negative codes (factorised).
+    """
+    valid = ids >= 0
+    ids, codes = ids[valid], coded.codes[valid]
+    labels = coded.labels if unknown in coded.labels else coded.labels.append(pd.Index([unknown]))
+    unknown_code = int(labels.get_loc(unknown))
+    size = int(ids.max()) + 1 if len(ids) else 0
+    known = codes != unknown_code
+    owners, values, counts = _pair_counts(ids[known], codes[known], len(labels))
+    top = np.zeros(size, dtype=np.int64)
+    np.maximum.at(top, owners, counts)
+    is_top = counts == top[owners]
+    n_top = np.bincount(owners[is_top], minlength=size)
+    winner = np.full(size, unknown_code, dtype=np.int64)
+    single = is_top & (n_top[owners] == 1)
+    winner[owners[single]] = values[single]
+    present = np.bincount(ids, minlength=size) > 0
+    return _Coded(winner[present], labels)
+
+
+def _pair_counts(
+    owners: np.ndarray, values: np.ndarray, n_values: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct (owner, value) pairs and how often each occurs, as three arrays."""
+    n_values = max(n_values, 1)
+    keys = owners.astype(np.int64) * n_values + values
+    bound = int(keys.max()) + 1 if len(keys) else 0
+    if bound <= max(4 * len(keys), 1 << 20):  # dense enough to count by position
+        counts = np.bincount(keys, minlength=bound)
+        keys = np.flatnonzero(counts)
+        counts = counts[keys]
+    else:
+        keys, counts = np.unique(keys, return_counts=True)
+    return keys // n_values, keys % n_values, counts
+
+
+#: Some rows of the indicator table, column -> array (one DataFrame is built at the end: fast).
+_Rows = dict[str, np.ndarray]
+
+
+def _rows(
+    indicator: str,
+    scope: str,
+    dimension: str,
+    values: pd.Series | float,
+    approximate: pd.Series | bool = False,
+    denominator: pd.Series | float = np.nan,
+) -> _Rows:
+    """Indicator rows from a value (the total) or a Series of values by category."""
+    if not isinstance(values, pd.Series):
+        values = pd.Series([float(values)], index=[""])
+    n = len(values)
+
+    def column(extra: pd.Series | float | bool, dtype: type) -> np.ndarray:
+        if isinstance(extra, pd.Series):
+            return extra.reindex(values.index).to_numpy(dtype=dtype)
+        return np.full(n, extra, dtype=dtype)
+
+    return {
+        "indicator": np.full(n, indicator, dtype=object),
+        "scope": np.full(n, scope, dtype=object),
+        "dimension": np.full(n, dimension, dtype=object),
+        "category": values.index.to_numpy(dtype=object),
+        "value": values.to_numpy(dtype=float),
+        "approximate": column(approximate, bool),
+        "denominator": column(denominator, float),
+    }
+
+
+def _assemble(rows: list[_Rows]) -> pd.DataFrame:
+    """One frame from many `_rows` results, in their order."""
+    return pd.DataFrame({name: np.concatenate([r[name] for r in rows]) for name in rows[0]})
+
+
+# ---------------------------------------------------------------------------------------------
+# The indicators, one function each
+# ---------------------------------------------------------------------------------------------
+def _work_packages(project: Project) -> list[str]:
+    return [wp.code for wp in project.work_packages]
+
+
+def _planned(start: np.ndarray, cancelled: np.ndarray, period: Period) -> np.ndarray:
+    """The definition of "planned at the end of `period`": starts in the next half-year, not
+    cancelled (an activity held since then was still planned when the period ended)."""
+    after_end = start > np.datetime64(period.end, "s")
+    by_next_end = start <= np.datetime64(period.next().end, "s")
+    return after_end & by_next_end & ~cancelled
+
+
+def _activities_planned(register: _Register, project: Project, period: Period) -> list[_Rows]:
+    positions = np.flatnonzero(_planned(register.start, register.cancelled, period))
+    by_wp = _tally(register.act["work_package"].take(positions), known=_work_packages(project))
+    return [
+        _rows("activities_planned", "period", "total", len(positions)),
+        _rows("activities_planned", "period", "work_package", by_wp),
+    ]
+
+
+def _activities_held(facts: _Facts, scope: str, project: Project) -> list[_Rows]:
+    name = "activities_held"
+    return [
+        _rows(name, scope, "total", len(facts.activities)),
+        _rows(
+            name,
+            scope,
+            "work_package",
+            _tally(facts.act["work_package"], known=_work_packages(project)),
+        ),
+        _rows(name, scope, "activity_type", _tally(facts.act["activity_type"])),
+        _rows(name, scope, "municipality", _tally(facts.act["municipality"])),
+    ]
+
+
+def _participations(facts: _Facts, scope: str, project: Project) -> list[_Rows]:
+    name = "participations"
+    known: dict[str, Sequence[str] | None] = {
+        "work_package": _work_packages(project),
+        "activity_type": None,
+        "gender": _GENDERS,
+        "organisation_type": None,
+        "municipality": None,
+        "role": _ROLES,
+    }
+    return [
+        _rows(name, scope, "total", len(facts.person)),
+        *(
+            _rows(name, scope, dimension, _tally(facts.part[dimension], known=categories))
+            for dimension, categories in known.items()
+        ),
+    ]
+
+
+def _unique_participants(facts: _Facts, scope: str, project: Project) -> list[_Rows]:
+    name = "unique_participants"
+    persons = facts.person
+    gender = _dominant(facts.part["gender"], persons, _GENDER_UNKNOWN)
+    organisation_type = _dominant(facts.part["organisation_type"], persons, MISSING)
+    by_wp = _distinct(facts.part["work_package"], persons, known=_work_packages(project))
+    return [
+        _rows(name, scope, "total", len(gender.codes)),
+        _rows(name, scope, "work_package", by_wp),
+        _rows(name, scope, "gender", _tally(gender, known=_GENDERS)),
+        _rows(name, scope, "organisation_type", _tally(organisation_type)),
+    ]
+
+
+def _attendance_total(facts: _Facts, scope: str, project: Project) -> list[_Rows]:
+    name = "attendance_total"
+    approximate = facts.attendance_approximate
+    frames = [
+        _rows(name, scope, "total", facts.attendance.sum(), approximate=bool(approximate.any()))
+    ]
+    for dimension, known in (("work_package", _work_packages(project)), ("activity_type", None)):
+        coded = facts.act[dimension]
+        totals = _tally(coded, facts.attendance, known=known)
+        flags = _tally(coded, approximate.astype(float), known=known) > 0
+        frames.append(_rows(name, scope, dimension, totals, approximate=flags))
+    return frames
+
+
+def _organisations_engaged(facts: _Facts, scope: str) -> list[_Rows]:
+    name = "organisations_engaged"
+    organisations = facts.organisation
+    organisation_type = _dominant(facts.part["organisation_type"], organisations, MISSING)
+    municipality = _dominant(facts.part["municipality"], organisations, MISSING)
+    return [
+        _rows(name, scope, "total", len(organisation_type.codes)),
+        _rows(name, scope, "organisation_type", _tally(organisation_type)),
+        _rows(name, scope, "municipality", _tally(municipality)),
+    ]
+
+
+def _partners_visited(facts: _Facts, scope: str, project: Project) -> list[_Rows]:
+    name = "partners_visited"
+    types = facts.act["activity_type"]
+    visits = types.codes == types.code_of(_PARTNER_VISIT)
+    places = facts.act["municipality"]
+    visited_places = {str(p).casefold() for p in places.labels[np.unique(places.codes[visits])]}
+    items = facts.parties[visits].dropna().str.split(";").explode().str.strip().str.casefold()
+    named = set(items.dropna())
+    partners = project.visit_partners
+    visited = pd.Series(
+        [
+            float(
+                (p.municipality or "").casefold() in visited_places
+                or any(n.casefold() in named for n in (p.name, p.short, *p.aliases))
+            )
+            for p in partners
+        ],
+        index=[p.short for p in partners],
+        dtype=float,
+    )
+    return [
+        _rows(name, scope, "total", visited.sum()),
+        _rows(name, scope, "partner", visited),
+    ]
+
+
+def _shares(facts: _Facts, scope: str, project: Project) -> dict[str, list[_Rows]]:
+    """share_women and share_women_speakers rows, with their denominators in `denominator`."""
+    gender, role = facts.part["gender"], facts.part["role"]
+    speakers = np.isin(role.codes, [role.code_of(r) for r in _SPEAKER_ROLES])
+    shares = {}
+    for name, among in (
+        ("share_women", np.ones(len(gender.codes), dtype=bool)),
+        ("share_women_speakers", speakers),
+    ):
+        women = (gender.codes == gender.code_of(_WOMAN)) & among
+        base = women | ((gender.codes == gender.code_of(_MAN)) & among)
+        wp = facts.part["work_package"].take(base)
+        denominator = _tally(wp, known=_work_packages(project))
+        numerator = _tally(wp, women[base].astype(float), known=_work_packages(project))
+        by_wp = numerator / denominator.where(denominator > 0)
+        total = _ratio(women.sum(), base.sum())
+        shares[name] = [
+            _rows(name, scope, "total", total, denominator=float(base.sum())),
+            _rows(name, scope, "work_package", by_wp, denominator=denominator),
+        ]
+    return shares
+
+
+def _ratio(numerator: float, denominator: float) -> float:
+    return float(numerator) / float(denominator) if denominator else np.nan
+
+
+# ---------------------------------------------------------------------------------------------
+# Targets, order and dtypes
+# ---------------------------------------------------------------------------------------------
+def _finish(table: pd.DataFrame, project: Project) -> pd.DataFrame:
+    """Attach targets to total rows, sort stably, cast to `INDICATOR_COLUMNS` (+ denominator)."""
+    targets = pd.DataFrame(
+        [(t.indicator, t.scope, t.value) for t in project.targets],
+        columns=["indicator", "scope", "target"],
+    )
+    fallback = pd.DataFrame({"indicator": "partners_visited", "scope": list(SCOPES)}).assign(
+        target=float(len(project.visit_partners))
+    )
+    targets = pd.concat([targets, fallback]).drop_duplicates(["indicator", "scope"])
+    table = table.merge(targets.astype({"target": float}), on=["indicator", "scope"], how="left")
+    table["target"] = table["target"].where(table["dimension"] == "total")
+
+    order = {
+        "indicator": {k: i for i, k in enumerate(INDICATOR_IDS)},
+        "scope": {k: i for i, k in enumerate(SCOPES)},
+        "dimension": {k: i for i, k in enumerate(DIMENSIONS)},
+    }
+    table = table.sort_values(
+        list(order), key=lambda column: column.map(order[column.name]), kind="stable"
+    )
+    schema = {**INDICATOR_COLUMNS, "denominator": "float64"}
+    return table.loc[:, list(schema)].astype(schema).reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Swedish display
+# ---------------------------------------------------------------------------------------------
+def _format_counts(values: np.ndarray) -> np.ndarray:
+    """``1234.0`` -> ``"1 234"`` (a space between thousands); NaN -> ``"–"``."""
+    whole = pd.Series(np.round(values)).astype("Int64").astype("string")
+    text = whole.str.replace(r"\B(?=(\d{3})+$)", " ", regex=True)
+    return text.fillna(NO_VALUE).to_numpy(dtype=object)
+
+
+def _format_shares(values: np.ndarray) -> np.ndarray:
+    """``0.48`` -> ``"48 %"``, ``0.485`` -> ``"48,5 %"`` (a decimal when needed); NaN -> ``"–"``."""
+    percent = pd.Series(np.round(values * 100, 1)).astype("string")
+    text = percent.str.replace(r"\.0$", "", regex=True).str.replace(".", ",", regex=False)
+    return (text + " %").fillna(NO_VALUE).to_numpy(dtype=object)

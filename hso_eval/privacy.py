@@ -1,0 +1,139 @@
+"""Personal data: identities, keyed pseudonyms, masks, and safe text for spreadsheets.
+
+- A person is identified by the normalised e-mail, else by name plus organisation
+  (`make_identity`). The identity never leaves `clean`: it is replaced by a keyed pseudonym
+  (`pseudonymise`, HMAC-SHA256), so the same person gets the same key across periods while
+  nobody without the key can recompute it from a name.
+- `mask_personal` hides the values of personal columns in the quarantine and the warnings.
+- `neutralise_formulas` makes text safe to open in Excel (OWASP "CSV injection"): a cell that
+  starts with `=`, `+`, `-`, `@`, tab or carriage return gets a leading apostrophe.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+import numpy as np
+import pandas as pd
+
+from hso_eval.parse import _map_distinct, _string_series, fold
+from hso_eval.tables import MASK
+
+__all__ = [
+    "FORMULA_PREFIXES",
+    "PSEUDONYM_LENGTH",
+    "make_identity",
+    "mask_personal",
+    "neutralise_formulas",
+    "neutralise_text",
+    "pseudonymise",
+]
+
+#: Characters that make a spreadsheet treat a cell as a formula (OWASP, CSV injection).
+FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+#: Hex characters kept of the HMAC-SHA256 digest (80 bits).
+PSEUDONYM_LENGTH = 20
+
+
+def _present(series: pd.Series) -> np.ndarray:
+    """True where a value is not NA and not only whitespace."""
+    text = series.astype("string")
+    return (text.notna() & (text.str.strip() != "")).fillna(False).to_numpy(dtype=bool)
+
+
+def _fold_distinct(series: pd.Series) -> pd.Series:
+    """`parse.fold` of each value, computed once per distinct value; NA → ""."""
+    mapped = _map_distinct(series.astype("string"), lambda value: (fold(value),), ("",))
+    return _string_series(mapped, 0, series.index)
+
+
+def make_identity(email: pd.Series, name: pd.Series, organisation: pd.Series) -> pd.Series:
+    """Who a participant row is: `"e:" + email`, else `"n:" + name + "|" + organisation`.
+
+    `email` is already normalised (`parse.normalise_email`). Name and organisation are folded
+    (case, spaces and diacritics ignored), so `Åsa Berg, SCB` and `asa berg, scb` are one
+    person. A row with neither e-mail nor name gets NA (no identity). Returns dtype "string".
+    """
+    has_email = _present(email)
+    has_name = _present(name)
+    by_email = "e:" + email.astype("string").fillna("").str.strip()
+    by_name = "n:" + _fold_distinct(name) + "|" + _fold_distinct(organisation)
+    # Chosen row by row by position, on the Arrow strings (no Python string per row).
+    by_email = pd.Series(by_email.array, index=email.index)
+    by_name = pd.Series(by_name.array, index=email.index)
+    identity = by_email.where(has_email, by_name).where(has_email | has_name)
+    return identity.astype("string")
+
+
+def pseudonymise(identities: pd.Series, key: bytes) -> pd.Series:
+    """HMAC-SHA256 of each identity with `key`, as the first 20 hex characters; NA stays NA.
+
+    Computed once per distinct identity. The same identity and key always give the same
+    pseudonym; another key gives another one.
+    """
+    if not isinstance(key, bytes | bytearray) or not key:
+        raise ValueError("Pseudonymnyckeln saknas eller är inte bytes: läs den med load_key().")
+    secret = bytes(key)
+
+    def digest(value: str) -> tuple[str]:
+        return (
+            hmac.new(secret, value.encode("utf-8"), hashlib.sha256).hexdigest()[:PSEUDONYM_LENGTH],
+        )
+
+    mapped = _map_distinct(identities.astype("string"), digest, (None,))
+    return _string_series(mapped, 0, identities.index)
+
+
+def neutralise_text(value: str) -> str:
+    """`value` with a leading `'` when it starts with a formula character, else unchanged."""
+    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+
+
+def _neutralise_cell(value: object) -> object:
+    return neutralise_text(value) if isinstance(value, str) else value
+
+
+def _neutralise_column(column: pd.Series) -> pd.Series:
+    """One column, neutralised over its distinct text values (numbers untouched)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        renamed = [_neutralise_cell(c) for c in column.cat.categories]
+        if len(set(renamed)) == len(renamed):
+            return column.cat.rename_categories(renamed)
+        column = column.astype(object)
+    changed = {
+        value: neutralise_text(value)
+        for value in column.dropna().unique()
+        if isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
+    }
+    result = column.copy()
+    if changed:
+        hit = column.isin(list(changed)).to_numpy(dtype=bool)
+        result[hit] = column[hit].map(changed)
+    return result
+
+
+def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of `frame` where no text cell can start a spreadsheet formula.
+
+    In text columns (object, string or categorical) a cell starting with `=`, `+`, `-`, `@`,
+    tab or carriage return gets a leading `'`. Numbers, also in object columns, are left as
+    they are, so -5 stays the number -5. Applying it twice changes nothing more.
+    """
+    out = frame.copy()
+    for position in range(out.shape[1]):
+        column = out.iloc[:, position]
+        dtype = column.dtype
+        if (
+            pd.api.types.is_object_dtype(dtype)
+            or pd.api.types.is_string_dtype(dtype)
+            or isinstance(dtype, pd.CategoricalDtype)
+        ):
+            out.isetitem(position, _neutralise_column(column))
+    return out
+
+
+def mask_personal(values: pd.Series) -> pd.Series:
+    """Every non-empty value replaced by `tables.MASK`; empty stays NA (dtype "string")."""
+    masked = np.where(_present(values), MASK, None)
+    return pd.Series(masked, index=values.index, dtype="string")

@@ -1,0 +1,699 @@
+"""Read an input sheet (.xlsx or .csv) into a raw table with canonical column names.
+
+`read_table` finds the header row (title rows above it are allowed), sniffs a CSV's delimiter and
+encoding, maps the headers as written onto the contract's canonical names through their aliases,
+skips fully blank rows and remembers every data row's row number as Excel shows it. Cell values are
+kept raw (Excel dates stay datetimes, numbers stay numbers, CSV cells stay text): interpreting
+them is `parse`'s and `clean`'s job. Anything that makes a file unusable as a whole raises
+`InputFileError` with one Swedish message that names the file and says what to do.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import math
+import zipfile
+from collections.abc import Hashable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from hso_eval.errors import InputFileError
+from hso_eval.parse import normalise_header
+from hso_eval.paths import display
+
+#: How many rows from the top of a sheet are searched for the header row.
+HEADER_SEARCH_ROWS = 10
+#: The CSV delimiters that are sniffed, in order of preference on a tie.
+CSV_DELIMITERS: tuple[str, ...] = (";", ",", "\t")
+SUPPORTED_SUFFIXES: tuple[str, ...] = (".xlsx", ".csv")
+
+
+# ---------------------------------------------------------------------------------------------
+# Specifications: the contract's headers and their aliases
+# ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ColumnSpec:
+    """One column of the input contract: its canonical Swedish header and accepted aliases."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+
+    @property
+    def accepted(self) -> tuple[str, ...]:
+        """Every header text that is accepted for this column, canonical name first."""
+        return (self.name, *self.aliases)
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """The columns of one input sheet.
+
+    `one_of` lists groups of columns of which at least one must be present (participants:
+    `namn` or `e-post`). `label` names the sheet in Swedish messages.
+    """
+
+    role: str
+    label: str
+    columns: tuple[ColumnSpec, ...]
+    one_of: tuple[tuple[str, ...], ...] = ()
+    #: With no sheet named in the parameters, a sheet with this name (any case) is read before
+    #: the first sheet: the data-entry template (`hso-eval mall`) puts instructions first.
+    sheet_name: str | None = None
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.columns)
+
+    def column(self, name: str) -> ColumnSpec:
+        """The column spec with canonical name `name`."""
+        for col in self.columns:
+            if col.name == name:
+                return col
+        raise KeyError(name)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+    def header_index(self) -> dict[str, str]:
+        """Normalised header text -> canonical column name, for every accepted header."""
+        index: dict[str, str] = {}
+        for col in self.columns:
+            for text in col.accepted:
+                index[normalise_header(text)] = col.name
+        return index
+
+
+ACTIVITY_SPEC = TableSpec(
+    role="activities",
+    label="aktivitetsregistret",
+    sheet_name="Aktiviteter",
+    columns=(
+        ColumnSpec("aktivitets_id", ("id", "aktivitet_id"), required=True),
+        ColumnSpec("datum", ("startdatum", "start"), required=True),
+        ColumnSpec("slutdatum", ("till", "tom")),
+        ColumnSpec("arbetspaket", ("ap",), required=True),
+        ColumnSpec("aktivitetstyp", ("typ",), required=True),
+        ColumnSpec("titel", ("rubrik", "aktivitet"), required=True),
+        ColumnSpec("beskrivning"),
+        ColumnSpec("plats", ("ort",)),
+        ColumnSpec("kommun"),
+        ColumnSpec("status"),
+        ColumnSpec("arrangörsroll", ("arrangör",)),
+        ColumnSpec("antal_deltagare", ("deltagare", "antal")),
+        ColumnSpec("antal_kvinnor", ("kvinnor",)),
+        ColumnSpec("antal_män", ("män",)),
+        ColumnSpec("samverkansparter", ("parter",)),
+        ColumnSpec("länk", ("url",)),
+    ),
+)
+
+PARTICIPANT_SPEC = TableSpec(
+    role="participants",
+    label="deltagarlistan",
+    sheet_name="Deltagare",
+    columns=(
+        ColumnSpec("aktivitets_id", ("id",), required=True),
+        ColumnSpec("namn", ("för- och efternamn",)),
+        ColumnSpec("e-post", ("epost", "mejl", "email")),
+        ColumnSpec("organisation", ("org",)),
+        ColumnSpec("organisationstyp", ("orgtyp",)),
+        ColumnSpec("kommun"),
+        ColumnSpec("kön", ("kon",)),
+        ColumnSpec("roll"),
+    ),
+    one_of=(("namn", "e-post"),),
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# The raw table
+# ---------------------------------------------------------------------------------------------
+@dataclass
+class RawTable:
+    """One input sheet as read: canonical columns, raw cell values, Excel row numbers.
+
+    - `frame`: one row per data row (blank rows dropped), only known columns, renamed to their
+      canonical names, object dtype; empty cells are None, CSV cells are str, Excel cells keep
+      their type (datetime, int, float, bool, str).
+    - `rows`: the row number as Excel shows it, per data row (aligned with `frame`).
+    - `header_row`: the header's row number; `blank`: blank rows skipped between the header and
+      the last data row; `unknown_columns`: headers (as written) that were ignored;
+      `original_headers`: canonical name -> header as written, for messages.
+    """
+
+    path: Path
+    frame: pd.DataFrame
+    rows: pd.Series
+    header_row: int
+    blank: int
+    unknown_columns: list[str]
+    original_headers: dict[str, str]
+    sha256: str
+    sheet: str | None
+    role: str
+    spec: TableSpec
+    encoding: str | None = None
+    delimiter: str | None = None
+
+    @property
+    def name(self) -> str:
+        """The file name as the administrator knows it, e.g. ``deltagare.csv``."""
+        return self.path.name
+
+    @property
+    def read(self) -> int:
+        """The number of data rows (blank rows excluded)."""
+        return len(self.frame)
+
+    def header(self, column: str) -> str:
+        """Canonical `column`'s header as written in the file (the canonical name if absent)."""
+        return self.original_headers.get(column, column)
+
+    def column(self, name: str) -> pd.Series:
+        """The raw cells of canonical column `name`; all None when the file lacks the column."""
+        if name in self.frame.columns:
+            return self.frame[name]
+        return pd.Series([None] * len(self.frame), index=self.frame.index, dtype=object)
+
+
+# ---------------------------------------------------------------------------------------------
+# Cell values as text
+# ---------------------------------------------------------------------------------------------
+def _one_cell_text(value: object) -> str | None:
+    """The text a person sees in one cell: integral floats without '.0', dates in ISO form."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        return text or None
+    if isinstance(value, bool | np.bool_):
+        return "SANT" if value else "FALSKT"
+    if isinstance(value, float | np.floating):
+        if math.isnan(value):
+            return None
+        if math.isfinite(value) and float(value).is_integer():
+            return str(int(value))
+        return repr(float(value))
+    if isinstance(value, dt.datetime):
+        if (value.hour, value.minute, value.second, value.microsecond) == (0, 0, 0, 0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return str(value)
+    text = str(value).strip()
+    return text or None
+
+
+def cell_text(series: pd.Series) -> pd.Series:
+    """Every cell as the text a person sees (string dtype, NA for empty), same index.
+
+    Mapped over the distinct values only, so it is cheap on long columns.
+    """
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    texts = np.array([_one_cell_text(v) for v in uniques] + [None], dtype=object)
+    return _take_text(texts, codes, len(uniques), series.index)
+
+
+def _take_text(texts: np.ndarray, codes: np.ndarray, n: int, index: pd.Index) -> pd.Series:
+    """`texts[codes]` as a "string" Series (code -1, missing, picks the trailing entry).
+
+    The distinct texts become a (small) Arrow array first and are then taken per row, so no
+    per-row Python string is created.
+    """
+    codes = np.where(codes < 0, n, codes)
+    return pd.Series(pd.array(texts, dtype="string").take(codes), index=index)
+
+
+def _text_and_raw(series: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """For a column of text cells (a CSV column): `cell_text(series)` and the raw cells.
+
+    The raw cells are what `series.astype(object)` holds, with None where the text is empty,
+    built from one factorisation (each distinct string object is shared by its rows).
+    Only for string columns: a factorisation of mixed Excel values treats 1, 1.0 and True as
+    one value, so the raw cells of an object column are not rebuilt from it.
+    """
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    n = len(uniques)
+    raws = np.empty(n + 1, dtype=object)
+    raws[:n] = list(uniques)
+    texts = np.array([_one_cell_text(v) for v in raws[:n]] + [None], dtype=object)
+    raws[pd.isna(texts)] = None
+    return _take_text(texts, codes, n, series.index), raws[np.where(codes < 0, n, codes)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading
+# ---------------------------------------------------------------------------------------------
+def read_table(
+    path: Path | str,
+    spec: TableSpec,
+    sheet: str | None = None,
+    role: str | None = None,
+) -> RawTable:
+    """Read an input file (.xlsx or .csv) per `spec` into a `RawTable`.
+
+    Raises `InputFileError` (Swedish message naming the file) when the file is missing,
+    unreadable, not what its extension says, has an unsupported extension, has no header row
+    among its first ten rows, lacks a required column, has two headers for the same column, or
+    lacks the named sheet.
+    """
+    path = Path(path)
+    role = role or spec.role
+    shown = display(path)
+    if not path.exists():
+        raise InputFileError(
+            f"{shown}: filen finns inte. Kontrollera sökvägen i parameterfilen "
+            f"({'activities' if role == 'activities' else 'participants'}).",
+            path=path,
+            reason="file_missing",
+        )
+    if not path.is_file():
+        raise InputFileError(
+            f"{shown}: är en mapp, inte en fil. Ange sökvägen till själva filen.",
+            path=path,
+            reason="not_a_file",
+        )
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise InputFileError(
+            f"{shown}: filtypen '{path.suffix or '(ingen)'}' stöds inte. Spara {spec.label} som "
+            "Excel-arbetsbok (.xlsx) eller CSV (.csv).",
+            path=path,
+            reason="unsupported_extension",
+        )
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputFileError(
+            f"{shown}: filen kan inte läsas ({exc.strerror}). Kontrollera att den inte är låst "
+            "och att du har läsbehörighet.",
+            path=path,
+            reason="unreadable",
+        ) from exc
+    sha256 = hashlib.sha256(data).hexdigest()
+    encoding = delimiter = None
+    if suffix == ".xlsx":
+        grid, used_sheet = _read_xlsx_grid(path, data, sheet, shown, spec.sheet_name)
+    else:
+        grid, encoding, delimiter = _read_csv_grid(data, spec, shown, path)
+        used_sheet = None
+    where = f"{shown} (blad '{used_sheet}')" if used_sheet is not None else shown
+    return _build_raw(
+        grid,
+        spec,
+        path=path,
+        where=where,
+        sha256=sha256,
+        sheet=used_sheet,
+        role=role,
+        encoding=encoding,
+        delimiter=delimiter,
+    )
+
+
+def _read_xlsx_grid(
+    path: Path, data: bytes, sheet: str | None, shown: str, preferred: str | None = None
+) -> tuple[pd.DataFrame, str]:
+    """The chosen sheet as a grid of raw cells (row i is Excel row i + 1), and its name."""
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        kind = "en textfil" if _looks_like_text(data) else "ingen Excel-arbetsbok"
+        raise InputFileError(
+            f"{shown}: filen heter .xlsx men är {kind}. Öppna den i Excel och spara den som "
+            "Excel-arbetsbok (.xlsx), eller byt filändelse om den är en CSV-fil.",
+            path=path,
+            reason="not_xlsx",
+        )
+    try:
+        book = pd.ExcelFile(io.BytesIO(data), engine="calamine")
+        names = [str(n) for n in book.sheet_names]
+    except Exception as exc:
+        raise InputFileError(
+            f"{shown}: Excel-filen kan inte läsas ({type(exc).__name__}); den är trasig eller "
+            "ingen riktig .xlsx. Öppna den i Excel och spara den på nytt som Excel-arbetsbok.",
+            path=path,
+            reason="unreadable",
+        ) from exc
+    if not names:
+        raise InputFileError(
+            f"{shown}: arbetsboken har inga blad. Lägg in registret på ett blad.",
+            path=path,
+            reason="no_sheet",
+        )
+    if sheet is None:
+        named = [n for n in names if preferred and n.strip().casefold() == preferred.casefold()]
+        used = named[0] if named else names[0]
+    elif sheet in names:
+        used = sheet
+    else:
+        near = [n for n in names if n.strip().casefold() == str(sheet).strip().casefold()]
+        if not near:
+            listed = ", ".join(f"'{n}'" for n in names)
+            raise InputFileError(
+                f"{shown}: bladet '{sheet}' finns inte. Bladen i filen heter {listed}. "
+                "Rätta bladnamnet i parameterfilen eller byt namn på bladet.",
+                path=path,
+                reason="sheet_missing",
+            )
+        used = near[0]
+    try:
+        grid = pd.read_excel(
+            book, sheet_name=used, header=None, dtype=object, keep_default_na=False
+        )
+    except Exception as exc:
+        raise InputFileError(
+            f"{shown}: bladet '{used}' kan inte läsas ({type(exc).__name__}). Öppna filen i "
+            "Excel och spara den på nytt som Excel-arbetsbok.",
+            path=path,
+            reason="unreadable",
+        ) from exc
+    grid.columns = range(grid.shape[1])
+    return grid.reset_index(drop=True), used
+
+
+def _looks_like_text(data: bytes) -> bool:
+    head = data[:4096]
+    return b"\x00" not in head and all(b >= 9 for b in head)
+
+
+def _decode(data: bytes, shown: str, path: Path) -> tuple[str, str]:
+    """Decode CSV bytes: UTF-8 (with or without BOM), else Windows-1252."""
+    if data.startswith(b"PK\x03\x04"):
+        raise InputFileError(
+            f"{shown}: filen heter .csv men är en Excel-arbetsbok. Byt filändelse till .xlsx "
+            "eller spara den från Excel som CSV.",
+            path=path,
+            reason="not_csv",
+        )
+    if b"\x00" in data:
+        raise InputFileError(
+            f"{shown}: filen heter .csv men är ingen textfil (den innehåller binära data). "
+            "Spara registret från Excel som 'CSV UTF-8' eller 'CSV (semikolonavgränsad)'.",
+            path=path,
+            reason="not_csv",
+        )
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError as exc:
+        raise InputFileError(
+            f"{shown}: teckenkodningen känns inte igen (varken UTF-8 eller Windows-1252, byte "
+            f"{exc.start + 1}). Spara filen från Excel som 'CSV UTF-8'.",
+            path=path,
+            reason="unreadable",
+        ) from exc
+
+
+def _head_lines(text: str, n: int) -> list[str]:
+    """`text.splitlines()[:n]` without splitting the whole text.
+
+    A prefix that splits into more than n lines holds the first n lines complete (the n-th
+    line's line break lies inside it), so it is grown until it does or is the whole text.
+    """
+    size = 1 << 16
+    while True:
+        lines = text[:size].splitlines()
+        if len(lines) > n or size >= len(text):
+            return lines[:n]
+        size *= 4
+
+
+#: Bytes that `str.splitlines` treats as line boundaries and that mean the same in UTF-8 and
+#: Windows-1252: \n, \v, \f, \r, \x1c, \x1d, \x1e.
+_LINE_BREAK_BYTES = np.zeros(256, dtype=bool)
+_LINE_BREAK_BYTES[[0x0A, 0x0B, 0x0C, 0x0D, 0x1C, 0x1D, 0x1E]] = True
+#: UTF-8 forms of the other boundaries `str.splitlines` knows (U+0085, U+2028, U+2029).
+_UTF8_WIDE_BREAKS = (b"\xc2\x85", b"\xe2\x80\xa8", b"\xe2\x80\xa9")
+_CHUNK = 1 << 23
+
+
+def _max_delimiters_per_line(data: bytes, encoding: str, text: str, delimiter: str) -> int:
+    """`max(line.count(delimiter) for line in text.splitlines())`, counted on the bytes.
+
+    An ASCII delimiter or line break never occurs inside a UTF-8 multi-byte sequence, and
+    Windows-1252 is one byte per character, so counting per line on the file's bytes gives the
+    same numbers as on the decoded text (a CRLF counted as two breaks only adds an empty line,
+    which cannot raise the maximum). Numpy does it in chunks, without a Python string per line.
+    Falls back to the text when UTF-8 data holds one of the non-ASCII line boundaries.
+    """
+    if encoding == "utf-8" and any(b in data for b in _UTF8_WIDE_BREAKS):
+        return max(line.count(delimiter) for line in text.splitlines())
+    raw = np.frombuffer(data, dtype=np.uint8)
+    code = ord(delimiter)
+    best = carry = 0  # carry: delimiters since the last line break, across chunks
+    for start in range(0, len(raw), _CHUNK):
+        chunk = raw[start : start + _CHUNK]
+        breaks = np.flatnonzero(_LINE_BREAK_BYTES[chunk])
+        delimiters = np.flatnonzero(chunk == code)
+        if not len(breaks):
+            carry += len(delimiters)
+            continue
+        before = np.searchsorted(delimiters, breaks)  # delimiters before each break
+        per_line = np.diff(before, prepend=0)
+        per_line[0] += carry
+        best = max(best, int(per_line.max()))
+        carry = len(delimiters) - int(before[-1])
+    return max(best, carry)
+
+
+def _sniff_delimiter(text: str, spec: TableSpec) -> str:
+    """The delimiter whose split of one of the first lines matches the most known headers."""
+    index = spec.header_index()
+    lines = _head_lines(text, HEADER_SEARCH_ROWS)
+    best, best_score = None, (0, 0)
+    for delim in CSV_DELIMITERS:
+        matches = max(
+            (
+                len(
+                    {
+                        index[h]
+                        for h in (normalise_header(c.strip().strip('"')) for c in line.split(delim))
+                        if h in index
+                    }
+                )
+                for line in lines
+            ),
+            default=0,
+        )
+        score = (matches, sum(line.count(delim) for line in lines))
+        if score > best_score:
+            best, best_score = delim, score
+    return best or ","
+
+
+def _read_csv_grid(
+    data: bytes, spec: TableSpec, shown: str, path: Path
+) -> tuple[pd.DataFrame, str, str]:
+    """The CSV as a grid of text cells (row i is record i + 1), with its encoding and delimiter."""
+    text, encoding = _decode(data, shown, path)
+    if not text.strip():
+        return pd.DataFrame(dtype=object), encoding, ","
+    delimiter = _sniff_delimiter(text, spec)
+    width = _max_delimiters_per_line(data, encoding, text, delimiter) + 1
+    grid = None
+    for attempt in (width, text.count(delimiter) + 1):
+        try:
+            grid = pd.read_csv(
+                io.StringIO(text),
+                sep=delimiter,
+                header=None,
+                names=range(attempt),
+                dtype=str,
+                keep_default_na=False,
+                skip_blank_lines=False,
+                quotechar='"',
+                engine="c",
+            )
+            break
+        except pd.errors.ParserError:
+            continue
+        except (ValueError, csv.Error) as exc:  # pragma: no cover - defensive
+            raise InputFileError(
+                f"{shown}: CSV-filen kan inte tolkas ({exc}). Spara den på nytt från Excel.",
+                path=path,
+                reason="unreadable",
+            ) from exc
+    if grid is None:
+        raise InputFileError(
+            f"{shown}: CSV-filen kan inte tolkas (ojämnt antal fält eller citattecken som inte "
+            "stängs). Öppna den i Excel och spara den på nytt som CSV.",
+            path=path,
+            reason="unreadable",
+        )
+    # The columns stay text (Arrow-backed); `_build_raw` makes the raw cells Python objects
+    # once per distinct value instead of once per cell.
+    return grid, encoding, delimiter
+
+
+def _build_raw(
+    grid: pd.DataFrame,
+    spec: TableSpec,
+    *,
+    path: Path,
+    where: str,
+    sha256: str,
+    sheet: str | None,
+    role: str,
+    encoding: str | None,
+    delimiter: str | None,
+) -> RawTable:
+    """Locate the header row in `grid`, map headers, drop blank rows, keep Excel row numbers."""
+    index = spec.header_index()
+    top = grid.iloc[:HEADER_SEARCH_ROWS]
+    header_text = top.apply(cell_text)  # column-wise over at most ten rows
+    normalised = header_text.apply(lambda col: col.map(_normalise_or_na, na_action="ignore"))
+    canonical = normalised.apply(lambda col: col.map(index.get, na_action="ignore"))
+    scores = canonical.nunique(axis=1) if len(canonical) else pd.Series(dtype=int)
+    if len(scores) == 0 or int(scores.max()) == 0:
+        accepted = ", ".join(f"'{c.name}'" for c in spec.columns if c.required)
+        raise InputFileError(
+            f"{where}: ingen rubrikrad hittades bland de första {HEADER_SEARCH_ROWS} raderna. "
+            f"Lägg en rad med kolumnrubriker (t.ex. {accepted}) överst i {spec.label}.",
+            path=path,
+            reason="no_header",
+        )
+    header_pos = int(scores.to_numpy().argmax())  # first row with the most matches
+    header_row = header_pos + 1
+
+    written = header_text.iloc[header_pos]
+    mapped = canonical.iloc[header_pos]
+    found = [str(t) for t in written.dropna()]
+
+    # Two headers for the same column.
+    known = mapped.dropna()
+    dupes = known[known.duplicated(keep=False)]
+    if len(dupes):
+        first = dupes.iloc[0]
+        both = [str(written[c]) for c in dupes.index if dupes[c] == first]
+        raise InputFileError(
+            f"{where} rad {header_row}: kolumnerna {' och '.join(repr(b) for b in both)} betyder "
+            f"båda '{first}'. Ta bort eller byt namn på den ena.",
+            path=path,
+            reason="duplicate_column",
+        )
+
+    present = set(known)
+    for col in spec.columns:
+        if col.required and col.name not in present:
+            raise _missing_column(where, path, header_row, found, (col,), spec)
+    for group in spec.one_of:
+        if not present.intersection(group):
+            raise _missing_column(
+                where, path, header_row, found, tuple(spec.column(n) for n in group), spec
+            )
+
+    unknown = [
+        str(written[c]) for c in written.index if pd.notna(written[c]) and pd.isna(mapped[c])
+    ]
+    original = {str(mapped[c]): str(written[c]) for c in known.index}
+
+    body = grid.iloc[header_pos + 1 :, list(known.index)]
+    body.columns = [str(known[c]) for c in known.index]
+    text_columns = len(body.columns) and all(
+        pd.api.types.is_string_dtype(t) and not pd.api.types.is_object_dtype(t) for t in body.dtypes
+    )
+    raw_cells: dict[str, np.ndarray] = {}
+    if text_columns:  # a CSV: text and raw cells from one factorisation per column
+        texts = {}
+        for name in body.columns:
+            texts[name], raw_cells[name] = _text_and_raw(body[name])
+        body_text = pd.DataFrame(texts, index=body.index)
+    else:
+        body_text = body.apply(cell_text) if len(body.columns) else body
+    # Every cell outside the known columns counts too: a row with data only in an unknown
+    # column is not blank (it is a data row with its known cells empty).
+    rest = grid.iloc[header_pos + 1 :].drop(columns=list(known.index))
+    rest_blank = (
+        rest.apply(cell_text).isna().all(axis=1)
+        if len(rest.columns)
+        else pd.Series(True, index=body.index)
+    )
+    blank = body_text.isna().all(axis=1) & rest_blank if len(body.columns) else rest_blank
+    nonblank_pos = np.flatnonzero(~blank.to_numpy())
+    last = int(nonblank_pos[-1]) + 1 if len(nonblank_pos) else 0
+    blank_inside = int(blank.iloc[:last].sum())
+
+    keep = (~blank).to_numpy()
+    rows = pd.Series(
+        np.arange(header_row + 1, header_row + 1 + len(body), dtype="int64")[keep],
+        name="row",
+    )
+    if raw_cells:
+        frame = pd.DataFrame(
+            {name: pd.Series(cells[keep], dtype=object) for name, cells in raw_cells.items()}
+        )
+    else:
+        frame = body.loc[keep].reset_index(drop=True)
+        frame = frame.astype(object).where(body_text.loc[keep].reset_index(drop=True).notna(), None)
+    frame = frame.reindex(columns=[c.name for c in spec.columns if c.name in present])
+    return RawTable(
+        path=path,
+        frame=frame,
+        rows=rows,
+        header_row=header_row,
+        blank=blank_inside,
+        unknown_columns=unknown,
+        original_headers=original,
+        sha256=sha256,
+        sheet=sheet,
+        role=role,
+        spec=spec,
+        encoding=encoding,
+        delimiter=delimiter,
+    )
+
+
+def _normalise_or_na(text: Hashable) -> str | None:
+    out = normalise_header(str(text))
+    return out or None
+
+
+def _missing_column(
+    where: str,
+    path: Path,
+    header_row: int,
+    found: list[str],
+    columns: tuple[ColumnSpec, ...],
+    spec: TableSpec,
+) -> InputFileError:
+    """The message for a required column (or a one-of group) that is absent."""
+    found_text = ", ".join(f"'{f}'" for f in found) or "(inga)"
+    if len(columns) == 1:
+        col = columns[0]
+        names = ", ".join(f"'{a}'" for a in col.accepted)
+        what = f"den obligatoriska kolumnen '{col.name}' saknas (godkända rubriker: {names})"
+        fix = f"Lägg till kolumnen '{col.name}' i {spec.label} eller byt namn på rätt kolumn."
+    else:
+        parts = "; ".join(f"'{c.name}' ({', '.join(repr(a) for a in c.accepted)})" for c in columns)
+        what = (
+            f"minst en av kolumnerna {' eller '.join(repr(c.name) for c in columns)} krävs men "
+            f"ingen finns (godkända rubriker: {parts})"
+        )
+        fix = f"Lägg till en av kolumnerna i {spec.label}."
+    return InputFileError(
+        f"{where}: {what}. Rubrikraden (rad {header_row}) har kolumnerna {found_text}. {fix}",
+        path=path,
+        reason="missing_column",
+    )
+
+
+__all__ = [
+    "ACTIVITY_SPEC",
+    "PARTICIPANT_SPEC",
+    "ColumnSpec",
+    "RawTable",
+    "TableSpec",
+    "cell_text",
+    "read_table",
+]

@@ -1,0 +1,495 @@
+"""The half-year report's sections as finished, escaped HTML: one function per section.
+
+The structure follows the first, hand-written report (design.md, "The half-year report's
+sections"). Each section is the project leader's narrative for that heading (when there is one)
+followed by what the data says. Every value from a sheet goes through `html.escape`, directly or
+via `present.html_table`. Counts of people in published tables are suppressed below `min_cell`.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+
+import pandas as pd
+
+from hso_eval import indicators as ind
+from hso_eval import present
+from hso_eval.context import PeriodData
+
+#: (anchor, heading) in report order. The narrative's `## ` headings are matched to these.
+SECTIONS: tuple[tuple[str, str], ...] = (
+    ("inledning", "Inledning"),
+    ("strukturer", "Strukturer, rutiner och rapportering"),
+    ("kommunikation", "Kommunikation och information"),
+    ("organisation", "Organisation"),
+    ("genomforda-aktiviteter", "Genomförda aktiviteter"),
+    ("planerade-aktiviteter", "Planerade aktiviteter"),
+    ("bilaga-indikatorer", "Bilaga: indikatorer"),
+    ("bilaga-datakvalitet", "Bilaga: datakvalitet"),
+)
+_HEADINGS = dict(SECTIONS)
+
+#: Activity types that count as the project's milestones (section "Strukturer …").
+MILESTONE_TYPES = (
+    "rapportering",
+    "upphandling",
+    "styrgruppsmöte",
+    "referensgruppsmöte",
+    "workshop",
+)
+#: External representation: events of others we took part in, or arranged together with others.
+REPRESENTATION_ROLES = ("deltagande", "samarrangemang")
+
+_ACTIVITY_COLUMNS = {
+    "date": "Datum",
+    "title": "Aktivitet",
+    "type": "Typ",
+    "place": "Plats",
+    "attendance": "Deltagare",
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Building blocks
+# ---------------------------------------------------------------------------------------------
+def _heading(anchor: str, level: int = 2) -> str:
+    return f'<h{level} id="{anchor}">{html.escape(_HEADINGS[anchor])}</h{level}>'
+
+
+def _narrative(data: PeriodData, anchor: str) -> str:
+    text = present.narrative_section(data.narrative, _HEADINGS[anchor])
+    return present.markdown_to_html(text) if text.strip() else ""
+
+
+def _section(data: PeriodData, anchor: str, *parts: str) -> str:
+    body = "".join(p for p in parts if p)
+    return (
+        f'<section class="hso-section" id="avsnitt-{anchor}">{_heading(anchor)}'
+        f"{_narrative(data, anchor)}{body}</section>"
+    )
+
+
+def _p(text: str, cls: str | None = None) -> str:
+    attr = f' class="{cls}"' if cls else ""
+    return f"<p{attr}>{html.escape(text)}</p>"
+
+
+def _h3(text: str, anchor: str | None = None) -> str:
+    attr = f' id="{anchor}"' if anchor else ""
+    return f"<h3{attr}>{html.escape(text)}</h3>"
+
+
+def published_indicators(data: PeriodData) -> pd.DataFrame:
+    """The indicator table as published: with `suppressed` and `display` (cached per period)."""
+    cached = data.__dict__.get("_published_indicators")
+    if cached is None:
+        cached = ind.compute_published_indicators(
+            data.activities, data.participations, data.project, data.period
+        )
+        data.__dict__["_published_indicators"] = cached
+    return cached
+
+
+def _total(data: PeriodData, indicator: str, scope: str = "period") -> pd.Series:
+    table = published_indicators(data)
+    row = table[
+        (table["indicator"] == indicator)
+        & (table["scope"] == scope)
+        & (table["dimension"] == "total")
+    ]
+    return row.iloc[0]
+
+
+def _held_in_period(data: PeriodData) -> pd.DataFrame:
+    a = data.activities
+    start = pd.Timestamp(data.period.start)
+    end = pd.Timestamp(data.period.end)
+    mask = (a["status"] == "genomförd") & (a["start_date"] >= start) & (a["start_date"] <= end)
+    return a.loc[mask].sort_values(["start_date", "activity_id"], kind="stable")
+
+
+def _attendance_display(data: PeriodData, activities: pd.DataFrame) -> pd.Series:
+    """Per activity: list length if any, else `antal_deltagare`; suppressed below min_cell."""
+    per = ind.attendance_per_activity(activities, data.participations)
+    min_cell = data.project.min_cell
+    shown = per["attendance"].map(
+        lambda v: (
+            "–"
+            if pd.isna(v)
+            else (f"<{min_cell}" if 0 < v < min_cell else present.format_number(v))
+        )
+    )
+    shown = shown.where(~per["approximate"], "ca " + shown)
+    return pd.Series(shown.to_numpy(), index=activities.index, dtype="string")
+
+
+def _iso(dates: pd.Series) -> pd.Series:
+    """ISO dates as text ("2024-06-12"), NA stays NA (vectorised)."""
+    return dates.dt.strftime("%Y-%m-%d").astype("string")
+
+
+def _place(activities: pd.DataFrame) -> pd.Series:
+    place = activities["place"].astype("string")
+    municipality = activities["municipality"].astype("string")
+    both = place.notna() & municipality.notna() & (place != municipality)
+    out = place.fillna(municipality)
+    return out.where(~both, place + ", " + municipality)
+
+
+def _activity_frame(
+    data: PeriodData, activities: pd.DataFrame, attendance: bool = True
+) -> pd.DataFrame:
+    out = pd.DataFrame(
+        {
+            "date": _iso(activities["start_date"]),
+            "title": activities["title"],
+            "type": activities["activity_type"],
+            "place": _place(activities),
+        },
+        index=activities.index,
+    )
+    end = activities["end_date"]
+    has_end = end.notna() & (end != activities["start_date"])
+    out.loc[has_end, "date"] = out.loc[has_end, "date"] + "–" + _iso(end[has_end])
+    if attendance:
+        out["attendance"] = _attendance_display(data, activities)
+    return out
+
+
+def _activity_table(
+    data: PeriodData,
+    activities: pd.DataFrame,
+    caption: str | None = None,
+    attendance: bool = True,
+    empty: str = "Inga aktiviteter under perioden.",
+) -> str:
+    frame = _activity_frame(data, activities, attendance=attendance)
+    columns = {k: v for k, v in _ACTIVITY_COLUMNS.items() if k in frame.columns}
+    return present.html_table(
+        frame,
+        columns=columns,
+        caption=caption,
+        number_columns=["attendance"] if attendance else [],
+        empty_text=empty,
+    )
+
+
+def _work_package_groups(
+    data: PeriodData, activities: pd.DataFrame
+) -> Iterable[tuple[str, str, pd.DataFrame]]:
+    for wp in data.project.work_packages:
+        yield wp.code, f"{wp.code} {wp.name}", activities[activities["work_package"] == wp.code]
+
+
+# ---------------------------------------------------------------------------------------------
+# Sections
+# ---------------------------------------------------------------------------------------------
+def title_html(data: PeriodData) -> str:
+    """Title page: project, "Halvårsrapport nr N", the period, the project leader, the partners."""
+    project = data.project
+    partners = " · ".join(p.short for p in project.visit_partners)
+    leader = (
+        f'<p class="hso-leader">{html.escape(project.project_leader)}<br>Projektledare</p>'
+        if project.project_leader
+        else ""
+    )
+    return (
+        '<header class="hso-title">'
+        f'<p class="hso-project">{html.escape(project.name)}, {html.escape(project.short_name)}</p>'
+        f"<h1>Halvårsrapport nr {data.params.report_number}</h1>"
+        f'<p class="hso-period">{html.escape(data.period.label)}</p>'
+        f"{leader}"
+        f'<p class="hso-partners">{html.escape(partners)}</p>'
+        f"<p>{html.escape(project.owner)} äger projektet. Det medfinansieras av "
+        f"{html.escape(present_list(project.funders))}.</p>"
+        "</header>"
+    )
+
+
+def present_list(items: Iterable[str]) -> str:
+    """ "a, b och c" (Swedish list)."""
+    items = [str(i) for i in items]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " och " + items[-1]
+
+
+def key_figures(data: PeriodData) -> list[tuple[str, str]]:
+    """(label, value) for the key-figures box, from the published (suppressed) indicators."""
+    k, n, _ = ind.partners_visited_summary(published_indicators(data), data.project, "period")
+    return [
+        ("Genomförda aktiviteter", str(_total(data, "activities_held")["display"])),
+        ("Deltagare totalt", str(_total(data, "attendance_total")["display"])),
+        ("Unika personer i deltagarlistor", str(_total(data, "unique_participants")["display"])),
+        ("Organisationer", str(_total(data, "organisations_engaged")["display"])),
+        ("Besökta projektparter", f"{k} av {n}"),
+    ]
+
+
+def introduction_html(data: PeriodData) -> str:
+    """Inledning: the narrative and the key-figures box."""
+    _, _, visited = ind.partners_visited_summary(published_indicators(data), data.project, "period")
+    note = (
+        "Deltagare totalt räknar deltagarlistans längd för varje genomförd aktivitet och annars "
+        'arrangörens uppskattning ("ca" betyder att någon uppskattning ingår). '
+        f"Besökta projektparter under perioden: {present_list(visited) or 'inga'}."
+    )
+    return _section(
+        data, "inledning", present.key_figures_html(key_figures(data)), _p(note, "hso-note")
+    )
+
+
+def structures_html(data: PeriodData) -> str:
+    """Strukturer, rutiner och rapportering: the narrative and the period's milestones."""
+    held = _held_in_period(data)
+    milestones = held[held["activity_type"].isin(MILESTONE_TYPES)]
+    return _section(
+        data,
+        "strukturer",
+        _h3("Milstolpar under perioden"),
+        _activity_table(
+            data,
+            milestones,
+            attendance=False,
+            empty="Inga rapporteringar, upphandlingar, styrgruppsmöten eller workshoppar "
+            "under perioden.",
+        ),
+    )
+
+
+def communication_html(data: PeriodData) -> str:
+    """Kommunikation och information: outputs, and external representation per work package."""
+    held = _held_in_period(data)
+    outputs = held[held["activity_type"] == "kommunikation"]
+    parts = [
+        _h3("Kommunikationsinsatser"),
+        _activity_table(
+            data,
+            outputs,
+            attendance=False,
+            empty="Inga kommunikationsinsatser registrerade under perioden.",
+        ),
+        _h3("Extern representation per arbetspaket"),
+        _p("Arrangemang där projektet deltog hos andra eller arrangerade tillsammans med andra."),
+    ]
+    external = held[held["organiser_role"].isin(REPRESENTATION_ROLES)]
+    for _, label, group in _work_package_groups(data, external):
+        items = []
+        for row in group.itertuples(index=False):
+            extra = [str(row.organiser_role)]
+            if isinstance(row.parties, str) and row.parties:
+                extra.append("med " + row.parties.replace("; ", ", "))
+            where = ", ".join(
+                str(x) for x in (row.place, row.municipality) if isinstance(x, str) and x
+            )
+            items.append(
+                f"<li>{html.escape(present.format_date_prose(row.start_date))}: "
+                f"<strong>{html.escape(str(row.title))}</strong>"
+                f"{html.escape(', ' + where if where else '')} "
+                f"({html.escape('; '.join(extra))})</li>"
+            )
+        body = (
+            f"<ul>{''.join(items)}</ul>"
+            if items
+            else _p("Ingen extern representation under perioden.", "hso-muted")
+        )
+        parts.append(f"<h4>{html.escape(label)}</h4>{body}")
+    return _section(data, "kommunikation", *parts)
+
+
+def organisation_html(data: PeriodData) -> str:
+    """Organisation, from the project configuration."""
+    org = data.project.organisation
+    office = pd.DataFrame([(r.role, r.name) for r in org.project_office], columns=["role", "name"])
+    leads = pd.DataFrame(
+        [(wp.code, wp.name, wp.lead) for wp in data.project.work_packages],
+        columns=["code", "name", "lead"],
+    )
+    members = "".join(f"<li>{html.escape(m)}</li>" for m in org.reference_group_members)
+    return _section(
+        data,
+        "organisation",
+        _h3("Projektkontor"),
+        present.html_table(office, columns={"role": "Roll", "name": "Namn"}),
+        _h3("Delprojektledare"),
+        present.html_table(
+            leads, columns={"code": "AP", "name": "Arbetspaket", "lead": "Ansvarig"}
+        ),
+        _h3("Styrgrupp"),
+        _p(org.steering_group),
+        _h3("Referensgrupp"),
+        _p(org.reference_group),
+        f'<ul class="hso-columns">{members}</ul>' if members else "",
+    )
+
+
+def activities_html(data: PeriodData) -> str:
+    """Genomförda aktiviteter: one table per work package (figures follow in their own cells)."""
+    held = _held_in_period(data)
+    parts = [
+        _p(
+            f"{len(held)} aktiviteter genomfördes under perioden. Antal deltagare under "
+            f'{data.project.min_cell} redovisas som "<{data.project.min_cell}".',
+            "hso-note",
+        )
+    ]
+    for code, label, group in _work_package_groups(data, held):
+        parts.append(_h3(label, f"ap-{code.lower()}"))
+        parts.append(
+            _activity_table(
+                data, group, empty="Inga genomförda aktiviteter i arbetspaketet under perioden."
+            )
+        )
+    return _section(data, "genomforda-aktiviteter", *parts)
+
+
+def planned_html(data: PeriodData) -> str:
+    """Planerade aktiviteter: the register's activities in the next half-year (not cancelled)."""
+    planned = ind.planned_activities(data.activities, data.period)
+    nxt = data.period.next()
+    frame = _activity_frame(data, planned, attendance=False)
+    frame["wp"] = planned["work_package"]
+    frame["when"] = planned["start_date"].map(present.format_date_prose)
+    table = present.html_table(
+        frame,
+        columns={
+            "date": "Datum",
+            "when": "När",
+            "title": "Aktivitet",
+            "type": "Typ",
+            "wp": "AP",
+            "place": "Plats",
+        },
+        empty_text="Inga aktiviteter är registrerade för nästa halvår.",
+    )
+    return _section(
+        data,
+        "planerade-aktiviteter",
+        _p(f"Aktiviteter i registret för nästa halvår, {nxt.label}.", "hso-note"),
+        table,
+    )
+
+
+_APPENDIX_INDICATORS = (
+    "activities_held",
+    "activities_planned",
+    "participations",
+    "unique_participants",
+    "attendance_total",
+    "organisations_engaged",
+    "partners_visited",
+    "share_women",
+    "share_women_speakers",
+)
+
+
+def indicator_summary(data: PeriodData) -> pd.DataFrame:
+    """One row per indicator: period and cumulative (published values) and the target."""
+    table = published_indicators(data)
+    totals = table[table["dimension"] == "total"]
+    rows = []
+    for indicator in _APPENDIX_INDICATORS:
+        sel = totals[totals["indicator"] == indicator].set_index("scope")
+        if sel.empty:
+            continue
+        target_row = data.project.target(indicator, "cumulative") or data.project.target(
+            indicator, "period"
+        )
+        target = "–"
+        if target_row is not None:
+            share = indicator in ind.SHARE_INDICATORS
+            value = (
+                present.format_percent(target_row.value)
+                if share
+                else present.format_number(target_row.value)
+            )
+            scope = "sedan start" if target_row.scope == "cumulative" else "per halvår"
+            target = f"{value} {scope}" + (" (exempel)" if target_row.example else "")
+        rows.append(
+            {
+                "indicator": ind.INDICATOR_LABELS.get(indicator, indicator),
+                "period": sel["display"].get("period", "–"),
+                "cumulative": sel["display"].get("cumulative", "–"),
+                "target": target,
+            }
+        )
+    return pd.DataFrame(rows, columns=["indicator", "period", "cumulative", "target"])
+
+
+def indicators_html(data: PeriodData) -> str:
+    """Bilaga: indikatorer — period and cumulative values against targets, and key breakdowns."""
+    parts = []
+    if data.project.targets_are_examples:
+        parts.append(
+            '<p class="hso-warning"><strong>Målvärdena är exempel.</strong> De riktiga målvärdena '
+            "kommer ur beviljandebeslutet och förs in i params/project.yaml när det finns.</p>"
+        )
+    parts.append(
+        present.html_table(
+            indicator_summary(data),
+            columns={
+                "indicator": "Indikator",
+                "period": "Perioden",
+                "cumulative": "Sedan projektstart",
+                "target": "Mål",
+            },
+            number_columns=["period", "cumulative"],
+        )
+    )
+    parts.append(
+        _p(
+            f"Antal personer från 1 till {data.project.min_cell - 1} visas som "
+            f'"<{data.project.min_cell}"; '
+            '".." betyder att värdet döljs för att ett litet tal inte ska gå att räkna fram. '
+            "Andel kvinnor räknas bland deltaganden där kön är angivet som kvinna eller man.",
+            "hso-note",
+        )
+    )
+    table = published_indicators(data)
+    for indicator, dimension, caption in (
+        ("activities_held", "work_package", "Genomförda aktiviteter per arbetspaket"),
+        ("participations", "gender", "Deltaganden per kön"),
+        ("participations", "organisation_type", "Deltaganden per organisationstyp"),
+    ):
+        parts.append(_breakdown_table(table, indicator, dimension, caption))
+    return _section(data, "bilaga-indikatorer", *parts)
+
+
+def _breakdown_table(table: pd.DataFrame, indicator: str, dimension: str, caption: str) -> str:
+    sel = table[(table["indicator"] == indicator) & (table["dimension"] == dimension)]
+    wide = sel.pivot_table(
+        index="category", columns="scope", values="display", aggfunc="first", sort=False
+    )
+    wide = wide.reindex(columns=["period", "cumulative"]).fillna("–").reset_index()
+    return present.html_table(
+        wide,
+        columns={
+            "category": ind.DIMENSION_LABELS.get(dimension, dimension),
+            "period": "Perioden",
+            "cumulative": "Sedan projektstart",
+        },
+        caption=caption,
+        number_columns=["period", "cumulative"],
+    )
+
+
+def quality_html(data: PeriodData) -> str:
+    """Bilaga: datakvalitet — a short summary; the full report is datakvalitet.html."""
+    from hso_eval.quality import summary
+
+    s = summary(data.clean)
+    text = (
+        f"{present.format_number(s['read'])} rader lästes ur bladen: "
+        f"{present.format_number(s['clean'])} rena, "
+        f"{present.format_number(s['quarantined'])} i karantän "
+        f"och {present.format_number(s['merged'])} sammanslagna dubbletter. "
+        f"{present.format_number(s['warnings'])} varningar gällde fält som tömdes eller tolkades."
+    )
+    return _section(
+        data,
+        "bilaga-datakvalitet",
+        _p(text),
+        "<p>Hela redovisningen, med fil, rad och kolumn för varje problem, finns i "
+        '<a href="datakvalitet.html">datakvalitetsrapporten</a>.</p>',
+    )

@@ -1,0 +1,375 @@
+"""`hso-eval run`: clean once, run the notebooks with papermill, export HTML, publish atomically.
+
+The recipe (each step logged with its duration):
+1. take the lock for the output directory (exit 3 when busy);
+2. read the key and clean the inputs once (file-level errors stop here, exit 2);
+3. save the clean tables where every notebook loads them (`clean_cache`);
+4. execute each notebook with papermill into the staging directory;
+5. export the report notebooks to self-contained HTML;
+6. write run.json and run.log, then swap the staging directory in (atomic) and rewrite the index.
+
+A failed run publishes nothing: the previous publication stays byte-identical, and the executed
+notebooks are kept under reports/_misslyckade/<period>-<timestamp>/ with a run.json saying why.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import os
+import platform
+import shutil
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+from hso_eval import __version__
+from hso_eval.config import KEY_ENV, RunParams
+from hso_eval.errors import HsoEvalError, RunError
+from hso_eval.paths import display, repo_root
+from hso_eval.publish import (
+    FAILED_DIR,
+    STAGING_PREFIX,
+    RunLock,
+    atomic_write_text,
+    disk_error_message,
+    publish_directory,
+    remove_leftovers,
+    write_index,
+)
+
+log = logging.getLogger("hso_eval")
+
+#: Seconds one notebook cell may run before the run is failed.
+CELL_TIMEOUT = 900
+
+
+@dataclass(frozen=True)
+class NotebookJob:
+    name: str  # file stem in notebooks/
+    html_title: str | None  # None: executed for its side effects (the evaluation package) only
+
+    def title(self, params: RunParams) -> str | None:
+        if self.html_title is None:
+            return None
+        return self.html_title.format(
+            n=params.report_number, period=params.period.code, project=params.project.short_name
+        )
+
+
+NOTEBOOKS: tuple[NotebookJob, ...] = (
+    NotebookJob("datakvalitet", "Datakvalitet {period} – {project}"),
+    NotebookJob("halvarsrapport", "Halvårsrapport nr {n} – {project} {period}"),
+    NotebookJob("utvarderingsunderlag", None),
+)
+
+VERSIONED_PACKAGES = (
+    "pandas",
+    "numpy",
+    "pyarrow",
+    "papermill",
+    "nbconvert",
+    "nbformat",
+    "ipykernel",
+    "matplotlib",
+    "openpyxl",
+    "python-calamine",
+)
+
+
+def versions() -> dict[str, str]:
+    out = {"hso_eval": __version__, "python": platform.python_version()}
+    for name in VERSIONED_PACKAGES:
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            out[name] = "saknas"
+    return out
+
+
+def key_fingerprint(key: bytes) -> str:
+    """A short fingerprint that tells whether two runs used the same key, without revealing it."""
+    return hmac.new(key, b"hso_eval key fingerprint v1", hashlib.sha256).hexdigest()[:12]
+
+
+def _stamp() -> str:
+    return datetime.now().strftime("%Y%m%dT%H%M%S")
+
+
+def _iso(t: float) -> str:
+    return datetime.fromtimestamp(t).astimezone().isoformat(timespec="seconds")
+
+
+@dataclass
+class RunRecord:
+    """What run.json says about a run."""
+
+    period: str
+    status: str = "running"
+    started: str = ""
+    finished: str = ""
+    seconds: float = 0.0
+    parameters: dict[str, Any] = field(default_factory=dict)
+    pseudonym_key: dict[str, str] = field(default_factory=dict)
+    versions: dict[str, str] = field(default_factory=dict)
+    inputs: list[dict[str, Any]] = field(default_factory=list)
+    quality: dict[str, int] = field(default_factory=dict)
+    steps: list[dict[str, Any]] = field(default_factory=list)
+    outputs: list[str] = field(default_factory=list)
+    fingerprint: str = ""
+    error: str | None = None
+    failed_copy: str | None = None
+
+    def to_json(self) -> str:
+        return json.dumps(self.__dict__, ensure_ascii=False, indent=2) + "\n"
+
+
+@contextmanager
+def _step(record: RunRecord, name: str) -> Iterator[None]:
+    t0 = time.perf_counter()
+    log.info("%s …", name)
+    try:
+        yield
+    finally:
+        dt = time.perf_counter() - t0
+        record.steps.append({"step": name, "seconds": round(dt, 3)})
+        log.info("%s klart (%s s)", name, f"{dt:.1f}".replace(".", ","))
+
+
+@contextmanager
+def _kernel_environment(staging: Path) -> Iterator[None]:
+    """Environment the kernels inherit: the root, a non-interactive backend, the staging dir."""
+    saved = dict(os.environ)
+    os.environ["HSO_EVAL_ROOT"] = str(repo_root())
+    os.environ["HSO_EVAL_STAGING"] = str(staging)
+    os.environ["MPLBACKEND"] = "Agg"
+    os.environ.pop(KEY_ENV, None)  # kernels never need the key: they load pseudonymised tables
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def fingerprint(params: RunParams) -> str:
+    """A digest of everything a period's output depends on (for `run-all`)."""
+    h = hashlib.sha256()
+    h.update(__version__.encode())
+    paths = [params.source, params.project_file, params.activities, params.participants]
+    paths.append(params.narrative)
+    nb_dir = repo_root() / "notebooks"
+    paths += [nb_dir / f"{job.name}.ipynb" for job in NOTEBOOKS]
+    for p in paths:
+        h.update(str(p).encode())
+        if p is not None and p.is_file():
+            h.update(hashlib.sha256(p.read_bytes()).digest())
+    pkg = Path(__file__).parent
+    for p in sorted(pkg.rglob("*")):
+        if p.is_file() and p.suffix in {".py", ".j2", ".css", ".csv", ".json", ".geojson"}:
+            h.update(p.relative_to(pkg).as_posix().encode())
+            h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def run_period(params: RunParams, *, progress: bool = False) -> RunRecord:
+    """Run one period end to end and publish it to `params.output_dir`."""
+    target = params.output_dir
+    record = RunRecord(period=params.period.code)
+    t_start = time.time()
+    record.started = _iso(t_start)
+    record.parameters = params.as_notebook_parameters()
+    record.versions = versions()
+    record.fingerprint = fingerprint(params)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise RunError(disk_error_message(exc, target.parent)) from exc
+
+    with RunLock(target):
+        remove_leftovers(target)
+        staging = target.parent / f"{STAGING_PREFIX}{target.name}-{_stamp()}-{os.getpid()}"
+        try:
+            staging.mkdir(parents=True)
+            (staging / "notebooks").mkdir()
+        except OSError as exc:
+            raise RunError(disk_error_message(exc, target.parent)) from exc
+        handler = logging.FileHandler(staging / "run.log", encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+        log.addHandler(handler)
+        try:
+            _run_into(params, staging, record, progress=progress)
+            record.status = "ok"
+            record.finished = _iso(time.time())
+            record.seconds = round(time.time() - t_start, 2)
+            record.outputs = sorted(
+                [p.relative_to(staging).as_posix() for p in staging.rglob("*") if p.is_file()]
+                + ["run.json"]
+            )
+            log.info("Publicerar %s", display(target))
+            log.removeHandler(handler)
+            handler.close()
+            atomic_write_text(staging / "run.json", record.to_json())
+            try:
+                publish_directory(staging, target)
+                write_index(target.parent)
+            except OSError as exc:
+                raise RunError(disk_error_message(exc, target.parent)) from exc
+            log.info("Klart: %s (%s s)", display(target), f"{record.seconds:.1f}".replace(".", ","))
+            return record
+        except BaseException as exc:
+            record.status = "failed"
+            record.finished = _iso(time.time())
+            record.seconds = round(time.time() - t_start, 2)
+            record.error = (
+                str(exc) if isinstance(exc, HsoEvalError) else f"{type(exc).__name__}: {exc}"
+            )
+            log.removeHandler(handler)
+            handler.close()
+            _keep_failed(staging, target, record)
+            raise
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _keep_failed(staging: Path, target: Path, record: RunRecord) -> None:
+    """Move what a failed run produced to reports/_misslyckade/<period>-<timestamp>/."""
+    failed = target.parent / FAILED_DIR / f"{target.name}-{_stamp()}"
+    try:
+        failed.parent.mkdir(parents=True, exist_ok=True)
+        if staging.exists():
+            shutil.move(str(staging), failed)
+        else:
+            failed.mkdir()
+        record.failed_copy = display(failed)
+        atomic_write_text(failed / "run.json", record.to_json())
+    except OSError:
+        log.warning("Kunde inte spara den misslyckade körningen i %s", display(failed))
+
+
+def _run_into(params: RunParams, staging: Path, record: RunRecord, *, progress: bool) -> None:
+    from hso_eval.clean import clean_inputs
+
+    with _step(record, "Läser nyckel och rensar indata"):
+        key = params.load_key()
+        record.pseudonym_key = {
+            "source": "fil" if params.pseudonym_key_file else "miljövariabel",
+            "fingerprint": key_fingerprint(key),
+        }
+        clean = clean_inputs(params, key)
+        del key
+    record.inputs = [
+        {
+            "role": a.role,
+            "path": a.path,
+            "sha256": a.sha256,
+            "sheet": a.sheet,
+            "header_row": a.header_row,
+            "rows": a.rows(),
+            "unknown_columns": a.unknown_columns,
+        }
+        for a in clean.accounts
+    ]
+    record.quality = {
+        "quarantined_rows": int(sum(a.quarantined for a in clean.accounts)),
+        "warnings": len(clean.warnings),
+    }
+    for a in clean.accounts:
+        log.info(
+            "%s: %d lästa = %d rena + %d i karantän + %d sammanslagna (%d tomma)",
+            a.path,
+            a.read,
+            a.clean,
+            a.quarantined,
+            a.merged,
+            a.blank,
+        )
+
+    work = staging.parent / f".work-{staging.name}"
+    try:
+        with _step(record, "Sparar rena tabeller för notebooks"):
+            cache = clean.save(work / "clean")
+        _execute_notebooks(params, staging, cache, record, progress=progress)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _execute_notebooks(
+    params: RunParams, staging: Path, cache: Path, record: RunRecord, *, progress: bool
+) -> None:
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    from hso_eval.export import notebook_to_html
+
+    root = repo_root()
+    parameters = {**params.as_notebook_parameters(), "clean_cache": str(cache)}
+    footer = _footer(params, record)
+    with _kernel_environment(staging):
+        for job in NOTEBOOKS:
+            source = root / "notebooks" / f"{job.name}.ipynb"
+            executed = staging / "notebooks" / f"{job.name}.ipynb"
+            with _step(record, f"Kör {job.name}.ipynb"):
+                try:
+                    papermill.execute_notebook(
+                        str(source),
+                        str(executed),
+                        parameters=parameters,
+                        cwd=str(root),
+                        kernel_name="python3",
+                        execution_timeout=CELL_TIMEOUT,
+                        progress_bar=progress,
+                        log_output=False,
+                        report_mode=False,
+                        # the kernel's own start-up chatter is not for cron logs
+                        extra_arguments=["--IPKernelApp.log_level=ERROR"],
+                    )
+                except PapermillExecutionError as exc:
+                    raise RunError(
+                        f"{job.name}.ipynb stoppade i cell {exc.exec_count}: {exc.ename}: "
+                        f"{exc.evalue.splitlines()[0] if exc.evalue else ''}".strip()
+                    ) from exc
+            title = job.title(params)
+            if title is None:
+                continue
+            with _step(record, f"Exporterar {job.name}.html"):
+                page = notebook_to_html(
+                    executed,
+                    title=title,
+                    footer=footer,
+                    inputs=_input_rows(record),
+                    version=__version__,
+                )
+                (staging / f"{job.name}.html").write_text(page, encoding="utf-8")
+
+
+def _input_rows(record: RunRecord) -> list[dict[str, Any]]:
+    return [
+        {"path": i["path"], "sha256": i["sha256"], "read": i["rows"]["read"]} for i in record.inputs
+    ]
+
+
+def _footer(params: RunParams, record: RunRecord) -> list[tuple[str, str]]:
+    p = record.parameters
+    rows = [
+        ("Period", f"{params.period.code} ({params.period.label})"),
+        ("Parameterfil", display(params.source) if params.source else "–"),
+        ("Aktivitetsregister", str(p["activities"])),
+        ("Deltagarlistor", str(p["participants"])),
+        ("Berättelse", str(p["narrative"] or "–")),
+        ("Pseudonymnyckel", f"fingeravtryck {record.pseudonym_key.get('fingerprint', '–')}"),
+        ("Programversion", f"hso_eval {__version__}, Python {platform.python_version()}"),
+        ("Körd", record.started.replace("T", " ")),
+    ]
+    return rows
+
+
+def python_executable() -> str:
+    return sys.executable

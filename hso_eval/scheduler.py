@@ -1,0 +1,69 @@
+"""`hso-eval run-all`: run every period whose inputs, parameters, narrative or code have changed.
+
+A period whose fingerprint (see `runner.fingerprint`) equals the one in its published run.json is
+skipped without starting a kernel. One summary line per period: ran, skipped or failed, and why.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import yaml
+
+from hso_eval.errors import HsoEvalError, ParameterError
+from hso_eval.paths import display, resolve
+
+
+def period_files(params_dir: Path) -> list[Path]:
+    """The period files in `params_dir`: YAML files with a `period` key (not project.yaml)."""
+    folder = resolve(params_dir)
+    if not folder.is_dir():
+        raise ParameterError(f"Mappen {display(folder)} finns inte. Ange --params-dir.")
+    out = []
+    for path in sorted(folder.glob("*.y*ml")):
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError, UnicodeDecodeError):
+            out.append(path)  # let load_params report it properly
+            continue
+        if isinstance(data, dict) and "period" in data:
+            out.append(path)
+    return out
+
+
+def published_fingerprint(output_dir: Path) -> str | None:
+    try:
+        record = json.loads((output_dir / "run.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return record.get("fingerprint") if record.get("status") == "ok" else None
+
+
+def run_all(params_dir: Path, *, force: bool = False, quiet: bool = False) -> int:
+    """Run what changed. Exit status: 0 all ran or skipped; else the first failure's status."""
+    from hso_eval.config import load_params
+    from hso_eval.runner import fingerprint, run_period
+
+    lines: list[str] = []
+    status = 0
+    for path in period_files(params_dir):
+        name = path.stem
+        t0 = time.perf_counter()
+        try:
+            params = load_params(path)
+            name = params.period.code
+            if not force and published_fingerprint(params.output_dir) == fingerprint(params):
+                lines.append(f"{name}: hoppades över – oförändrad sedan senaste körningen")
+                continue
+            run_period(params, progress=False)
+            seconds = f"{time.perf_counter() - t0:.1f}".replace(".", ",")
+            lines.append(f"{name}: körd ({seconds} s)")
+        except HsoEvalError as exc:
+            lines.append(f"{name}: misslyckades – {exc}")
+            status = status or exc.exit_code
+    if not lines:
+        lines.append(f"Inga periodfiler i {display(resolve(params_dir))}.")
+    print("\n".join(lines))
+    return status

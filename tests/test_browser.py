@@ -1,0 +1,79 @@
+"""The half-year report in a real browser (Debian's headless chromium), network cut off."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.e2e]
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+STOCK_ALT = "No description has been provided for this image"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if CHROMIUM is None:
+        pytest.skip("chromium saknas: installera Debians paket 'chromium' (.ci/run gör det)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield b
+        b.close()
+
+
+@pytest.mark.parametrize("name", ["halvarsrapport.html", "datakvalitet.html"])
+def test_report_reads_offline_without_errors(browser, demo_runs, name):
+    """Offline, the page makes no external request, logs no error, loads every image with a real
+    alt text, and needs no sideways scrolling at 1280 px. A screenshot is saved for people."""
+    page_file = demo_runs["2024H1"] / name
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, offline=True)
+    external: list[str] = []
+    errors: list[str] = []
+
+    def route(r):
+        url = r.request.url
+        if url.startswith(("file:", "data:", "about:")):
+            r.continue_()
+        else:
+            external.append(url)
+            r.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(page_file.as_uri(), wait_until="load")
+
+    assert external == []
+    assert errors == []
+    images = page.eval_on_selector_all(
+        "img", "els => els.map(e => ({ok: e.complete && e.naturalWidth > 0, alt: e.alt}))"
+    )
+    if name == "halvarsrapport.html":
+        assert len(images) >= 6  # month, gender, organisation type, municipality, map, targets
+    for img in images:
+        assert img["ok"], "an image did not load"
+        assert img["alt"] and img["alt"] != STOCK_ALT and len(img["alt"]) > 30, img["alt"]
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 1280, f"sideways scrolling: the page is {width} px wide"
+
+    shots = ROOT / "reports" / "skarmbilder"
+    shots.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(shots / name.replace(".html", ".png")), full_page=True)
+    assert (shots / name.replace(".html", ".png")).stat().st_size > 10_000
+    context.close()

@@ -1,0 +1,420 @@
+"""Tests for hso_eval.clean: each contract rule on tiny files, with its exact outcome."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import Workbook
+
+from hso_eval import clean as clean_module
+from hso_eval.clean import clean_activities, clean_inputs, clean_participants
+from hso_eval.config import build_params, load_project
+from hso_eval.errors import InputFileError, RunError
+from hso_eval.periods import Period
+from hso_eval.read import ACTIVITY_SPEC, PARTICIPANT_SPEC, read_table
+from hso_eval.tables import (
+    ACTIVITY_COLUMNS,
+    ISSUE_COLUMNS,
+    MASK,
+    PARTICIPATION_COLUMNS,
+)
+
+REPO = Path(__file__).resolve().parents[1]
+PROJECT = load_project(REPO / "params" / "project.yaml")
+PERIOD = Period.parse("2024H1")
+KEY = b"test-nyckel-0123456789abcdef"
+A_HEAD = ["aktivitets_id", "datum", "arbetspaket", "aktivitetstyp", "titel"]
+P_HEAD = ["aktivitets_id", "namn", "e-post", "organisation"]
+
+
+def csv_file(tmp_path: Path, name: str, header: list[str], rows: list[list[str]]) -> Path:
+    path = tmp_path / name
+    lines = [";".join(header), *(";".join(r) for r in rows)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def activities(tmp_path: Path, rows: list[list[str]], extra: list[str] = ()):
+    """Clean an activity register written from `rows` (A_HEAD + `extra` columns)."""
+    path = csv_file(tmp_path, "aktiviteter.csv", [*A_HEAD, *extra], rows)
+    return clean_activities(read_table(path, ACTIVITY_SPEC), PROJECT, PERIOD)
+
+
+def row(aid="A1", datum="2024-03-15", ap="AP1", typ="möte", titel="Möte", *extra: str) -> list[str]:
+    return [aid, datum, ap, typ, titel, *extra]
+
+
+def reasons(frame: pd.DataFrame) -> list[tuple[int, str]]:
+    return list(zip(frame["row"].tolist(), frame["reason"].tolist(), strict=True))
+
+
+def test_clean_row_conforms_to_schema(tmp_path):
+    """A valid row becomes one clean activity with the schema's columns and dtypes."""
+    table, quarantine, warnings, account = activities(
+        tmp_path, [row("A1", "2024-03-15", "AP1", "möte", "Möte", "genomförd")], ["status"]
+    )
+    assert table.dtypes.astype(str).to_dict() == ACTIVITY_COLUMNS
+    assert table.loc[0, "start_date"] == pd.Timestamp("2024-03-15")
+    assert table.loc[0, "source_row"] == 2
+    assert quarantine.empty and warnings.empty
+    assert list(quarantine.columns) == list(ISSUE_COLUMNS)
+    assert account.rows() == {"read": 1, "clean": 1, "quarantined": 0, "merged": 0, "blank": 0}
+
+
+def test_unparseable_date_message_names_file_row_column_value_and_fix(tmp_path):
+    """A bad required date is quarantined with a Swedish message ending with the fix."""
+    _, quarantine, _, _ = activities(tmp_path, [row(datum="31/02/2024")])
+    issue = quarantine.iloc[0]
+    assert issue["reason"] == "unparseable_date"
+    assert issue["file"] == "aktiviteter.csv"
+    assert issue["role"] == "activities"
+    assert (issue["row"], issue["column"], issue["value"]) == (2, "datum", "31/02/2024")
+    assert issue["message"].startswith(
+        "aktiviteter.csv rad 2, kolumn 'datum': '31/02/2024' är inget datum"
+    )
+    assert issue["message"].endswith("12 juni 2024).")
+
+
+def test_several_problems_listed_once_each_row_counted_once(tmp_path):
+    """A row with three required-field errors appears three times but counts as one."""
+    _, quarantine, _, account = activities(tmp_path, [row(datum="", ap="AP9", titel="")])
+    assert sorted(quarantine["reason"]) == [
+        "missing_required",
+        "missing_required",
+        "unknown_work_package",
+    ]
+    assert sorted(quarantine["column"]) == ["arbetspaket", "datum", "titel"]
+    assert (account.read, account.quarantined, account.clean) == (1, 1, 0)
+
+
+def test_date_range_boundaries(tmp_path):
+    """Exactly one year outside the project is kept; one day more is quarantined."""
+    table, quarantine, _, _ = activities(
+        tmp_path,
+        [
+            row("A1", "2023-01-01"),
+            row("A2", "2022-12-31"),
+            row("A3", "2027-12-31"),
+            row("A4", "2028-01-01"),
+        ],
+    )
+    assert table["activity_id"].tolist() == ["A1", "A3"]
+    assert reasons(quarantine) == [(3, "date_out_of_range"), (5, "date_out_of_range")]
+
+
+def test_exact_duplicates_merge_and_id_conflicts_quarantine_all(tmp_path):
+    """Identical rows merge (first kept); rows sharing an id but differing are all quarantined."""
+    table, quarantine, _, account = activities(
+        tmp_path,
+        [row("A1"), row("A1 "), row("A2"), row("A2", titel="Annan"), row("A2")],
+    )
+    assert table["activity_id"].tolist() == ["A1"]
+    assert table["source_row"].tolist() == [2]
+    assert reasons(quarantine) == [(4, "id_conflict"), (5, "id_conflict")]
+    assert (account.read, account.clean, account.quarantined, account.merged) == (5, 1, 2, 2)
+
+
+def test_status_derivation_and_planned_in_past(tmp_path):
+    """Missing status: genomförd up to the period end, else planerad; past planerad warns."""
+    table, _, warnings, _ = activities(
+        tmp_path,
+        [
+            row("A1", "2024-06-30", "AP1", "möte", "Möte", ""),
+            row("A2", "2024-07-01", "AP1", "möte", "Möte", ""),
+            row("A3", "2023-12-01", "AP1", "möte", "Möte", "planerad"),
+            row("A4", "2024-03-01", "AP1", "möte", "Möte", "Inställd"),
+        ],
+        ["status"],
+    )
+    assert table["status"].tolist() == ["genomförd", "planerad", "planerad", "inställd"]
+    assert reasons(warnings) == [
+        (2, "status_missing"),
+        (3, "status_missing"),
+        (4, "planned_in_past"),
+    ]
+    assert "'planerad'" in warnings.iloc[1]["message"]
+
+
+def test_optional_field_errors_empty_the_field_and_warn(tmp_path):
+    """Bad optional values are emptied with a warning and the row is kept."""
+    extra = ["slutdatum", "kommun", "antal_deltagare", "länk", "arrangörsroll", "status"]
+    table, quarantine, warnings, _ = activities(
+        tmp_path,
+        [
+            row(
+                "A1",
+                "2024-03-15",
+                "AP1",
+                "möte",
+                "Möte",
+                "2024-03-01",
+                "Gotham",
+                "många",
+                "ftp://x",
+                "värd",
+                "genomförd",
+            )
+        ],
+        extra,
+    )
+    assert quarantine.empty
+    assert sorted(warnings["reason"]) == [
+        "end_before_start",
+        "invalid_link",
+        "unknown_municipality",
+        "unknown_organiser_role",
+        "unparseable_count",
+    ]
+    rec = table.iloc[0]
+    assert pd.isna(rec["end_date"]) and pd.isna(rec["municipality"]) and pd.isna(rec["attendance"])
+    assert pd.isna(rec["link"])
+    assert rec["organiser_role"] == "egen"
+
+
+def test_counts_approximate_and_gender_sum(tmp_path):
+    """'ca 250' is 250 approximate; women + men above attendance warns but keeps the values."""
+    table, _, warnings, _ = activities(
+        tmp_path,
+        [row("A1", "2024-03-15", "AP1", "möte", "Möte", "ca 10", "8", "5", "genomförd")],
+        ["antal_deltagare", "antal_kvinnor", "antal_män", "status"],
+    )
+    rec = table.iloc[0]
+    assert (rec["attendance"], rec["attendance_approximate"], rec["women"], rec["men"]) == (
+        10,
+        True,
+        8,
+        5,
+    )
+    assert reasons(warnings) == [(2, "gender_counts_exceed_total")]
+    assert "(13)" in warnings.iloc[0]["message"]
+
+
+def test_work_package_and_type_variants(tmp_path):
+    """Work-package and activity-type variants map to the canonical values from config/vocab."""
+    table, _, _, _ = activities(
+        tmp_path,
+        [
+            row("A1", ap="AP3 - Påverkansarbete", typ="Webbinarium"),
+            row("A2", ap="Samverkan", typ="besök"),
+        ],
+    )
+    assert table["work_package"].tolist() == ["AP3", "AP2"]
+    assert table["activity_type"].tolist() == ["seminarium", "partnerbesök"]
+
+
+def test_warnings_only_for_kept_rows(tmp_path):
+    """A quarantined row carries no warnings; its problems are all in the quarantine."""
+    _, quarantine, warnings, _ = activities(
+        tmp_path, [row("A1", "", "AP1", "möte", "Möte", "Gotham")], ["kommun"]
+    )
+    assert reasons(quarantine) == [(2, "missing_required")]
+    assert warnings.empty
+
+
+def test_excel_row_numbers_with_title_rows(tmp_path):
+    """Issue rows are Excel's row numbers, counting title rows and blank rows."""
+    book = Workbook()
+    sheet = book.active
+    for values in [["Register HSO"], [], A_HEAD, row("A1"), [], row("A2", "snart")]:
+        sheet.append(values)
+    path = tmp_path / "aktiviteter.xlsx"
+    book.save(path)
+    table, quarantine, _, account = clean_activities(
+        read_table(path, ACTIVITY_SPEC), PROJECT, PERIOD
+    )
+    assert table["source_row"].tolist() == [4]
+    assert reasons(quarantine) == [(6, "unparseable_date")]
+    assert quarantine.iloc[0]["message"].startswith("aktiviteter.xlsx rad 6")
+    assert (account.header_row, account.blank, account.sheet) == (3, 1, "Sheet")
+
+
+def test_excel_date_cells_and_numbers(tmp_path):
+    """Excel dates, serials as text and ids typed as numbers are read as a person means them."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append(A_HEAD)
+    sheet.append([17, dt.datetime(2024, 6, 12, 9, 30), "AP1", "möte", "Möte"])
+    sheet.append(["18", "45455", 1, "möte", "Möte"])
+    path = tmp_path / "aktiviteter.xlsx"
+    book.save(path)
+    table, quarantine, _, _ = clean_activities(read_table(path, ACTIVITY_SPEC), PROJECT, PERIOD)
+    assert quarantine.empty
+    assert table["activity_id"].tolist() == ["17", "18"]
+    assert table["start_date"].tolist() == [pd.Timestamp("2024-06-12")] * 2
+    assert table["work_package"].tolist() == ["AP1", "AP1"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Participants
+# ---------------------------------------------------------------------------------------------
+@pytest.fixture
+def register(tmp_path) -> pd.DataFrame:
+    table, *_ = activities(tmp_path, [row("A1"), row("A2"), row("A3", "snart")])
+    return table
+
+
+def participants(tmp_path: Path, register: pd.DataFrame, rows, header=P_HEAD):
+    path = csv_file(tmp_path, "deltagare.csv", header, rows)
+    return clean_participants(read_table(path, PARTICIPANT_SPEC), register, KEY)
+
+
+def test_participants_pseudonymised_and_no_personal_data_anywhere(tmp_path, register):
+    """Names and e-mails become a 20-hex person_key; no output holds them; issues mask them."""
+    table, quarantine, warnings, _ = participants(
+        tmp_path,
+        register,
+        [
+            ["A1", "Åsa Öberg", "asa@hso.se", "Timrå kommun"],
+            ["A1", "Bo Ek", "bo(at)hso", ""],
+            ["A9", "Cia Lund", "", ""],
+        ],
+    )
+    assert list(table.columns) == list(PARTICIPATION_COLUMNS)
+    assert table["person_key"].str.fullmatch(r"[0-9a-f]{20}").all()
+    everything = pd.concat([table.astype(str), quarantine.astype(str), warnings.astype(str)])
+    text = " ".join(map(str, everything.to_numpy().ravel().tolist()))
+    for personal in ("Åsa", "Öberg", "asa@hso.se", "Bo Ek", "bo(at)hso", "Cia"):
+        assert personal not in text
+    assert warnings.loc[warnings["reason"] == "invalid_email", "value"].tolist() == [MASK]
+    assert reasons(quarantine) == [(4, "unknown_activity")]
+
+
+def test_same_person_on_same_activity_merges(tmp_path, register):
+    """The same e-mail (any case) twice on one activity merges; on another activity it is kept."""
+    table, _, _, account = participants(
+        tmp_path,
+        register,
+        [
+            ["A1", "Åsa", "ASA@hso.se", ""],
+            ["A1", "Å Ö", " asa@hso.se", ""],
+            ["A2", "Åsa", "asa@hso.se", ""],
+        ],
+    )
+    assert table["source_row"].tolist() == [2, 4]
+    assert table["person_key"].nunique() == 1
+    assert (account.clean, account.merged) == (2, 1)
+
+
+def test_identity_by_name_and_organisation(tmp_path, register):
+    """Without e-mail, name + organisation identify a person (case and spaces ignored)."""
+    table, _, _, account = participants(
+        tmp_path,
+        register,
+        [
+            ["A1", "Per Persson", "", "Timrå kommun"],
+            ["A1", "per  PERSSON", "", "timrå kommun"],
+            ["A1", "Per Persson", "", "Ånge kommun"],
+        ],
+    )
+    assert table["source_row"].tolist() == [2, 4]
+    assert (account.clean, account.merged) == (2, 1)
+
+
+def test_key_changes_pseudonym_and_is_stable(tmp_path, register):
+    """The same identity and key give the same person_key; another key gives another one."""
+    rows = [["A1", "Åsa", "asa@hso.se", ""]]
+    path = csv_file(tmp_path, "deltagare.csv", P_HEAD, rows)
+    raw = read_table(path, PARTICIPANT_SPEC)
+    one = clean_participants(raw, register, KEY).table["person_key"].iloc[0]
+    again = clean_participants(raw, register, KEY).table["person_key"].iloc[0]
+    other = (
+        clean_participants(raw, register, b"en-annan-nyckel-0123456789").table["person_key"].iloc[0]
+    )
+    assert one == again != other
+
+
+def test_no_identity_missing_id_and_quarantined_activity(tmp_path, register):
+    """No name/e-mail → no_identity; empty id → missing_required; quarantined activity → unknown."""
+    _, quarantine, _, account = participants(
+        tmp_path,
+        register,
+        [["A1", "", "", "Timrå kommun"], ["", "Åsa", "", ""], ["A3", "Åsa", "", ""]],
+    )
+    assert reasons(quarantine) == [
+        (2, "no_identity"),
+        (3, "missing_required"),
+        (4, "unknown_activity"),
+    ]
+    assert quarantine.iloc[0]["column"] == ""
+    assert (account.read, account.quarantined, account.clean) == (3, 3, 0)
+
+
+def test_participant_vocabularies_and_defaults(tmp_path, register):
+    """kön/roll default, variants map, unknown organisation type → övrigt with a warning."""
+    header = [*P_HEAD, "organisationstyp", "kommun", "kön", "roll"]
+    table, _, warnings, _ = participants(
+        tmp_path,
+        register,
+        [
+            ["A1", "Ada", "", "", "universitet", "Övik", "K", "Talare"],
+            ["A1", "Bo", "", "", "", "", "", ""],
+            ["A1", "Cy", "", "", "rymden", "Atlantis", "?", "kung"],
+        ],
+        header,
+    )
+    assert table["organisation_type"].tolist()[0] == "akademi"
+    assert pd.isna(table["organisation_type"].iloc[1])
+    assert table["organisation_type"].iloc[2] == "övrigt"
+    assert table["municipality"].tolist()[0] == "Örnsköldsvik"
+    assert table["gender"].tolist() == ["kvinna", "ej angivet", "ej angivet"]
+    assert table["role"].tolist() == ["talare", "deltagare", "deltagare"]
+    assert sorted(warnings["reason"]) == [
+        "unknown_gender",
+        "unknown_municipality",
+        "unknown_organisation_type",
+        "unknown_role",
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Both files
+# ---------------------------------------------------------------------------------------------
+def _params(tmp_path: Path, activities_path: Path, participants_path: Path):
+    return build_params(
+        {
+            "period": "2024H1",
+            "project": str(REPO / "params" / "project.yaml"),
+            "activities": str(activities_path),
+            "participants": str(participants_path),
+            "output_dir": str(tmp_path / "ut"),
+        }
+    )
+
+
+def test_clean_inputs_result_and_accounts(tmp_path):
+    """clean_inputs reads both files and returns balanced accounts and combined issues."""
+    a = csv_file(tmp_path, "aktiviteter.csv", A_HEAD, [row("A1"), row("A2", "x")])
+    p = csv_file(tmp_path, "deltagare.csv", P_HEAD, [["A1", "Åsa", "", ""], ["A2", "Bo", "", ""]])
+    result = clean_inputs(_params(tmp_path, a, p), KEY)
+    assert [acc.role for acc in result.accounts] == ["activities", "participants"]
+    assert [acc.rows()["clean"] for acc in result.accounts] == [1, 1]
+    assert set(result.quarantine["reason"]) == {"unparseable_date", "unknown_activity"}
+    assert result.accounting()["file"].tolist()[0] == str(a)
+    assert all(acc.balanced() for acc in result.accounts)
+
+
+def test_clean_inputs_file_error_names_file(tmp_path):
+    """A file-level error in either file stops clean_inputs with that file named."""
+    a = csv_file(tmp_path, "aktiviteter.csv", A_HEAD, [row("A1")])
+    p = csv_file(tmp_path, "deltagare.csv", ["aktivitets_id", "org"], [["A1", "x"]])
+    with pytest.raises(InputFileError, match=r"deltagare\.csv"):
+        clean_inputs(_params(tmp_path, a, p), KEY)
+
+
+def test_clean_inputs_refuses_unbalanced_account(tmp_path, monkeypatch):
+    """An account that does not balance raises RunError (a guard against bugs)."""
+    a = csv_file(tmp_path, "aktiviteter.csv", A_HEAD, [row("A1")])
+    p = csv_file(tmp_path, "deltagare.csv", P_HEAD, [["A1", "Åsa", "", ""]])
+    real = clean_module.clean_activities
+
+    def broken(*args):
+        out = real(*args)
+        out.account.clean += 1
+        return out
+
+    monkeypatch.setattr(clean_module, "clean_activities", broken)
+    with pytest.raises(RunError, match="går inte ihop"):
+        clean_inputs(_params(tmp_path, a, p), KEY)

@@ -1,0 +1,127 @@
+"""Configuration and period parameters are validated before anything runs."""
+
+from pathlib import Path
+
+import pytest
+
+from hso_eval.config import KEY_ENV, build_params, load_params, load_project
+from hso_eval.errors import ParameterError
+from hso_eval.periods import Period
+
+
+def _write(tmp_path: Path, text: str, name: str = "p.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_project_holds_the_seed_reports_facts(project):
+    """project.yaml gives HSO's period, owner, four work packages and nine partners."""
+    assert (project.start.isoformat(), project.end.isoformat()) == ("2024-01-01", "2026-12-31")
+    assert project.owner == "Härnösands kommun"
+    assert [wp.code for wp in project.work_packages] == ["AP1", "AP2", "AP3", "AP4"]
+    assert project.work_package("AP3").name == "Påverkansarbete"
+    assert len(project.partners) == 9
+    assert [p.short for p in project.visit_partners] == [
+        "Härnösand",
+        "Kramfors",
+        "Sollefteå",
+        "Sundsvall",
+        "Timrå",
+        "Ånge",
+        "Örnsköldsvik",
+    ]
+    assert {p.name for p in project.partners} >= {
+        "Region Västernorrland",
+        "Länsstyrelsen Västernorrland",
+    }
+
+
+def test_example_targets_are_marked(project):
+    """Targets not yet from the grant decision say so, so the report can say so too."""
+    assert project.targets and all(t.example for t in project.targets)
+    assert project.targets_are_examples
+
+
+def test_demo_params_resolve_against_the_root(root):
+    """Relative paths in a period file resolve against the repository root."""
+    params = load_params(root / "params" / "2024H1.yaml")
+    assert params.period == Period.parse("2024H1")
+    assert params.activities == root / "data" / "demo" / "aktiviteter.xlsx"
+    assert params.output_dir == root / "reports" / "2024H1"
+    assert params.report_number == 1
+
+
+def test_unknown_key_names_the_nearest_known_one(tmp_path):
+    """A typo such as 'perod' is rejected and the message suggests 'period'."""
+    path = _write(tmp_path, "perod: 2024H1\nactivities: a.xlsx\nparticipants: b.csv\n")
+    with pytest.raises(ParameterError, match=r"okänd nyckel 'perod'.*Menade du 'period'"):
+        load_params(path)
+
+
+def test_impossible_period_in_a_file_is_rejected(tmp_path):
+    """A period file asking for 2025H3 stops before anything runs."""
+    path = _write(tmp_path, "period: 2025H3\nactivities: a.xlsx\nparticipants: b.csv\n")
+    with pytest.raises(ParameterError, match="två halvår"):
+        load_params(path)
+
+
+def test_absolute_paths_are_kept(tmp_path):
+    """An absolute input path is used as it is."""
+    params = build_params(
+        {"period": "2024H1", "activities": str(tmp_path / "a.xlsx"), "participants": "x.csv"}
+    )
+    assert params.activities == tmp_path / "a.xlsx"
+
+
+def test_no_key_means_a_clear_stop(monkeypatch):
+    """Outside the demo there is no default key: the message names both ways to give one."""
+    monkeypatch.delenv(KEY_ENV, raising=False)
+    params = build_params({"period": "2024H1", "activities": "a.xlsx", "participants": "b.csv"})
+    with pytest.raises(ParameterError, match=f"pseudonym_key_file.*{KEY_ENV}"):
+        params.load_key()
+
+
+def test_key_from_the_environment(monkeypatch):
+    """The key may come from HSO_PSEUDONYM_KEY instead of a file."""
+    monkeypatch.setenv(KEY_ENV, "x" * 32)
+    params = build_params({"period": "2024H1", "activities": "a.xlsx", "participants": "b.csv"})
+    assert params.load_key() == b"x" * 32
+
+
+def test_short_key_is_refused(monkeypatch):
+    """A guessable short key is refused with advice on making a good one."""
+    monkeypatch.setenv(KEY_ENV, "kort")
+    params = build_params({"period": "2024H1", "activities": "a.xlsx", "participants": "b.csv"})
+    with pytest.raises(ParameterError, match="för kort"):
+        params.load_key()
+
+
+def test_notebook_parameters_never_hold_the_key(root):
+    """The parameters papermill injects name the key file but never contain the key."""
+    params = load_params(root / "params" / "2024H1.yaml")
+    key = params.load_key().decode()
+    injected = params.as_notebook_parameters()
+    assert injected["pseudonym_key_file"] == "data/demo/demo-nyckel.txt"
+    assert key not in repr(injected)
+
+
+def test_broken_yaml_names_the_line(tmp_path):
+    """A YAML syntax error names the file and the line."""
+    path = _write(tmp_path, "period: 2024H1\nactivities: [a.xlsx\nparticipants: b.csv\n")
+    with pytest.raises(ParameterError, match=r"p\.yaml rad \d+"):
+        load_params(path)
+
+
+def test_project_unknown_key_is_rejected(tmp_path, root):
+    """A misspelt key in project.yaml is rejected like in a period file."""
+    text = (root / "params" / "project.yaml").read_text(encoding="utf-8")
+    path = _write(tmp_path, text.replace("min_cell:", "min_cel:"), "project.yaml")
+    with pytest.raises(ParameterError, match=r"min_cel.*min_cell"):
+        load_project(path)
+
+
+def test_period_outside_the_project_is_rejected():
+    """A period before the project started stops with a message giving the project's dates."""
+    with pytest.raises(ParameterError, match="utanför projektets tid"):
+        build_params({"period": "2019H1", "activities": "a", "participants": "b"})

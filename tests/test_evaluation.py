@@ -1,0 +1,618 @@
+"""Tests for hso_eval.evaluation: the evaluation package for Sweco."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import hmac
+import json
+import re
+import shutil
+import zipfile
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from hso_eval import evaluation
+from hso_eval.config import build_params
+from hso_eval.context import PeriodData
+from hso_eval.tables import (
+    ACTIVITY_COLUMNS,
+    ISSUE_COLUMNS,
+    MASK,
+    PARTICIPATION_COLUMNS,
+    CleanResult,
+    FileAccount,
+    conform,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+KEY = b"testnyckel-for-utvarderingsunderlag-0123456789"
+CREATED = datetime(2024, 7, 15, 8, 30, tzinfo=UTC)
+HYPERLINK = '=HYPERLINK("http://x","klick")'
+
+#: The fixture's people: name and e-mail. None of this may reach the package.
+PEOPLE: dict[str, tuple[str, str]] = {
+    "anna": ("Anna Andersson", "anna.andersson@example.se"),
+    "bertil": ("Bertil Bergqvist", "bertil.bergqvist@example.se"),
+    "cecilia": ("Cecilia Cederlund", "cecilia.cederlund@example.se"),
+    "david": ("David Dahlgren", "david.dahlgren@example.se"),
+    "eva": ("Eva Ekström", "eva.ekstrom@example.se"),
+}
+
+
+def person_key(who: str) -> str:
+    """The keyed pseudonym as clean computes it (HMAC-SHA256 of the e-mail, 20 hex characters)."""
+    return hmac.new(KEY, PEOPLE[who][1].encode(), hashlib.sha256).hexdigest()[:20]
+
+
+def make_activities() -> pd.DataFrame:
+    """Five activities: three held in 2024H1, one cancelled in H1, one planned in H2."""
+    rows = [
+        # id, start, end, wp, type, title, description, place, municipality, code, status,
+        # organiser_role, attendance, approx, women, men, parties, link
+        ("A1", "2024-02-01", None, "AP1", "workshop", HYPERLINK, "-minus först", "@plats",
+         "Härnösand", "2280", "genomförd", "egen", 12, False, 5, 7,
+         "Härnösands kommun; Region Västernorrland", "https://hso.example.org/a1"),
+        ("A2", "2024-03-15", None, "AP2", "partnerbesök", "Partnerbesök Kramfors", None, None,
+         "Kramfors", "2282", "genomförd", "egen", None, False, None, None, None, None),
+        ("A3", "2024-05-20", "2024-05-21", "AP3", "seminarium", "+Seminarium om planering",
+         "Två dagar", "Sundsvall", "Sundsvall", "2281", "genomförd", "samarrangemang", 250, True,
+         None, None, None, None),
+        ("A5", "2024-06-01", None, "AP1", "konferens", "Inställd konferens", None, None, None,
+         None, "inställd", "deltagande", None, False, None, None, None, None),
+        ("A4", "2024-09-10", None, "AP4", "möte", "Planerat möte", None, None, "Timrå", "2262",
+         "planerad", "egen", None, False, None, None, None, None),
+    ]  # fmt: skip
+    frame = pd.DataFrame(rows, columns=list(ACTIVITY_COLUMNS)[:-1])
+    frame["start_date"] = pd.to_datetime(frame["start_date"])
+    frame["end_date"] = pd.to_datetime(frame["end_date"])
+    frame["source_row"] = range(2, 2 + len(frame))
+    return conform(frame, ACTIVITY_COLUMNS)
+
+
+def make_participations() -> pd.DataFrame:
+    """Participations; "härnösands kommun" is a case variant of "Härnösands kommun"."""
+    rows = [
+        ("A1", "anna", "Härnösands kommun", "kommun", "Härnösand", "kvinna", "talare"),
+        ("A1", "bertil", "Region Västernorrland", "region", None, "man", "deltagare"),
+        ("A1", "cecilia", "Mittuniversitetet", "akademi", "Sundsvall", "kvinna", "moderator"),
+        ("A1", "david", "Härnösands kommun", "kommun", "Härnösand", "man", "deltagare"),
+        ("A2", "anna", "härnösands kommun", "kommun", "Härnösand", "kvinna", "deltagare"),
+        ("A2", "eva", "Kramfors kommun", "kommun", "Kramfors", "kvinna", "deltagare"),
+        ("A2", "bertil", "Region Västernorrland", "region", None, "man", "deltagare"),
+        ("A3", "cecilia", "Mittuniversitetet", "akademi", "Sundsvall", "kvinna", "talare"),
+        ("A3", "eva", "Kramfors kommun", "kommun", "Kramfors", "kvinna", "deltagare"),
+        ("A3", "david", None, None, None, "ej angivet", "deltagare"),
+        ("A4", "anna", "Härnösands kommun", "kommun", "Härnösand", "kvinna", "deltagare"),
+        ("A4", "bertil", "Region Västernorrland", "region", None, "man", "deltagare"),
+    ]
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            *("activity_id", "who", "organisation", "organisation_type", "municipality"),
+            *("gender", "role"),
+        ],
+    )
+    frame["person_key"] = frame["who"].map(person_key)
+    codes = {"Härnösand": "2280", "Kramfors": "2282", "Sundsvall": "2281"}
+    frame["municipality_code"] = frame["municipality"].map(codes)
+    frame["source_row"] = range(2, 2 + len(frame))
+    return conform(frame, PARTICIPATION_COLUMNS)
+
+
+def make_issues(kind: str) -> pd.DataFrame:
+    """Quarantine or warnings, with personal data in `value` and `message` on purpose."""
+    name, email = PEOPLE["anna"]
+    if kind == "quarantine":
+        rows = [
+            ("deltagare.csv", "participants", 14, "aktivitets_id", "A99", "unknown_activity",
+             f"deltagare.csv rad 14: {name} på okänd aktivitet A99"),
+            ("deltagare.csv", "participants", 15, "", MASK, "no_identity", "Varken namn"),
+            ("aktiviteter.xlsx", "activities", 7, "datum", "31/02/2024", "unparseable_date",
+             "inget datum"),
+        ]  # fmt: skip
+    else:
+        rows = [
+            ("deltagare.csv", "participants", 3, "e-post", email, "invalid_email", email),
+            ("deltagare.csv", "participants", 4, "e-post", "x@", "invalid_email", "x@"),
+            ("deltagare.csv", "participants", 4, "kön", "q", "unknown_gender", "q"),
+        ]
+    return conform(pd.DataFrame(rows, columns=list(ISSUE_COLUMNS)), ISSUE_COLUMNS)
+
+
+def make_clean() -> CleanResult:
+    """A small CleanResult that conforms to tables.py."""
+    accounts = [
+        FileAccount("activities", "data/demo/aktiviteter.xlsx", "0" * 64, read=6, clean=5,
+                    quarantined=1, blank=1),
+        FileAccount("participants", "data/demo/deltagare.csv", "1" * 64, read=15, clean=12,
+                    quarantined=2, merged=1),
+    ]  # fmt: skip
+    return CleanResult(
+        activities=make_activities(),
+        participations=make_participations(),
+        quarantine=make_issues("quarantine"),
+        warnings=make_issues("warnings"),
+        accounts=accounts,
+    )
+
+
+def make_period_data(tmp: Path, period: str, clean: CleanResult | None = None) -> PeriodData:
+    """PeriodData for `period` on the fixture's clean tables; the key lives in a file."""
+    tmp.mkdir(parents=True, exist_ok=True)
+    key_file = tmp / "nyckel.txt"
+    key_file.write_bytes(KEY)
+    for name in ("aktiviteter.xlsx", "deltagare.csv"):
+        (tmp / name).write_bytes(b"")
+    params = build_params(
+        {
+            "period": period,
+            "project": str(ROOT / "params" / "project.yaml"),
+            "activities": str(tmp / "aktiviteter.xlsx"),
+            "participants": str(tmp / "deltagare.csv"),
+            "pseudonym_key_file": str(key_file),
+            "output_dir": str(tmp / "reports" / period),
+        }
+    )
+    return PeriodData(params=params, clean=clean or make_clean())
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory: pytest.TempPathFactory) -> PeriodData:
+    return make_period_data(tmp_path_factory.mktemp("in"), "2024H1")
+
+
+@pytest.fixture(scope="module")
+def package(data: PeriodData, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("pkg") / "utvarderingsunderlag"
+    return evaluation.build_package(data, out, created=CREATED)
+
+
+def read_csv_rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def descriptor(package: Path) -> dict:
+    return json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+
+
+def package_text(package: Path) -> Iterator[tuple[str, str]]:
+    """Every text in the package: each file, and each XML part inside the workbook."""
+    for path in sorted(package.iterdir()):
+        if path.suffix == ".xlsx":
+            with zipfile.ZipFile(path) as archive:
+                for part in archive.namelist():
+                    yield f"{path.name}:{part}", archive.read(part).decode("utf-8", "replace")
+        else:
+            yield path.name, path.read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------------------------
+# Validity
+# ---------------------------------------------------------------------------------------------
+def test_package_holds_every_file(package: Path) -> None:
+    """The package has the descriptor, six CSV files, the workbook and the codebook."""
+    names = {p.name for p in package.iterdir()}
+    assert names == {
+        "datapackage.json",
+        "README.md",
+        "utvarderingsunderlag.xlsx",
+        "aktiviteter.csv",
+        "deltagande.csv",
+        "organisationer.csv",
+        "indikatorer.csv",
+        "samverkan.csv",
+        "datakvalitet.csv",
+    }
+
+
+def test_frictionless_validates_package(package: Path) -> None:
+    """Frictionless finds no error: types, constraints, primary and foreign keys all hold."""
+    pytest.importorskip("frictionless")
+    assert evaluation.validate_package(package) == []
+    assert "godkände" in evaluation.check_package(package)
+
+
+def test_broken_foreign_key_fails_validation(package: Path, tmp_path: Path) -> None:
+    """A participation on an activity that is not in aktiviteter.csv is a foreign-key error."""
+    pytest.importorskip("frictionless")
+    broken = shutil.copytree(package, tmp_path / "broken")
+    path = broken / "deltagande.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[1] = lines[1].replace(",A1,", ",A77,", 1)
+    assert ",A77," in lines[1]
+    path.write_text("".join(lines), encoding="utf-8")
+    meta = descriptor(broken)  # keep bytes and hash right, so only the key is wrong
+    for resource in meta["resources"]:
+        if resource["name"] == "deltagande":
+            resource["bytes"] = path.stat().st_size
+            resource["hash"] = "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
+    (broken / "datapackage.json").write_text(json.dumps(meta), encoding="utf-8")
+
+    errors = evaluation.validate_package(broken)
+    assert errors, "a broken foreign key must not validate"
+    assert all("[foreign-key]" in e and e.startswith("deltagande:") for e in errors), errors
+    with pytest.raises(evaluation.RunError, match="följer inte sina egna scheman"):
+        evaluation.check_package(broken)
+
+
+def test_descriptor_names_project_period_created_and_version(package: Path) -> None:
+    """datapackage.json names the project, the period, when it was made and by which version."""
+    import hso_eval
+
+    meta = descriptor(package)
+    assert meta["profile"] == "tabular-data-package"
+    assert meta["name"] == "hso-utvarderingsunderlag-2024h1"
+    assert "Hållbar samhällsomställning" in meta["title"]
+    assert meta["period"] == {
+        "code": "2024H1",
+        "start": "2024-01-01",
+        "end": "2024-06-30",
+        "report_number": 1,
+    }
+    assert meta["created"] == "2024-07-15T08:30:00+00:00"
+    assert meta["hso_eval_version"] == hso_eval.__version__
+    assert meta["licenses"] and meta["contributors"]
+
+
+def test_every_field_has_swedish_title_and_description(package: Path) -> None:
+    """Every field of every resource carries a title and a description."""
+    for resource in descriptor(package)["resources"]:
+        assert resource["title"] and resource["description"]
+        for field in resource["schema"]["fields"]:
+            assert field["title"].strip(), (resource["name"], field["name"])
+            assert len(field["description"]) > 10, (resource["name"], field["name"])
+
+
+def test_enums_come_from_vocabularies_and_configuration(package: Path, data: PeriodData) -> None:
+    """Enum constraints are the vocabularies' canonical values and the configured work packages."""
+    from hso_eval import vocab
+
+    fields = {
+        (r["name"], f["name"]): f.get("constraints", {}).get("enum")
+        for r in descriptor(package)["resources"]
+        for f in r["schema"]["fields"]
+    }
+    assert fields["aktiviteter", "work_package"] == [w.code for w in data.project.work_packages]
+    assert fields["aktiviteter", "activity_type"] == list(vocab.ACTIVITY_TYPES.values)
+    assert fields["aktiviteter", "status"] == list(vocab.STATUSES.values)
+    assert fields["aktiviteter", "organiser_role"] == list(vocab.ORGANISER_ROLES.values)
+    assert fields["deltagande", "gender"] == list(vocab.GENDERS.values)
+    assert fields["deltagande", "role"] == list(vocab.ROLES.values)
+    assert fields["deltagande", "organisation_type"] == list(vocab.ORGANISATION_TYPES.values)
+
+
+def test_keys_are_declared(package: Path) -> None:
+    """Primary keys and the foreign keys to aktiviteter and organisationer are declared."""
+    schemas = {r["name"]: r["schema"] for r in descriptor(package)["resources"]}
+    assert schemas["aktiviteter"]["primaryKey"] == ["activity_id"]
+    assert schemas["organisationer"]["primaryKey"] == ["organisation"]
+    assert schemas["indikatorer"]["primaryKey"] == ["indicator", "scope", "dimension", "category"]
+    references = {
+        (tuple(fk["fields"]), fk["reference"]["resource"])
+        for fk in schemas["deltagande"]["foreignKeys"]
+    }
+    assert references == {(("activity_id",), "aktiviteter"), (("organisation",), "organisationer")}
+
+
+# ---------------------------------------------------------------------------------------------
+# Privacy and spreadsheet safety
+# ---------------------------------------------------------------------------------------------
+def test_no_name_email_or_key_anywhere(package: Path) -> None:
+    """No fixture name, e-mail or the pseudonym key appears in any file, the workbook included."""
+    forbidden = [text for pair in PEOPLE.values() for text in pair]
+    forbidden += [KEY.decode(), "Andersson", "example.se", MASK]
+    for where, text in package_text(package):
+        lowered = text.casefold()
+        for secret in forbidden:
+            assert secret.casefold() not in lowered, f"{secret!r} in {where}"
+
+
+def test_workbook_has_no_formula_cells(package: Path) -> None:
+    """Reloaded with openpyxl, no cell is a formula, and the HYPERLINK title is plain text."""
+    workbook = openpyxl.load_workbook(package / "utvarderingsunderlag.xlsx")
+    formulas = [
+        f"{ws.title}!{cell.coordinate}"
+        for ws in workbook.worksheets
+        for row in ws.iter_rows()
+        for cell in row
+        if cell.data_type == "f"
+    ]
+    assert formulas == []
+    sheet = workbook["Aktiviteter"]
+    header = [c.value for c in sheet[1]]
+    titles = [row[header.index("title")] for row in sheet.iter_rows(min_row=2)]
+    hyperlink = next(c for c in titles if c.value == HYPERLINK)
+    assert hyperlink.data_type == "s"
+
+
+def test_csv_neutralises_formula_text(package: Path) -> None:
+    """In the CSV, text starting with =, + , - or @ is prefixed with ' (OWASP)."""
+    rows = {r["activity_id"]: r for r in read_csv_rows(package / "aktiviteter.csv")}
+    assert rows["A1"]["title"] == "'" + HYPERLINK
+    assert rows["A1"]["description"] == "'-minus först"
+    assert rows["A1"]["place"] == "'@plats"
+    assert rows["A3"]["title"] == "'+Seminarium om planering"
+    assert rows["A2"]["title"] == "Partnerbesök Kramfors"
+
+
+def test_negative_number_stays_numeric(data: PeriodData, tmp_path: Path) -> None:
+    """A negative number is written as a number: unprefixed in CSV, numeric in the workbook."""
+    negative = PeriodData(params=data.params, clean=data.clean)
+    table = data.indicators.copy()
+    table.loc[0, "value"] = -2.5
+    negative.__dict__["indicators"] = table  # the cached indicator table
+    out = evaluation.build_package(negative, tmp_path / "neg", created=CREATED)
+    first = read_csv_rows(out / "indikatorer.csv")[0]
+    assert first["value"] == "-2.5"
+    sheet = openpyxl.load_workbook(out / "utvarderingsunderlag.xlsx")["Indikatorer"]
+    header = [c.value for c in sheet[1]]
+    cell = sheet.cell(row=2, column=header.index("value") + 1)
+    assert cell.value == -2.5 and cell.data_type == "n"
+
+
+# ---------------------------------------------------------------------------------------------
+# Content
+# ---------------------------------------------------------------------------------------------
+def test_activities_up_to_period_end_with_status(package: Path) -> None:
+    """aktiviteter.csv holds every activity starting by the period's end, whatever its status."""
+    rows = read_csv_rows(package / "aktiviteter.csv")
+    assert [r["activity_id"] for r in rows] == ["A1", "A2", "A3", "A5"]
+    assert {r["activity_id"]: r["status"] for r in rows}["A5"] == "inställd"
+    assert list(rows[0]) == [
+        "activity_id", "start_date", "end_date", "work_package", "activity_type", "title",
+        "description", "place", "municipality", "municipality_code", "status", "organiser_role",
+        "attendance", "attendance_approximate", "women", "men", "parties", "link",
+    ]  # fmt: skip
+    assert rows[2]["end_date"] == "2024-05-21" and rows[2]["attendance_approximate"] == "true"
+
+
+def test_participations_only_for_listed_activities(package: Path) -> None:
+    """deltagande.csv has the fixed columns and only activities up to the period's end."""
+    rows = read_csv_rows(package / "deltagande.csv")
+    assert list(rows[0]) == [
+        "person_key", "activity_id", "organisation", "organisation_type", "municipality",
+        "gender", "role",
+    ]  # fmt: skip
+    assert len(rows) == 10
+    assert "A4" not in {r["activity_id"] for r in rows}
+    assert {r["person_key"] for r in rows} == {person_key(w) for w in PEOPLE}
+
+
+def test_organisations_flag_partners_and_merge_case_variants(package: Path) -> None:
+    """organisationer.csv: one row per organisation, case variants merged, partners flagged."""
+    rows = {r["organisation"]: r for r in read_csv_rows(package / "organisationer.csv")}
+    assert set(rows) == {
+        "Härnösands kommun",
+        "Kramfors kommun",
+        "Mittuniversitetet",
+        "Region Västernorrland",
+    }
+    harnosand = rows["Härnösands kommun"]
+    assert (harnosand["partner"], harnosand["activities"], harnosand["participations"]) == (
+        "true",
+        "2",
+        "3",
+    )
+    assert (harnosand["first_seen"], harnosand["last_seen"]) == ("2024-02-01", "2024-03-15")
+    assert rows["Region Västernorrland"]["partner"] == "true"
+    assert rows["Mittuniversitetet"]["partner"] == "false"
+    assert rows["Mittuniversitetet"]["organisation_type"] == "akademi"
+    participations = read_csv_rows(package / "deltagande.csv")
+    assert "härnösands kommun" not in {r["organisation"] for r in participations}
+
+
+def test_collaboration_pairs_counted_by_hand(package: Path) -> None:
+    """samverkan.csv counts each pair of organisations once per shared activity."""
+    rows = read_csv_rows(package / "samverkan.csv")
+    found = {
+        (r["org_a"], r["org_b"]): (r["activities_together"], r["first"], r["last"]) for r in rows
+    }
+    assert found == {
+        ("Härnösands kommun", "Mittuniversitetet"): ("1", "2024-02-01", "2024-02-01"),
+        ("Härnösands kommun", "Region Västernorrland"): ("2", "2024-02-01", "2024-03-15"),
+        ("Mittuniversitetet", "Region Västernorrland"): ("1", "2024-02-01", "2024-02-01"),
+        ("Härnösands kommun", "Kramfors kommun"): ("1", "2024-03-15", "2024-03-15"),
+        ("Kramfors kommun", "Region Västernorrland"): ("1", "2024-03-15", "2024-03-15"),
+        ("Kramfors kommun", "Mittuniversitetet"): ("1", "2024-05-20", "2024-05-20"),
+    }
+    assert all(a < b for a, b in found)
+
+
+def test_collaborations_scale() -> None:
+    """The self-merge handles 2 000 activities with 30 organisations each within the pair count."""
+    n_activities, per_activity = 2_000, 30
+    activity = [f"X{i}" for i in range(n_activities) for _ in range(per_activity)]
+    organisation = [
+        f"Org {(i + j) % 200:03d}" for i in range(n_activities) for j in range(per_activity)
+    ]
+    participations = pd.DataFrame({"activity_id": activity, "organisation": organisation})
+    activities = pd.DataFrame(
+        {
+            "activity_id": [f"X{i}" for i in range(n_activities)],
+            "start_date": pd.Timestamp("2024-01-01"),
+        }
+    )
+    table = evaluation.count_collaborations(participations, activities)
+    assert int(table["activities_together"].sum()) == n_activities * per_activity * 29 // 2
+
+
+def test_indicators_csv_equals_compute_indicators(package: Path, data: PeriodData) -> None:
+    """indikatorer.csv is compute_indicators' table, both scopes, unsuppressed, same columns."""
+    from hso_eval.indicators import compute_indicators
+
+    expected = compute_indicators(data.activities, data.participations, data.project, data.period)
+    text = ["indicator", "scope", "dimension", "category"]
+    found = pd.read_csv(
+        package / "indikatorer.csv",
+        dtype=dict.fromkeys(text, "string") | {"approximate": "string"},
+        keep_default_na=False,
+        na_values={"value": [""], "target": [""]},
+    )
+    assert list(found.columns) == list(evaluation.INDICATOR_COLUMNS)
+    assert set(found["scope"]) == {"period", "cumulative"}
+    found["approximate"] = found["approximate"].map({"true": True, "false": False})
+    expected = expected[list(evaluation.INDICATOR_COLUMNS)]
+    pd.testing.assert_frame_equal(
+        found.astype({"approximate": bool}),
+        expected.astype(dict.fromkeys(text, "string")).reset_index(drop=True),
+        check_dtype=False,
+    )
+
+
+def test_quality_counts_without_values(package: Path) -> None:
+    """datakvalitet.csv has the row accounting and issues counted by file and reason."""
+    rows = read_csv_rows(package / "datakvalitet.csv")
+    table = {(r["file"], r["kind"], r["code"]): (r["count"], r["rows"]) for r in rows}
+    assert table["deltagare.csv", "radräkning", "read"] == ("15", "")
+    assert table["aktiviteter.xlsx", "radräkning", "blank"] == ("1", "")
+    assert table["deltagare.csv", "karantän", "unknown_activity"] == ("1", "1")
+    assert table["deltagare.csv", "varning", "invalid_email"] == ("2", "2")
+    assert table["deltagare.csv", "varning", "unknown_gender"] == ("1", "1")
+    assert "value" not in rows[0] and "message" not in rows[0]
+    assert all(r["description"] for r in rows)
+
+
+def test_person_keys_stable_across_periods(data: PeriodData, tmp_path: Path) -> None:
+    """The same clean data gives a person the same person_key in H1's and H2's packages."""
+    h2 = make_period_data(tmp_path / "in", "2024H2", clean=data.clean)
+    first = evaluation.build_package(data, tmp_path / "h1", created=CREATED)
+    second = evaluation.build_package(h2, tmp_path / "h2", created=CREATED)
+    assert_person_keys_stable(first, second)
+    later = {r["activity_id"] for r in read_csv_rows(second / "deltagande.csv")}
+    assert "A4" in later
+
+
+# ---------------------------------------------------------------------------------------------
+# Workbook and codebook
+# ---------------------------------------------------------------------------------------------
+def test_workbook_sheets_header_and_dates(package: Path) -> None:
+    """The workbook starts with "Läs mig", has bold frozen headers and real dates."""
+    workbook = openpyxl.load_workbook(package / "utvarderingsunderlag.xlsx")
+    assert workbook.sheetnames == [
+        "Läs mig", "Aktiviteter", "Deltagande", "Organisationer", "Indikatorer", "Samverkan",
+        "Datakvalitet", "Kodbok",
+    ]  # fmt: skip
+    sheet = workbook["Aktiviteter"]
+    assert sheet.freeze_panes == "A2"
+    assert all(cell.font.bold for cell in sheet[1])
+    assert sheet["B2"].is_date and sheet["B2"].value.date().isoformat() == "2024-02-01"
+    assert sheet.column_dimensions["F"].width > 20  # the long title
+    readme = "\n".join(
+        str(c.value) for row in workbook["Läs mig"].iter_rows() for c in row if c.value
+    )
+    for needed in ("HMAC-SHA256", "2024-01-01 – 2024-06-30", "nyckeln", "Organisationer"):
+        assert needed in readme
+
+
+def parse_codebook(text: str) -> dict[str, list[tuple[str, str, str, str]]]:
+    """README.md's field tables: file -> [(name, type, title, description)]."""
+    tables: dict[str, list[tuple[str, str, str, str]]] = {}
+    current = None
+    for line in text.splitlines():
+        heading = re.match(r"^## (\S+\.csv): ", line)
+        if heading:
+            current = tables.setdefault(heading.group(1), [])
+        row = re.match(r"^\| `([^`]+)` \| (\w+) \| (.*?) \| (.*?) \| .*\|$", line)
+        if current is not None and row:
+            current.append(row.groups())
+    return tables
+
+
+def test_codebook_and_descriptor_describe_same_fields(package: Path) -> None:
+    """README.md documents exactly the fields, types, titles and descriptions in the descriptor."""
+    codebook = parse_codebook((package / "README.md").read_text(encoding="utf-8"))
+    from_descriptor = {
+        r["path"]: [
+            (f["name"], f["type"], f["title"], f["description"].replace("|", "\\|"))
+            for f in r["schema"]["fields"]
+        ]
+        for r in descriptor(package)["resources"]
+    }
+    assert codebook == from_descriptor
+
+
+def test_csv_columns_follow_schema(package: Path) -> None:
+    """Every CSV file's header is its schema's field names, in order."""
+    for resource in descriptor(package)["resources"]:
+        with (package / resource["path"]).open(encoding="utf-8") as handle:
+            header = handle.readline().rstrip("\n").split(",")
+        assert header == [f["name"] for f in resource["schema"]["fields"]]
+
+
+def test_summary_counts_rows(package: Path) -> None:
+    """summarise_package lists each file with its row count."""
+    summary = evaluation.summarise_package(package)
+    counts = dict(zip(summary["Fil"], summary["Rader"], strict=True))
+    assert counts["aktiviteter.csv"] == 4
+    assert counts["samverkan.csv"] == 6
+
+
+def test_package_dir_uses_staging_or_draft(
+    data: PeriodData, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Under the runner the package goes to staging; by hand to reports/_utkast, not output_dir."""
+    monkeypatch.setenv(evaluation.STAGING_ENV, "/tmp/staging-x")
+    assert evaluation.package_dir(data) == Path("/tmp/staging-x/utvarderingsunderlag")
+    assert "mellanlager" in evaluation.describe_destination(evaluation.package_dir(data))
+    monkeypatch.delenv(evaluation.STAGING_ENV)
+    draft = evaluation.package_dir(data)
+    assert draft.parts[-3:] == ("_utkast", "2024H1", "utvarderingsunderlag")
+    assert not draft.is_relative_to(data.params.output_dir)
+    assert evaluation.describe_destination(draft).startswith("Utkast")
+
+
+# ---------------------------------------------------------------------------------------------
+# End to end on the demo (for the integrator)
+# ---------------------------------------------------------------------------------------------
+def assert_person_keys_stable(first: Path, second: Path) -> None:
+    """Each activity in both packages has the same set of person_keys in both."""
+
+    def keys(package: Path) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {}
+        for row in read_csv_rows(package / "deltagande.csv"):
+            out.setdefault(row["activity_id"], set()).add(row["person_key"])
+        return out
+
+    earlier, later = keys(first), keys(second)
+    shared = set(earlier) & set(later)
+    assert shared, "the two packages share no activity"
+    for activity in shared:
+        assert earlier[activity] == later[activity], activity
+
+
+def build_demo_packages(out: Path) -> dict[str, Path]:
+    """Build the demo's 2024H1 and 2024H2 packages from params/<period>.yaml into `out`."""
+    from hso_eval.context import load_period
+
+    packages = {}
+    for period in ("2024H1", "2024H2"):
+        params = evaluation_params(period)
+        data = load_period(**params)
+        packages[period] = evaluation.build_package(data, out / period, created=CREATED)
+    return packages
+
+
+def evaluation_params(period: str) -> dict[str, object]:
+    """The notebook parameters of a demo period, read from params/<period>.yaml."""
+    import yaml
+
+    return yaml.safe_load((ROOT / "params" / f"{period}.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.e2e
+@pytest.mark.skipif(
+    not (ROOT / "data" / "demo" / "aktiviteter.xlsx").is_file(), reason="demodata saknas ännu"
+)
+def test_demo_packages_validate_and_keep_person_keys(tmp_path: Path) -> None:
+    """On the demo, 2024H1's and 2024H2's packages validate and share person_keys."""
+    packages = build_demo_packages(tmp_path)
+    for path in packages.values():
+        assert evaluation.validate_package(path) == []
+    assert_person_keys_stable(packages["2024H1"], packages["2024H2"])

@@ -1,0 +1,493 @@
+"""Tests for hso_eval.figures: titles, alt text with the key numbers, the map, HTML embedding."""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import importlib.util
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import to_hex
+from matplotlib.figure import Figure
+from matplotlib.patches import PathPatch
+from matplotlib.path import Path as MplPath
+
+from hso_eval import figures
+from hso_eval.config import Project, load_project
+from hso_eval.paths import repo_root
+from hso_eval.periods import Period
+from hso_eval.tables import ACTIVITY_COLUMNS, PARTICIPATION_COLUMNS, conform
+
+PERIOD = Period(2024, 1)
+NBSP = "\u00a0"
+PARTNER_CODES = {
+    "Härnösand": "2280",
+    "Kramfors": "2282",
+    "Sollefteå": "2283",
+    "Sundsvall": "2281",
+    "Timrå": "2262",
+    "Ånge": "2260",
+    "Örnsköldsvik": "2284",
+}
+
+
+@pytest.fixture(scope="module")
+def project() -> Project:
+    return load_project(repo_root() / "params" / "project.yaml")
+
+
+def _activity(activity_id: str, day: str, wp: str, status: str = "genomförd") -> dict:
+    return {
+        "activity_id": activity_id,
+        "start_date": pd.Timestamp(day),
+        "end_date": pd.NaT,
+        "work_package": wp,
+        "activity_type": "möte",
+        "title": f"Aktivitet {activity_id}",
+        "description": "",
+        "place": "",
+        "municipality": "Sundsvall",
+        "municipality_code": "2281",
+        "status": status,
+        "organiser_role": "egen",
+        "attendance": 10,
+        "attendance_approximate": False,
+        "women": pd.NA,
+        "men": pd.NA,
+        "parties": "",
+        "link": "",
+        "source_row": 2,
+    }
+
+
+@pytest.fixture
+def activities() -> pd.DataFrame:
+    """Three held in 2024H1 (AP1 in January, AP3 twice in June), plus four that do not count."""
+    rows = [
+        _activity("A1", "2024-01-15", "AP1"),
+        _activity("A2", "2024-06-03", "AP3"),
+        _activity("A3", "2024-06-30", "AP3"),
+        _activity("X1", "2024-03-10", "AP2", status="inställd"),
+        _activity("X2", "2024-09-12", "AP2", status="planerad"),
+        _activity("X3", "2023-12-31", "AP2"),
+        _activity("X4", "2024-07-01", "AP2"),
+    ]
+    return conform(pd.DataFrame(rows), ACTIVITY_COLUMNS)
+
+
+def _participations(spec: list[tuple[str, str, int]]) -> pd.DataFrame:
+    rows = []
+    for activity_id, gender, n in spec:
+        for i in range(n):
+            rows.append(
+                {
+                    "activity_id": activity_id,
+                    "person_key": f"{activity_id}-{gender}-{i}",
+                    "organisation": "Org",
+                    "organisation_type": "kommun",
+                    "municipality": "Sundsvall",
+                    "municipality_code": "2281",
+                    "gender": gender,
+                    "role": "deltagare",
+                    "source_row": i + 2,
+                }
+            )
+    return conform(pd.DataFrame(rows, columns=list(PARTICIPATION_COLUMNS)), PARTICIPATION_COLUMNS)
+
+
+def _indicator_rows(*rows: tuple) -> pd.DataFrame:
+    columns = ["indicator", "scope", "dimension", "category", "value", "target", "approximate"]
+    return pd.DataFrame(
+        [(*r, *([np.nan] if len(r) == 5 else []), False) for r in rows], columns=columns
+    )
+
+
+@pytest.fixture
+def indicators() -> pd.DataFrame:
+    """A tidy indicator table in the shape indicators.compute_indicators returns."""
+    return _indicator_rows(
+        ("participations", "period", "total", "", 170),
+        ("participations", "period", "organisation_type", "kommun", 80),
+        ("participations", "period", "organisation_type", "region", 40),
+        ("participations", "period", "organisation_type", "företag", 45),
+        ("participations", "period", "organisation_type", "press", 3),
+        ("participations", "period", "organisation_type", "övrigt", 2),
+        ("participations", "period", "municipality", "Sundsvall", 60),
+        ("participations", "period", "municipality", "Stockholm", 50),
+        ("participations", "period", "municipality", "Härnösand", 40),
+        ("participations", "period", "municipality", "Umeå", 12),
+        ("participations", "period", "municipality", "Ånge", 3),
+        ("participations", "period", "municipality", "Visby", 5),
+        ("activities_held", "period", "total", "", 32, 25),
+        ("activities_held", "cumulative", "total", "", 32, 150),
+        ("share_women", "period", "total", "", 0.48, 0.5),
+        ("participations", "cumulative", "total", "", np.nan, 2000),
+        ("partners_visited", "period", "partner", "Härnösand", 1),
+        ("partners_visited", "period", "partner", "Kramfors", 0),
+        ("partners_visited", "period", "partner", "Örnsköldsvik", 1),
+    )
+
+
+def _texts(fig) -> list[str]:
+    return [t.get_text() for ax in fig.axes for t in ax.texts]
+
+
+def _title(fig) -> str:
+    return fig.axes[0].get_title(loc="left")
+
+
+# -- house style -----------------------------------------------------------------------------
+
+
+def test_house_style_sets_font_spines_and_size() -> None:
+    """Inside the house style: DejaVu Sans, no top/right spines, 8 × 4.5 in, 150 dpi."""
+    import matplotlib as mpl
+
+    with figures.house_style():
+        assert mpl.rcParams["font.sans-serif"][0] == "DejaVu Sans"
+        assert not mpl.rcParams["axes.spines.top"] and not mpl.rcParams["axes.spines.right"]
+        assert tuple(mpl.rcParams["figure.figsize"]) == (8.0, 4.5)
+        assert mpl.rcParams["savefig.dpi"] == 150
+        assert mpl.rcParams["axes.titlelocation"] == "left"
+
+
+def test_axes_use_decimal_comma_and_space() -> None:
+    """Numeric axes read 2,5 and 1 234; percent axes read 50 %."""
+    from matplotlib.figure import Figure
+
+    ax = Figure().add_subplot()
+    figures.swedish_axis(ax.yaxis)
+    assert ax.yaxis.get_major_formatter()(2.5, 0) == "2,5"
+    assert ax.yaxis.get_major_formatter()(1234, 0) == f"1{NBSP}234"
+    figures.swedish_axis(ax.xaxis, percent=True)
+    assert ax.xaxis.get_major_formatter()(0.5, 0) == f"50{NBSP}%"
+
+
+def test_module_does_not_use_pyplot() -> None:
+    """Importing and using figures never loads pyplot, so no backend or GUI is touched."""
+    code = (
+        "import sys, pandas as pd; from hso_eval import figures; from hso_eval.config import "
+        "load_project; from hso_eval.paths import repo_root; "
+        "p = load_project(repo_root() / 'params/project.yaml'); "
+        "figures.figure_to_html(figures.partner_map({}, p)); "
+        "print('matplotlib.pyplot' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+# -- 1. activities per month -----------------------------------------------------------------
+
+
+def test_activities_per_month_counts_only_held_in_period(activities, project) -> None:
+    """Bars count held activities per month; cancelled, planned and outside ones are left out."""
+    fig = figures.activities_per_month(activities, PERIOD, project)
+    ax = fig.axes[0]
+    heights: dict[float, float] = {}
+    for bar in ax.patches:
+        x = round(bar.get_x() + bar.get_width() / 2, 3)
+        heights[x] = heights.get(x, 0) + bar.get_height()
+    assert [heights[k] for k in sorted(heights)] == [1, 0, 0, 0, 0, 2]
+    assert [t.get_text() for t in ax.get_xticklabels()] == [
+        "januari",
+        "februari",
+        "mars",
+        "april",
+        "maj",
+        "juni",
+    ]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["AP1 Stödstrukturer för fysiska förutsättningar", "AP3 Påverkansarbete"]
+
+
+def test_activities_per_month_title_and_alt(activities, project) -> None:
+    """It has a Swedish title and alt text with the total, the busiest month and per-AP counts."""
+    fig = figures.activities_per_month(activities, PERIOD, project)
+    assert _title(fig) == "Genomförda aktiviteter per månad"
+    alt = figures.alt_text(fig)
+    assert alt.startswith("Stapeldiagram: genomförda aktiviteter per månad januari–juni 2024")
+    assert "Totalt 3 aktiviteter" in alt and "flest i juni (2)" in alt and "AP3 2" in alt
+    assert fig.hso_alt == fig._hso_alt == alt
+
+
+# -- 2. gender -------------------------------------------------------------------------------
+
+
+def test_participations_by_gender_hides_small_cells(activities, project) -> None:
+    """Segments below min_cell are not drawn, and title and alt text carry the numbers."""
+    parts = _participations(
+        [("A2", "kvinna", 6), ("A2", "man", 5), ("A2", "annat", 2), ("A1", "kvinna", 5)]
+    )
+    fig = figures.participations_by_gender(parts, activities, PERIOD, project)
+    ax = fig.axes[0]
+    widths = sorted(p.get_width() for p in ax.patches if p.get_width() > 0)
+    assert widths == [5, 5, 6]  # AP1 kvinna 5, AP3 man 5, AP3 kvinna 6; 'annat' 2 is hidden
+    assert _title(fig) == "Deltagartillfällen per kön och arbetspaket"
+    alt = figures.alt_text(fig)
+    assert "Totalt 18 deltagartillfällen" in alt
+    assert f"kvinnor 11 (61{NBSP}%)" in alt and "annat <5" in alt
+    assert "Flest i AP3 Påverkansarbete (13)" in alt
+    assert "Antal under 5 visas inte" in alt
+
+
+def test_participations_by_gender_ignores_activities_outside_period(activities, project) -> None:
+    """Participations in cancelled or out-of-period activities are not counted."""
+    parts = _participations([("X1", "kvinna", 9), ("X4", "man", 9)])
+    fig = figures.participations_by_gender(parts, activities, PERIOD, project)
+    assert figures.NO_DATA in _texts(fig)
+    assert "inga data för perioden" in figures.alt_text(fig)
+
+
+# -- 3. organisation type --------------------------------------------------------------------
+
+
+def test_organisation_type_sorted_with_small_groups_folded(indicators, project) -> None:
+    """Bars are sorted, largest on top, and groups below min_cell go into 'övrigt'."""
+    fig = figures.participations_by_organisation_type(indicators, project)
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_yticklabels()]  # top to bottom
+    assert labels == ["Kommun", "Företag", "Region", "Övrigt och små grupper"]
+    assert [t.get_position()[1] for t in ax.get_yticklabels()] == [3, 2, 1, 0]
+    assert [p.get_width() for p in ax.patches] == [80, 45, 40, 5]  # press 3 + övrigt 2
+    alt = figures.alt_text(fig)
+    assert "Totalt 170 deltagartillfällen" in alt and f"flest från kommun (80, 47{NBSP}%)" in alt
+
+
+# -- 4. municipality -------------------------------------------------------------------------
+
+
+def test_municipality_highlights_partners_and_limits_top(indicators, project) -> None:
+    """Partners' bars take the accent colour, with a 'Projektpart' legend entry, top N + övriga."""
+    fig = figures.participations_by_municipality(indicators, project, top=3)
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_yticklabels()]  # top to bottom
+    assert labels == ["Sundsvall", "Stockholm", "Härnösand", "Övriga kommuner"]
+    colours = [to_hex(p.get_facecolor()).upper() for p in ax.patches]
+    assert colours == [figures.ACCENT, figures.NEUTRAL, figures.ACCENT, figures.LIGHT.upper()]
+    assert [p.get_width() for p in ax.patches] == [60, 50, 40, 20]  # 12 + 3 + 5 in övriga
+    assert "Projektpart" in [t.get_text() for t in ax.get_legend().get_texts()]
+    alt = figures.alt_text(fig)
+    assert "flest från Sundsvall (60)" in alt and "Sundsvall och Härnösand" in alt
+
+
+# -- 5. map ----------------------------------------------------------------------------------
+
+
+def test_packaged_outlines_are_the_seven_partners() -> None:
+    """The package data holds exactly the seven partner municipalities with their SCB codes."""
+    outlines = figures._outlines()
+    assert {name: f["properties"]["id"] for name, f in outlines.items()} == PARTNER_CODES
+
+
+def test_partner_map_draws_seven_patches_coloured_by_visit(project) -> None:
+    """Seven patches and seven labels; visited ones (by any name or alias) in the accent colour."""
+    fig = figures.partner_map({"Härnösands kommun": True, "Övik": True, "Ånge": False}, project)
+    ax = fig.axes[0]
+    patches = [p for p in ax.patches if isinstance(p, PathPatch)]
+    assert len(patches) == 7
+    colour = {p.get_gid(): to_hex(p.get_facecolor()).upper() for p in patches}
+    visited = {"Härnösand", "Örnsköldsvik"}
+    assert colour == {
+        name: (figures.VISITED_COLOUR if name in visited else figures.NOT_VISITED_COLOUR.upper())
+        for name in PARTNER_CODES
+    }
+    labels = [t.get_text() for t in ax.texts if str(t.get_gid()).startswith("label:")]
+    assert sorted(labels) == sorted(PARTNER_CODES)
+    assert _title(fig) == "Besökta projektparter"
+    alt = figures.alt_text(fig)
+    assert "2 av 7 (Härnösand och Örnsköldsvik)" in alt
+    assert "Inte besökta: Kramfors, Sollefteå, Sundsvall, Timrå och Ånge" in alt
+
+
+def test_partner_map_reads_indicator_table(indicators, project) -> None:
+    """The tidy table's partners_visited by partner works as input."""
+    fig = figures.partner_map(indicators, project)
+    assert "2 av 7 (Härnösand och Örnsköldsvik)" in figures.alt_text(fig)
+
+
+def test_partner_map_with_no_visits_draws_all_unvisited(project) -> None:
+    """No data means no visits: the map is still drawn, and says 0 av 7."""
+    fig = figures.partner_map({}, project)
+    patches = [p for p in fig.axes[0].patches if isinstance(p, PathPatch)]
+    assert len(patches) == 7
+    assert {to_hex(p.get_facecolor()).upper() for p in patches} == {
+        figures.NOT_VISITED_COLOUR.upper()
+    }
+    assert "0 av 7" in figures.alt_text(fig)
+
+
+def test_partner_map_counts_label_and_hide_small(project) -> None:
+    """With counts, labels carry the number, small counts show '<5', darker means more."""
+    counts = {"Sundsvall": 58, "Härnösand": 44, "Ånge": 3}
+    fig = figures.partner_map(counts, project)
+    ax = fig.axes[0]
+    labels = dict(
+        t.get_text().split("\n") for t in ax.texts if str(t.get_gid()).startswith("label:")
+    )
+    assert labels["Sundsvall"] == "58" and labels["Ånge"] == "<5" and labels["Timrå"] == "0"
+    colour = {p.get_gid(): p.get_facecolor() for p in ax.patches}
+    assert sum(colour["Sundsvall"][:3]) < sum(colour["Härnösand"][:3])  # darker = more
+    alt = figures.alt_text(fig)
+    assert "Sundsvall 58, Härnösand 44" in alt and "Ånge <5" in alt and "3" not in alt
+
+
+def test_partner_map_aspect_uses_cos_latitude(project) -> None:
+    """The map's aspect is 1/cos(latitude) of the region's middle (about 63 °N)."""
+    fig = figures.partner_map({}, project)
+    assert fig.axes[0].get_aspect() == pytest.approx(1 / np.cos(np.radians(63.1)), rel=0.02)
+
+
+def test_geometry_path_handles_multipolygon_and_holes() -> None:
+    """A MultiPolygon becomes one patch path; a hole is not filled."""
+    square = [[0, 0], [4, 0], [4, 4], [0, 4], [0, 0]]
+    hole = [[1, 1], [1, 3], [3, 3], [3, 1], [1, 1]]
+    far = [[10, 10], [11, 10], [11, 11], [10, 11], [10, 10]]
+    path = figures._geometry_path({"type": "MultiPolygon", "coordinates": [[square, hole], [far]]})
+    assert isinstance(path, MplPath)
+    fig = Figure(figsize=(4, 4), dpi=50)  # 200 × 200 px over 0..12 in both directions
+    canvas = FigureCanvasAgg(fig)
+    ax = fig.add_axes((0, 0, 1, 1), xlim=(0, 12), ylim=(0, 12))
+    ax.set_axis_off()
+    ax.add_patch(PathPatch(path, facecolor="black", edgecolor="none"))
+    canvas.draw()
+    pixels = np.asarray(canvas.buffer_rgba())
+
+    def filled(x: float, y: float) -> bool:
+        return bool(pixels[round(200 - y * 200 / 12), round(x * 200 / 12), 0] < 128)
+
+    assert [filled(0.5, 0.5), filled(2, 2), filled(10.5, 10.5), filled(6, 6)] == [
+        True,
+        False,
+        True,
+        False,
+    ]
+    assert figures._label_point(path, 1.0) != pytest.approx((2, 2), abs=0.9)
+    with pytest.raises(ValueError, match="Point"):
+        figures._geometry_path({"type": "Point", "coordinates": [0, 0]})
+
+
+# -- 6. targets ------------------------------------------------------------------------------
+
+
+def test_progress_against_targets_shares_and_example_note(indicators, project) -> None:
+    """Bars are value/target, a line marks 100 %, and example targets are said to be examples."""
+    fig = figures.progress_against_targets(indicators, project)
+    ax = fig.axes[0]
+    widths = sorted(round(p.get_width(), 3) for p in ax.patches)
+    assert widths == [0.213, 0.96, 1.28]  # 32/150, 0.48/0.5, 32/25 (NaN value left out)
+    assert any(list(line.get_xdata()) == [1.0, 1.0] for line in ax.lines)
+    assert any("Målvärden är exempel" in t for t in _texts(fig))
+    alt = figures.alt_text(fig)
+    assert f"perioden 32 av 25 (128{NBSP}%)" in alt
+    assert f"48{NBSP}% av 50{NBSP}%" in alt
+    assert "Målvärdena är exempel" in alt
+
+
+def test_progress_against_targets_without_example_targets(indicators, project) -> None:
+    """When no target is an example, nothing says so."""
+    real = dataclasses.replace(
+        project, targets=tuple(dataclasses.replace(t, example=False) for t in project.targets)
+    )
+    fig = figures.progress_against_targets(indicators, real)
+    assert not any("exempel" in t for t in _texts(fig))
+    assert "exempel" not in figures.alt_text(fig)
+
+
+# -- empty data ------------------------------------------------------------------------------
+
+
+def test_every_chart_survives_empty_data(activities, indicators, project) -> None:
+    """With no rows each chart is a titled figure saying 'Inga data för perioden'."""
+    empty_acts = activities.iloc[:0]
+    empty_parts = _participations([])
+    empty_ind = indicators.iloc[:0]
+    made = [
+        figures.activities_per_month(empty_acts, PERIOD, project),
+        figures.participations_by_gender(empty_parts, activities, PERIOD, project),
+        figures.participations_by_organisation_type(empty_ind, project),
+        figures.participations_by_municipality(empty_ind, project),
+        figures.progress_against_targets(empty_ind, project),
+    ]
+    for fig in made:
+        assert _title(fig)
+        assert figures.NO_DATA in _texts(fig)
+        assert figures.alt_text(fig).endswith("inga data för perioden.")
+        assert "data:image/png;base64," in figures.figure_to_html(fig)
+
+
+# -- HTML ------------------------------------------------------------------------------------
+
+
+def test_figure_to_html_embeds_png_with_escaped_alt(activities, project) -> None:
+    """The figure becomes <figure> with a base64 PNG, escaped alt text and the title as caption."""
+    fig = figures.activities_per_month(activities, PERIOD, project)
+    fig.hso_alt = 'Diagram <b>"fet"</b> & mer'
+    out = figures.figure_to_html(fig)
+    assert out.startswith('<figure class="hso-figure"><img src="data:image/png;base64,')
+    assert 'alt="Diagram &lt;b&gt;&quot;fet&quot;&lt;/b&gt; &amp; mer"' in out
+    assert "<figcaption>Genomförda aktiviteter per månad</figcaption>" in out
+    encoded = re.search(r"base64,([^\"]+)\"", out).group(1)
+    png = base64.b64decode(encoded)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    width = int.from_bytes(png[16:20], "big")
+    assert 1000 < width < 1300  # 8 in at 150 dpi, trimmed to the drawing
+    assert f'width="{round(width * 96 / 150)}"' in out
+
+
+# -- the trimming script ---------------------------------------------------------------------
+
+
+def _load_trim_script():
+    spec = importlib.util.spec_from_file_location(
+        "trim_geojson", repo_root() / "scripts" / "trim_geojson.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_trim_keeps_named_features_rounded(tmp_path: Path) -> None:
+    """Trimming keeps the named features with their properties, rounded, in the given order."""
+    trim = _load_trim_script()
+    ring = [[17.123456, 62.1], [17.123459, 62.1], [17.5, 62.2], [17.2, 62.6], [17.123456, 62.1]]
+    source = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {
+                    "id": "2281",
+                    "kom_namn": "Sundsvall",
+                    "geo_point_2d": [62.33333, 17.1],
+                },
+                "geometry": {"type": "Polygon", "coordinates": [ring]},
+            },
+            {
+                "type": "Feature",
+                "properties": {"id": "0180", "kom_namn": "Stockholm"},
+                "geometry": {"type": "MultiPolygon", "coordinates": [[ring]]},
+            },
+        ],
+    }
+    out = trim.trim(source, ["Stockholm", "Sundsvall"])
+    assert [f["properties"]["kom_namn"] for f in out["features"]] == ["Stockholm", "Sundsvall"]
+    sundsvall = out["features"][1]
+    assert sundsvall["properties"]["geo_point_2d"] == [62.3333, 17.1]
+    assert sundsvall["geometry"]["coordinates"][0] == [
+        [17.1235, 62.1],
+        [17.5, 62.2],
+        [17.2, 62.6],
+        [17.1235, 62.1],
+    ]
+    assert out["features"][0]["geometry"]["type"] == "MultiPolygon"
+    json.dumps(out)  # serialisable as written
+    with pytest.raises(SystemExit, match="Timrå"):
+        trim.trim(source, ["Timrå"])

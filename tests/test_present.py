@@ -1,0 +1,360 @@
+"""Tests for hso_eval.present: Swedish formatting and safe HTML."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from hso_eval.present import (
+    NBSP,
+    format_date_iso,
+    format_date_prose,
+    format_date_range,
+    format_number,
+    format_percent,
+    html_table,
+    key_figures_html,
+    markdown_to_html,
+    narrative_section,
+    section_html,
+    split_narrative,
+)
+
+# -- numbers ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "decimals", "expected"),
+    [
+        (0, 0, "0"),
+        (0.0, 1, "0,0"),
+        (7, 0, "7"),
+        (1234, 0, f"1{NBSP}234"),
+        (1234567.5, 0, f"1{NBSP}234{NBSP}568"),
+        (1234567.5, 1, f"1{NBSP}234{NBSP}567,5"),
+        (12.5, 1, "12,5"),
+        (2.5, 0, "3"),
+        (-1234, 0, f"\u22121{NBSP}234"),
+        (-0.4, 0, "0"),
+        (np.int64(1000), 0, f"1{NBSP}000"),
+        (np.float64(0.125), 2, "0,13"),
+    ],
+)
+def test_format_number_swedish(value: object, decimals: int, expected: str) -> None:
+    """Numbers get no-break-space thousands, a decimal comma, half-up rounding and a real minus."""
+    assert format_number(value, decimals) == expected
+
+
+@pytest.mark.parametrize("missing", [None, float("nan"), np.nan, pd.NA, pd.NaT])
+def test_format_number_missing_is_dash(missing: object) -> None:
+    """A missing value shows as an en dash."""
+    assert format_number(missing) == "–"
+    assert format_percent(missing) == "–"
+
+
+@pytest.mark.parametrize("bad", ["12", True, object()])
+def test_format_number_rejects_non_numbers(bad: object) -> None:
+    """Text and booleans are not silently formatted as numbers."""
+    with pytest.raises(TypeError):
+        format_number(bad)
+
+
+@pytest.mark.parametrize(
+    ("share", "decimals", "expected"),
+    [
+        (0.48, 0, f"48{NBSP}%"),
+        (0, 0, f"0{NBSP}%"),
+        (1, 0, f"100{NBSP}%"),
+        (0.4849, 1, f"48,5{NBSP}%"),
+        (-0.05, 0, f"\u22125{NBSP}%"),
+        (12.345, 0, f"1{NBSP}235{NBSP}%"),
+    ],
+)
+def test_format_percent(share: float, decimals: int, expected: str) -> None:
+    """A share 0–1 becomes a Swedish percentage with a space before the sign."""
+    assert format_percent(share, decimals) == expected
+
+
+@given(st.floats(min_value=-1e12, max_value=1e12, allow_nan=False))
+def test_format_number_reads_back(x: float) -> None:
+    """Removing the spaces and turning the comma into a point gives the rounded number back."""
+    text = format_number(x, 2)
+    assert re.fullmatch(r"\u2212?\d{1,3}(\u00a0\d{3})*,\d{2}", text)
+    back = float(text.replace(NBSP, "").replace(",", ".").replace("\u2212", "-"))
+    assert back == pytest.approx(x, abs=0.0051)
+
+
+# -- dates -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        dt.date(2024, 6, 12),
+        dt.datetime(2024, 6, 12, 15, 30),
+        pd.Timestamp("2024-06-12"),
+        "2024-06-12",
+    ],
+)
+def test_format_date_prose(value: object) -> None:
+    """Dates read as '12 juni 2024' in prose, whatever type they come in."""
+    assert format_date_prose(value) == "12 juni 2024"
+
+
+def test_format_date_prose_has_no_leading_zero() -> None:
+    """The day has no leading zero and the month is lower case."""
+    assert format_date_prose(dt.date(2025, 1, 3)) == "3 januari 2025"
+
+
+def test_dates_missing_are_dash() -> None:
+    """NaT and None show as an en dash in prose and in ISO."""
+    assert format_date_prose(pd.NaT) == "–"
+    assert format_date_iso(None) == "–"
+
+
+def test_format_date_iso() -> None:
+    """Tables show ISO dates."""
+    assert format_date_iso(pd.Timestamp("2024-09-03 10:00")) == "2024-09-03"
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "expected"),
+    [
+        ("2024-10-24", "2024-10-25", "24–25 oktober 2024"),
+        ("2024-06-30", "2024-07-02", "30 juni – 2 juli 2024"),
+        ("2024-12-30", "2025-01-02", "30 december 2024 – 2 januari 2025"),
+        ("2024-09-12", "2024-09-12", "12 september 2024"),
+        ("2024-09-12", None, "12 september 2024"),
+        ("2024-09-12", pd.NaT, "12 september 2024"),
+    ],
+)
+def test_format_date_range(start: object, end: object, expected: str) -> None:
+    """Ranges take the shortest form, without spaces around the dash only between simple parts."""
+    assert format_date_range(start, end) == expected
+
+
+# -- tables ----------------------------------------------------------------------------------
+
+
+def test_html_table_escapes_every_cell_header_and_caption() -> None:
+    """A title '<script>' from a sheet comes out as text, never as markup."""
+    frame = pd.DataFrame({"title": ["<script>alert(1)</script>", 'a "b" & c']})
+    out = html_table(frame, {"title": "Titel <i>"}, caption="<b>Aktiviteter</b>")
+    assert "<script>" not in out
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in out
+    assert "a &quot;b&quot; &amp; c" in out
+    assert "Titel &lt;i&gt;" in out
+    assert "<caption>&lt;b&gt;Aktiviteter&lt;/b&gt;</caption>" in out
+    assert out.startswith('<table class="hso-table">')
+
+
+def test_html_table_formats_numbers_dates_and_missing() -> None:
+    """Numbers are Swedish and right-aligned, dates ISO, NA an en dash; headers are Swedish."""
+    frame = pd.DataFrame(
+        {
+            "name": ["AP1", "AP2"],
+            "count": pd.array([1234, None], dtype="Int64"),
+            "mean": [12.5, 3.0],
+            "share": [0.48, np.nan],
+            "day": pd.to_datetime(["2024-06-12", None]),
+        }
+    )
+    out = html_table(
+        frame,
+        {
+            "name": "Arbetspaket",
+            "count": "Antal",
+            "mean": "Medel",
+            "share": "Andel",
+            "day": "Datum",
+        },
+        percent_columns=["share"],
+    )
+    rows = re.findall(r"<tr>(.*?)</tr>", out)
+    assert re.findall(r"<th[^>]*>(.*?)</th>", rows[0]) == [
+        "Arbetspaket",
+        "Antal",
+        "Medel",
+        "Andel",
+        "Datum",
+    ]
+    first = re.findall(r"<td([^>]*)>(.*?)</td>", rows[1])
+    assert [text for _, text in first] == ["AP1", f"1{NBSP}234", "12,5", f"48{NBSP}%", "2024-06-12"]
+    assert "text-align: right" in first[1][0] and "text-align: right" not in first[0][0]
+    second = [text for _, text in re.findall(r"<td([^>]*)>(.*?)</td>", rows[2])]
+    assert second == ["AP2", "–", "3", "–", "–"]
+
+
+def test_html_table_shows_suppressed_text_in_number_column() -> None:
+    """A suppressed '<5' in a number column stays visible, escaped."""
+    frame = pd.DataFrame({"n": ["<5", 12]}, dtype=object)
+    out = html_table(frame, {"n": "Antal"}, number_columns=["n"])
+    assert "&lt;5" in out and ">12<" in out
+
+
+def test_html_table_empty_frame_says_so() -> None:
+    """An empty table has its headers and one row saying there is nothing."""
+    out = html_table(pd.DataFrame({"a": []}), {"a": "Aktivitet"}, empty_text="Inga aktiviteter.")
+    assert "Aktivitet" in out and 'colspan="1">Inga aktiviteter.</td>' in out
+
+
+def test_html_table_unknown_column_names_found_columns() -> None:
+    """Asking for a column that is not there names the columns that are."""
+    with pytest.raises(KeyError, match=r"finns inte.*'a'"):
+        html_table(pd.DataFrame({"a": [1]}), {"b": "B"})
+
+
+# -- narrative -------------------------------------------------------------------------------
+
+NARRATIVE = """# Halvårsrapport 2024H1
+
+Förord.
+
+## Inledning
+Ett halvår går fort.
+
+### Underrubrik
+Mer text.
+
+##  Kommunikation och information  ##
+
+Hemsidan är klar.
+
+```
+## inte en rubrik
+```
+"""
+
+
+def test_split_narrative_by_level_two_headings() -> None:
+    """Level-2 headings split the text; level 3 and fenced '##' stay inside a section."""
+    sections = split_narrative(NARRATIVE)
+    assert list(sections) == ["", "Inledning", "Kommunikation och information"]
+    assert sections[""] == "# Halvårsrapport 2024H1\n\nFörord."
+    assert sections["Inledning"] == "Ett halvår går fort.\n\n### Underrubrik\nMer text."
+    assert "## inte en rubrik" in sections["Kommunikation och information"]
+
+
+def test_narrative_section_ignores_case_and_spaces() -> None:
+    """A heading is found whatever its case and surrounding spaces."""
+    sections = split_narrative(NARRATIVE)
+    assert (
+        narrative_section(sections, "  kommunikation  OCH information")
+        == "Hemsidan är klar.\n\n```\n## inte en rubrik\n```"
+    )
+
+
+def test_narrative_section_missing_is_empty() -> None:
+    """A heading the leader did not write gives an empty string, not an error."""
+    assert narrative_section(split_narrative(NARRATIVE), "Organisation") == ""
+    assert narrative_section({}, "Inledning") == ""
+
+
+def test_split_narrative_joins_repeated_heading() -> None:
+    """A heading written twice keeps both sections' text."""
+    sections = split_narrative("## A\nett\n## B\ntvå\n## a\ntre\n")
+    assert sections == {"A": "ett", "B": "två", "a": "tre"}
+    assert split_narrative("## A\nett\n## A\ntre") == {"A": "ett\n\ntre"}
+
+
+# -- markdown --------------------------------------------------------------------------------
+
+
+def test_markdown_basic_blocks_and_inline() -> None:
+    """Paragraphs, bold, italic, bullet lists and http links become HTML."""
+    out = markdown_to_html(
+        "Vi har **fått** *mycket* gjort.\nFortsättning.\n\n- ett\n- två [RVN](https://rvn.se)\n"
+    )
+    assert out == (
+        "<p>Vi har <strong>fått</strong> <em>mycket</em> gjort.\nFortsättning.</p>\n"
+        '<ul><li>ett</li><li>två <a href="https://rvn.se">RVN</a></li></ul>'
+    )
+
+
+def test_markdown_raw_html_shows_as_text() -> None:
+    """Raw HTML in the narrative is escaped and shows as written."""
+    out = markdown_to_html(
+        '<b>Huvudprojektledare</b> <script>alert(1)</script> <img src=x onerror="x">'
+    )
+    assert "<b>" not in out and "<script>" not in out and "<img" not in out
+    assert "&lt;b&gt;Huvudprojektledare&lt;/b&gt;" in out
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in out
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "[klicka](javascript:alert(1))",
+        "[klicka](JavaScript:alert)",
+        "[klicka]( javascript:alert )",
+        "[klicka](data:text/html,hej)",
+        "[klicka](vbscript:x)",
+        "[klicka](//evil.example)",
+    ],
+)
+def test_markdown_drops_non_http_links(link: str) -> None:
+    """A link to anything but http(s) keeps its text and loses the link."""
+    out = markdown_to_html(f"Se {link} här.")
+    assert "<a" not in out and "javascript" not in out.lower()
+    assert "klicka" in out
+
+
+def test_markdown_link_cannot_break_out_of_attribute() -> None:
+    """Quotes in a URL are escaped, so no attribute can be injected."""
+    out = markdown_to_html('[x](https://a.se/"onmouseover="alert(1))')
+    assert 'href="https://a.se/&quot;onmouseover=&quot;alert(1)"' in out
+
+
+def test_markdown_backslash_escapes_in_link_text() -> None:
+    """The seed report's escaped parentheses render as plain parentheses."""
+    out = markdown_to_html(r"[Stora samverkansrådet \(rvn.se\)](http://rvn.se)")
+    assert out == '<p><a href="http://rvn.se">Stora samverkansrådet (rvn.se)</a></p>'
+
+
+_ALLOWED = {"p", "strong", "em", "ul", "ol", "li", "a", "code", "br", "hr", "blockquote"} | {
+    f"h{i}" for i in range(1, 7)
+}
+
+
+@given(st.text(alphabet=st.sampled_from(list("<>&\"'/=*_-[]()#`\\ \n:aAjsvcript1h")), max_size=80))
+def test_markdown_never_emits_foreign_tags(text: str) -> None:
+    """Whatever the narrative holds, only the converter's own tags and http(s) links come out."""
+    out = markdown_to_html(text)
+    for tag in re.findall(r"<\s*/?\s*([a-zA-Z0-9]+)", out):
+        assert tag in _ALLOWED
+    for href in re.findall(r'href="([^"]*)"', out):
+        assert href.lower().startswith(("http://", "https://"))
+    assert "<a " not in out or all(
+        attrs.startswith('href="') and attrs.count('"') == 2
+        for attrs in re.findall(r"<a ([^>]*)>", out)
+    )
+
+
+# -- blocks ----------------------------------------------------------------------------------
+
+
+def test_key_figures_html_escapes_and_keeps_order() -> None:
+    """Each (label, value) becomes a tile, in order, with both escaped."""
+    out = key_figures_html([("Genomförda aktiviteter", "32"), ("Besökta <parter>", "4 av 7")])
+    assert out.count('class="hso-keyfigure"') == 2
+    assert out.index("Genomförda aktiviteter") < out.index("Besökta &lt;parter&gt;")
+    assert "4 av 7" in out and "<parter>" not in out
+
+
+def test_section_html_notes_missing_narrative() -> None:
+    """A section without narrative says the text is missing, and still shows the extra HTML."""
+    out = section_html("Inledning <1>", "  ", extra_html="<div>nyckeltal</div>")
+    assert "<h2>Inledning &lt;1&gt;</h2>" in out
+    assert "saknas" in out and "<div>nyckeltal</div>" in out
+
+
+def test_section_html_renders_narrative() -> None:
+    """A section with narrative shows it as HTML and no missing-text note."""
+    out = section_html("Inledning", "Ett **halvår**.")
+    assert "<p>Ett <strong>halvår</strong>.</p>" in out and "saknas" not in out

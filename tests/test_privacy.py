@@ -1,0 +1,227 @@
+"""Tests for hso_eval.privacy: identities, pseudonyms, masks and formula-safe text."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+import pandas as pd
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from hso_eval.privacy import (
+    FORMULA_PREFIXES,
+    make_identity,
+    mask_personal,
+    neutralise_formulas,
+    neutralise_text,
+    pseudonymise,
+)
+from hso_eval.tables import MASK
+
+SETTINGS = settings(max_examples=150, deadline=None)
+KEY = b"0123456789abcdef-demo-key"
+OTHER_KEY = b"fedcba9876543210-other-key"
+
+
+def strings(values: list[object]) -> pd.Series:
+    return pd.Series(values, dtype="string")
+
+
+# ---------------------------------------------------------------------------------------------
+# Identities
+# ---------------------------------------------------------------------------------------------
+def test_identity_uses_the_email_when_there_is_one() -> None:
+    """A row with an e-mail is identified by it, whatever the name says."""
+    identity = make_identity(
+        strings(["anna@x.se", "anna@x.se"]), strings(["Anna Berg", "A. Berg"]), strings(["X", None])
+    )
+    assert identity.tolist() == ["e:anna@x.se", "e:anna@x.se"]
+
+
+def test_identity_falls_back_to_name_and_organisation_ignoring_case_and_accents() -> None:
+    """Without e-mail, `Åsa  Berg, SCB` and `asa berg, scb` are the same person."""
+    identity = make_identity(
+        strings([None, "", None]),
+        strings(["Åsa  Berg", "asa berg ", "Åsa Berg"]),
+        strings(["SCB", "scb", None]),
+    )
+    assert identity.iloc[0] == identity.iloc[1]
+    assert identity.iloc[0].startswith("n:")
+    assert identity.iloc[2] != identity.iloc[0]  # same name, no organisation: another key
+
+
+def test_identity_is_na_without_email_and_name() -> None:
+    """A row with neither e-mail nor name has no identity (NA), even with an organisation."""
+    identity = make_identity(strings([None, " "]), strings([None, ""]), strings(["SCB", "SCB"]))
+    assert identity.isna().all()
+    assert identity.dtype == "string"
+
+
+@SETTINGS
+@given(
+    st.lists(
+        st.tuples(st.none() | st.text(), st.none() | st.text(), st.none() | st.text()), max_size=8
+    )
+)
+def test_identity_never_raises_and_is_na_only_without_email_and_name(
+    rows: list[tuple[str | None, str | None, str | None]],
+) -> None:
+    """Every row with an e-mail or a name gets an identity; the others get NA."""
+    email, name, organisation = (strings([r[i] for r in rows]) for i in range(3))
+    identity = make_identity(email, name, organisation)
+    has_any = [bool((e or "").strip()) or bool((n or "").strip()) for e, n, _ in rows]
+    assert identity.notna().tolist() == has_any
+
+
+# ---------------------------------------------------------------------------------------------
+# Pseudonyms
+# ---------------------------------------------------------------------------------------------
+def test_pseudonym_is_the_keyed_hmac_sha256_cut_to_20_hex_characters() -> None:
+    """The pseudonym is HMAC-SHA256(key, identity), first 20 hex characters."""
+    expected = hmac.new(KEY, b"e:anna@x.se", hashlib.sha256).hexdigest()[:20]
+    assert pseudonymise(strings(["e:anna@x.se"]), KEY).iloc[0] == expected
+
+
+def test_pseudonym_keeps_na() -> None:
+    """A row without identity has no pseudonym."""
+    result = pseudonymise(strings([None, "e:a@x.se"]), KEY)
+    assert pd.isna(result.iloc[0]) and len(result.iloc[1]) == 20
+    assert result.dtype == "string"
+
+
+def test_pseudonym_refuses_a_missing_key() -> None:
+    """An empty or text key is refused instead of giving guessable pseudonyms."""
+    with pytest.raises(ValueError, match="Pseudonymnyckeln"):
+        pseudonymise(strings(["e:a@x.se"]), b"")
+    with pytest.raises(ValueError, match="Pseudonymnyckeln"):
+        pseudonymise(strings(["e:a@x.se"]), "text-key")  # type: ignore[arg-type]
+
+
+@SETTINGS
+@given(st.lists(st.text(min_size=1), min_size=1, max_size=8))
+def test_pseudonyms_are_stable_per_key_and_differ_between_keys(identities: list[str]) -> None:
+    """The same identity and key give the same pseudonym; another key gives another."""
+    series = strings(identities)
+    first = pseudonymise(series, KEY)
+    assert first.tolist() == pseudonymise(series, KEY).tolist()
+    other = pseudonymise(series, OTHER_KEY)
+    assert all(a != b for a, b in zip(first, other, strict=True))
+    assert first.str.fullmatch(r"[0-9a-f]{20}").all()
+
+
+@SETTINGS
+@given(st.text(), st.text())
+def test_different_identities_get_different_pseudonyms(a: str, b: str) -> None:
+    """Two different people do not share a pseudonym."""
+    assume(a != b)
+    result = pseudonymise(strings([a, b]), KEY)
+    assert result.iloc[0] != result.iloc[1]
+
+
+# ---------------------------------------------------------------------------------------------
+# Formula neutralising
+# ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("prefix", FORMULA_PREFIXES)
+def test_neutralise_text_prefixes_every_dangerous_start(prefix: str) -> None:
+    """Text starting with =, +, -, @, tab or carriage return gets a leading apostrophe."""
+    assert neutralise_text(f"{prefix}HYPERLINK(x)") == f"'{prefix}HYPERLINK(x)"
+
+
+def test_neutralise_text_leaves_ordinary_text() -> None:
+    """Ordinary text, and a formula character later in the text, is left as it is."""
+    assert neutralise_text("Möte om a=b") == "Möte om a=b"
+    assert neutralise_text("") == ""
+
+
+def test_neutralise_formulas_changes_text_columns_only_and_leaves_the_input() -> None:
+    """Text cells are neutralised; numbers, also negative, stay numbers; the input is unchanged."""
+    frame = pd.DataFrame(
+        {
+            "title": pd.Series(["=1+1", "Workshop", None, "@SUM(A1)"], dtype="string"),
+            "attendance": pd.Series([-5, 10, None, 3], dtype="Int64"),
+            "share": [-0.5, 0.1, 0.2, 0.3],
+            "mixed": pd.Series([-7, "-7", "+46 70", None], dtype=object),
+        }
+    )
+    before = frame.copy()
+    result = neutralise_formulas(frame)
+    pd.testing.assert_frame_equal(frame, before)
+    assert result["title"].tolist()[:2] == ["'=1+1", "Workshop"]
+    assert result["title"].iloc[3] == "'@SUM(A1)"
+    pd.testing.assert_series_equal(result["attendance"], frame["attendance"])
+    pd.testing.assert_series_equal(result["share"], frame["share"])
+    assert result["mixed"].iloc[0] == -7
+    assert result["mixed"].tolist()[1:3] == ["'-7", "'+46 70"]
+    assert result.dtypes.equals(frame.dtypes)
+
+
+def test_neutralise_formulas_handles_categorical_text() -> None:
+    """Categorical text columns are neutralised too."""
+    frame = pd.DataFrame({"status": pd.Categorical(["=x", "ok", "=x"])})
+    assert neutralise_formulas(frame)["status"].astype(str).tolist() == ["'=x", "ok", "'=x"]
+
+
+frames = st.lists(
+    st.tuples(st.text(), st.integers(min_value=-(10**6), max_value=10**6), st.none() | st.text()),
+    max_size=8,
+).map(
+    lambda rows: pd.DataFrame(
+        {
+            "text": pd.Series([r[0] for r in rows], dtype="string"),
+            "number": pd.Series([r[1] for r in rows], dtype="int64"),
+            "objects": pd.Series([r[2] if r[2] else r[1] for r in rows], dtype=object),
+        }
+    )
+)
+
+
+@SETTINGS
+@given(frames)
+def test_no_cell_starts_a_formula_after_neutralising(frame: pd.DataFrame) -> None:
+    """After neutralising, no text cell starts with a formula character; numbers are unchanged."""
+    result = neutralise_formulas(frame)
+    for column in ("text", "objects"):
+        texts = [v for v in result[column] if isinstance(v, str)]
+        assert not any(v.startswith(FORMULA_PREFIXES) for v in texts)
+    pd.testing.assert_series_equal(result["number"], frame["number"])
+    numbers = [v for v in frame["objects"] if not isinstance(v, str)]
+    assert [v for v in result["objects"] if not isinstance(v, str)] == numbers
+
+
+@SETTINGS
+@given(frames)
+def test_neutralising_twice_equals_once(frame: pd.DataFrame) -> None:
+    """Neutralising an already neutralised frame adds no second apostrophe."""
+    once = neutralise_formulas(frame)
+    pd.testing.assert_frame_equal(neutralise_formulas(once), once)
+
+
+@SETTINGS
+@given(st.text())
+def test_neutralising_only_adds_an_apostrophe(text: str) -> None:
+    """The neutralised text is the original, at most with one apostrophe in front."""
+    result = neutralise_text(text)
+    assert result in (text, "'" + text)
+
+
+# ---------------------------------------------------------------------------------------------
+# Masking
+# ---------------------------------------------------------------------------------------------
+def test_mask_personal_hides_every_non_empty_value() -> None:
+    """Names, e-mails and any other non-empty value become the mask; empty stays NA."""
+    values = pd.Series(["Anna Berg", "anna@x.se", 123, None, "", "  "], dtype=object)
+    result = mask_personal(values)
+    assert result.tolist()[:3] == [MASK, MASK, MASK]
+    assert result.iloc[3:].isna().all()
+    assert result.dtype == "string"
+
+
+@SETTINGS
+@given(st.lists(st.none() | st.text(), max_size=8))
+def test_mask_personal_never_shows_the_original(values: list[str | None]) -> None:
+    """No original text survives masking: every value is the mask or NA."""
+    result = mask_personal(pd.Series(values, dtype=object))
+    assert set(result.dropna()) <= {MASK}
+    assert len(result) == len(values)

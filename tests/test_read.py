@@ -1,0 +1,311 @@
+"""Tests for hso_eval.read: formats, encodings, delimiters, header rows, aliases, file errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from hso_eval.errors import InputFileError
+from hso_eval.read import ACTIVITY_SPEC, PARTICIPANT_SPEC, cell_text, read_table
+
+DATA = Path(__file__).resolve().parent / "data"
+HEAD = "aktivitets_id;datum;arbetspaket;aktivitetstyp;titel\n"
+ROW = "A1;2024-03-15;AP1;möte;Möte i Örnsköldsvik\n"
+
+
+def write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def xlsx(tmp_path: Path, name: str, sheets: dict[str, list[list[object]]]) -> Path:
+    book = Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    path = tmp_path / name
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("encoding", "sep", "bom"),
+    [
+        ("utf-8", ";", ""),
+        ("utf-8", ",", ""),
+        ("utf-8", "\t", ""),
+        ("utf-8", ";", "\ufeff"),
+        ("cp1252", ";", ""),
+        ("cp1252", "\t", ""),
+    ],
+)
+def test_csv_encodings_and_delimiters_keep_swedish_letters(tmp_path, encoding, sep, bom):
+    """Every delimiter and encoding reads Å, Ä, Ö intact and finds the header."""
+    text = bom + (HEAD + ROW).replace(";", sep)
+    raw = read_table(write(tmp_path, "a.csv", text, encoding), ACTIVITY_SPEC)
+    assert raw.frame.loc[0, "titel"] == "Möte i Örnsköldsvik"
+    assert raw.frame.loc[0, "aktivitets_id"] == "A1"
+    assert raw.delimiter == sep
+    assert raw.rows.tolist() == [2]
+
+
+def test_csv_bom_does_not_spoil_first_header(tmp_path):
+    """A UTF-8 BOM before the first header is stripped, so 'aktivitets_id' matches."""
+    raw = read_table(write(tmp_path, "a.csv", "\ufeff" + HEAD + ROW), ACTIVITY_SPEC)
+    assert raw.original_headers["aktivitets_id"] == "aktivitets_id"
+    assert raw.encoding == "utf-8"
+
+
+def test_cp1252_is_detected(tmp_path):
+    """A Windows-1252 export is recognised as such."""
+    raw = read_table(write(tmp_path, "a.csv", HEAD + ROW, "cp1252"), ACTIVITY_SPEC)
+    assert raw.encoding == "cp1252"
+
+
+def test_quoted_delimiters_and_newlines_stay_in_their_cell(tmp_path):
+    """A quoted cell may hold the delimiter and a line break; row numbers count records."""
+    text = HEAD + 'A1;2024-03-15;AP1;möte;"Titel; del två\nrad två"\n' + ROW.replace("A1", "A2")
+    raw = read_table(write(tmp_path, "a.csv", text), ACTIVITY_SPEC)
+    assert raw.frame["titel"].tolist() == ["Titel; del två\nrad två", "Möte i Örnsköldsvik"]
+    assert raw.rows.tolist() == [2, 3]
+
+
+def test_csv_title_rows_shift_row_numbers(tmp_path):
+    """Title lines above the header are skipped; rows are numbered as Excel shows them."""
+    text = "Aktivitetsregister HSO\n\nUppdaterad juni;;\n" + HEAD + ROW + ROW.replace("A1", "A2")
+    raw = read_table(write(tmp_path, "a.csv", text), ACTIVITY_SPEC)
+    assert raw.header_row == 4
+    assert raw.rows.tolist() == [5, 6]
+
+
+def test_header_beyond_ten_rows_is_not_found(tmp_path):
+    """The header is searched only in the first ten rows."""
+    text = "titelrad\n" * 10 + HEAD + ROW
+    with pytest.raises(InputFileError, match="ingen rubrikrad"):
+        read_table(write(tmp_path, "a.csv", text), ACTIVITY_SPEC)
+
+
+def test_header_aliases_case_spacing_and_diacritics(tmp_path):
+    """Aliases match ignoring case, surrounding spaces, ' '/_/- and diacritics."""
+    head = (
+        " Aktivitets ID ;StartDatum;Tom;AP;TYP;Rubrik;Ort;arrangor;Antal;Kvinnor;Man;Parter;Url\n"
+    )
+    raw = read_table(write(tmp_path, "a.csv", head + "A1;" * 12 + "x\n"), ACTIVITY_SPEC)
+    assert list(raw.frame.columns) == [
+        "aktivitets_id",
+        "datum",
+        "slutdatum",
+        "arbetspaket",
+        "aktivitetstyp",
+        "titel",
+        "plats",
+        "arrangörsroll",
+        "antal_deltagare",
+        "antal_kvinnor",
+        "antal_män",
+        "samverkansparter",
+        "länk",
+    ]
+    assert raw.original_headers["aktivitets_id"] == "Aktivitets ID"
+    assert raw.original_headers["datum"] == "StartDatum"
+
+
+def test_participant_aliases(tmp_path):
+    """`kon` = `kön`, `E-post`/`epost`/`mejl`/`email`, `För- och efternamn`, `org`, `orgtyp`."""
+    for email in ("E-post", "e_post", "epost", "Mejl", "EMAIL"):
+        head = f"Id;För- och efternamn;{email};Org;Orgtyp;Kommun;Kon;Roll\n"
+        raw = read_table(write(tmp_path, "d.csv", head + "A1;Åsa;a@b.se;;;;;\n"), PARTICIPANT_SPEC)
+        assert list(raw.frame.columns) == list(PARTICIPANT_SPEC.names), email
+
+
+def test_unknown_columns_listed_and_dropped(tmp_path):
+    """Unknown headers are listed as written and left out of the frame."""
+    head = HEAD.rstrip("\n") + ";Anteckning;Övrigt\n"
+    raw = read_table(write(tmp_path, "a.csv", head + ROW.rstrip("\n") + ";x;y\n"), ACTIVITY_SPEC)
+    assert raw.unknown_columns == ["Anteckning", "Övrigt"]
+    assert "Anteckning" not in raw.frame.columns
+
+
+def test_blank_rows_skipped_and_counted(tmp_path):
+    """Fully blank rows (also ';;;;' and spaces) are skipped and counted; trailing ones are not."""
+    text = HEAD + ROW + ";;;;\n\n" + " ; ;;;\n" + ROW.replace("A1", "A2") + ";;;;\n\n"
+    raw = read_table(write(tmp_path, "a.csv", text), ACTIVITY_SPEC)
+    assert raw.rows.tolist() == [2, 6]
+    assert raw.blank == 3
+    assert raw.read == 2
+
+
+def test_header_only_is_zero_rows(tmp_path):
+    """A header row with no data rows is valid: zero rows, no error."""
+    raw = read_table(write(tmp_path, "a.csv", HEAD), ACTIVITY_SPEC)
+    assert raw.read == 0
+    assert list(raw.frame.columns) == [
+        "aktivitets_id",
+        "datum",
+        "arbetspaket",
+        "aktivitetstyp",
+        "titel",
+    ]
+
+
+def test_row_with_data_only_in_unknown_column_is_a_data_row(tmp_path):
+    """A row with text only in an unknown column is not blank: it is read (and later judged)."""
+    head = HEAD.rstrip("\n") + ";Anteckning\n"
+    raw = read_table(write(tmp_path, "a.csv", head + ";;;;;notering\n"), ACTIVITY_SPEC)
+    assert raw.read == 1
+    assert raw.blank == 0
+
+
+def test_sha256_of_file_bytes(tmp_path):
+    """The table carries the sha256 of the file's bytes."""
+    path = write(tmp_path, "a.csv", HEAD + ROW)
+    assert read_table(path, ACTIVITY_SPEC).sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_xlsx_title_rows_blank_rows_and_raw_types(tmp_path):
+    """xlsx: header under title rows, blank rows counted, Excel dates and numbers kept raw."""
+    path = xlsx(
+        tmp_path,
+        "a.xlsx",
+        {
+            "Blad1": [
+                ["Aktivitetsregister"],
+                [],
+                ["Aktivitets-ID", "Datum", "AP", "Typ", "Titel"],
+                [17, dt.datetime(2024, 6, 12), "AP1", "möte", "Möte"],
+                [None, None, None, None, None],
+                ["A2", "45455", 2, "möte", "Möte två"],
+            ]
+        },
+    )
+    raw = read_table(path, ACTIVITY_SPEC)
+    assert raw.header_row == 3
+    assert raw.rows.tolist() == [4, 6]
+    assert raw.blank == 1
+    assert raw.sheet == "Blad1"
+    assert raw.frame.loc[0, "datum"] == dt.datetime(2024, 6, 12)
+    assert raw.frame.loc[0, "aktivitets_id"] == 17
+    assert raw.frame.loc[1, "arbetspaket"] == 2
+    assert cell_text(raw.frame["aktivitets_id"]).tolist() == ["17", "A2"]
+
+
+def test_xlsx_named_sheet_and_first_sheet(tmp_path):
+    """The named sheet is read; without a name the first sheet is."""
+    head = ["aktivitets_id", "datum", "arbetspaket", "aktivitetstyp", "titel"]
+    path = xlsx(
+        tmp_path,
+        "a.xlsx",
+        {
+            "Först": [head, ["F1", "2024-03-01", "AP1", "möte", "x"]],
+            "Register": [head, ["R1", "2024-03-01", "AP1", "möte", "x"]],
+        },
+    )
+    assert read_table(path, ACTIVITY_SPEC).frame["aktivitets_id"].tolist() == ["F1"]
+    named = read_table(path, ACTIVITY_SPEC, sheet="Register")
+    assert named.frame["aktivitets_id"].tolist() == ["R1"]
+    assert named.sheet == "Register"
+
+
+def test_xlsx_missing_sheet_lists_existing_sheets():
+    """A named sheet that does not exist stops the run and lists the sheets that do."""
+    with pytest.raises(InputFileError) as caught:
+        read_table(DATA / "aktiviteter_blad.xlsx", ACTIVITY_SPEC, sheet="Aktiviteter")
+    message = str(caught.value)
+    assert "aktiviteter_blad.xlsx" in message
+    assert "'Aktiviteter' finns inte" in message
+    assert "'Instruktioner', 'Register'" in message
+    assert caught.value.reason == "sheet_missing"
+
+
+def test_missing_required_column_lists_found_and_accepted(tmp_path):
+    """A missing column names the file, the columns found and the accepted names."""
+    path = write(tmp_path, "aktiviteter.csv", "id;datum;ap;typ\nA1;2024-03-01;AP1;möte\n")
+    with pytest.raises(InputFileError) as caught:
+        read_table(path, ACTIVITY_SPEC)
+    message = str(caught.value)
+    assert "aktiviteter.csv" in message
+    assert "'titel' saknas" in message
+    assert "'titel', 'rubrik', 'aktivitet'" in message
+    assert "'id', 'datum', 'ap', 'typ'" in message
+    assert caught.value.reason == "missing_column"
+
+
+def test_participants_need_name_or_email_column(tmp_path):
+    """Participants need a `namn` or `e-post` column; either one alone is enough."""
+    with pytest.raises(InputFileError, match="'namn' eller 'e-post'"):
+        read_table(write(tmp_path, "d.csv", "id;org\nA1;x\n"), PARTICIPANT_SPEC)
+    assert read_table(write(tmp_path, "d.csv", "id;mejl\nA1;a@b.se\n"), PARTICIPANT_SPEC).read == 1
+    assert read_table(write(tmp_path, "d.csv", "id;namn\nA1;Åsa\n"), PARTICIPANT_SPEC).read == 1
+
+
+def test_duplicate_headers_for_one_column(tmp_path):
+    """Two headers meaning the same column stop the run, naming both."""
+    path = write(tmp_path, "a.csv", HEAD.rstrip("\n") + ";Rubrik\n")
+    with pytest.raises(InputFileError, match="'titel' och 'Rubrik'"):
+        read_table(path, ACTIVITY_SPEC)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "words"),
+    [
+        ("a.xlsx", (HEAD + ROW).encode(), ["heter .xlsx", "textfil"]),
+        ("a.xlsx", b"PK\x03\x04 trasig zip", ["heter .xlsx"]),
+        ("a.csv", bytes(range(256)), ["ingen textfil"]),
+        ("a.ods", (HEAD + ROW).encode(), ["'.ods' stöds inte"]),
+        ("a.csv", b"", ["ingen rubrikrad"]),
+    ],
+)
+def test_unusable_files(tmp_path, name, content, words):
+    """Files that are not what their name says, or empty, stop with a message naming the file."""
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(InputFileError) as caught:
+        read_table(path, ACTIVITY_SPEC)
+    assert name in str(caught.value)
+    for word in words:
+        assert word in str(caught.value)
+
+
+def test_xlsx_saved_as_csv(tmp_path):
+    """An Excel workbook named .csv is recognised and the fix says to rename it."""
+    path = tmp_path / "a.csv"
+    path.write_bytes((DATA / "aktiviteter_blad.xlsx").read_bytes())
+    with pytest.raises(InputFileError, match="Excel-arbetsbok"):
+        read_table(path, ACTIVITY_SPEC)
+
+
+def test_missing_file(tmp_path):
+    """A missing file stops the run with its name."""
+    with pytest.raises(InputFileError, match=r"saknas\.csv: filen finns inte"):
+        read_table(tmp_path / "saknas.csv", ACTIVITY_SPEC)
+
+
+def test_empty_cells_are_none_and_na_text_is_kept(tmp_path):
+    """Empty cells are None; text such as 'NA' or 'null' stays text."""
+    raw = read_table(write(tmp_path, "a.csv", HEAD + "NA;;null;  ;N/A\n"), ACTIVITY_SPEC)
+    assert raw.frame.iloc[0].tolist() == ["NA", None, "null", None, "N/A"]
+
+
+def test_unnamed_sheet_prefers_the_one_named_for_its_role(tmp_path):
+    """With no sheet named, a workbook from the template is read from 'Aktiviteter', not from
+    its instruction sheet that comes first."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.title = "Instruktioner"
+    wb.active["A1"] = "Så här fyller du i registret"
+    ws = wb.create_sheet("aktiviteter")
+    ws.append(["aktivitets_id", "datum", "arbetspaket", "aktivitetstyp", "titel"])
+    ws.append(["A1", "2024-03-01", "AP1", "möte", "Uppstart"])
+    path = tmp_path / "mall.xlsx"
+    wb.save(path)
+    raw = read_table(path, ACTIVITY_SPEC)
+    assert raw.sheet == "aktiviteter"
+    assert raw.read == 1
