@@ -573,7 +573,7 @@ def write_template(out: Path | str, project: Project, *, overwrite: bool = False
     if path.exists() and not overwrite:
         raise ParameterError(
             f"{display(path)} finns redan och skrivs inte över (den kan vara ett ifyllt "
-            "register). Välj ett annat filnamn eller flytta bort filen."
+            "register). Välj ett annat filnamn, flytta bort filen eller lägg till --force."
         )
     book = _build_workbook(project)
     path.parent.mkdir(parents=True, exist_ok=True)

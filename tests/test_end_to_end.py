@@ -252,3 +252,56 @@ def test_failed_run_leaves_the_previous_publication_intact(tmp_path, demo_runs):
     kept = failed[0] / "notebooks" / "halvarsrapport.ipynb"
     assert "avsiktligt fel" in kept.read_text(encoding="utf-8")
     assert json.loads(read(failed[0] / "run.json"))["status"] == "failed"
+
+
+# ---------------------------------------------------------------------------------------------
+# The evaluation package (utvärderingsunderlag) as Sweco receives it
+def test_frictionless_cli_says_the_package_is_valid(demo_runs):
+    """`frictionless validate …/datapackage.json` reports the published package valid."""
+    import subprocess
+    import sys
+
+    tool = Path(sys.executable).parent / "frictionless"
+    package = demo_runs["2024H1"] / "utvarderingsunderlag" / "datapackage.json"
+    result = subprocess.run(
+        [str(tool), "validate", str(package)], capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stdout[-2000:]
+    assert "valid" in result.stdout.lower() and "invalid" not in result.stdout.lower()
+
+
+def test_same_person_keeps_the_same_key_across_periods(demo_runs):
+    """Every activity of 2024H1 has the same person_keys in the H1 and the H2 package
+    (H1 reads deltagare.csv and H2 deltagare.xlsx: both readers agree too)."""
+    h1 = pd.read_csv(demo_runs["2024H1"] / "utvarderingsunderlag" / "deltagande.csv", dtype=str)
+    h2 = pd.read_csv(demo_runs["2024H2"] / "utvarderingsunderlag" / "deltagande.csv", dtype=str)
+    assert len(h1) > 100
+    keys_h1 = h1.groupby("activity_id")["person_key"].apply(frozenset)
+    keys_h2 = h2.groupby("activity_id")["person_key"].apply(frozenset)
+    assert (keys_h2.loc[keys_h1.index] == keys_h1).all()
+    assert h1["person_key"].str.fullmatch(r"[0-9a-f]{20}").all()
+
+
+def test_report_shows_the_packages_indicator_values(demo_runs):
+    """The half-year report's indicator appendix shows the values in indikatorer.csv."""
+    from hso_eval.indicators import INDICATOR_LABELS, suppress_small_cells
+
+    folder = demo_runs["2024H1"]
+    table = pd.read_csv(folder / "utvarderingsunderlag" / "indikatorer.csv", keep_default_na=False)
+    table["target"] = pd.to_numeric(table["target"].replace("", None))
+    totals = table[(table.dimension == "total") & ~table.indicator.str.startswith("share_")]
+    shown = suppress_small_cells(totals.reset_index(drop=True), min_cell=5)
+    page = read(folder / "halvarsrapport.html")
+    appendix = page.split('id="bilaga-indikatorer"', 1)[1].split("</table>", 1)[0]
+    rows = {
+        re.sub(r"<[^>]+>", "", cells[0]).strip(): [re.sub(r"<[^>]+>", "", c).strip() for c in cells]
+        for cells in (re.findall(r"<td[^>]*>(.*?)</td>", r, re.S) for r in appendix.split("<tr"))
+        if cells
+    }
+    checked = 0
+    for row in shown.itertuples():
+        label = INDICATOR_LABELS[row.indicator]
+        column = 1 if row.scope == "period" else 2
+        assert rows[label][column].replace("\xa0", " ") == row.display.replace("\xa0", " "), label
+        checked += 1
+    assert checked >= 12

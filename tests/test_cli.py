@@ -1,0 +1,111 @@
+"""The command line: exit statuses and one-line Swedish messages, never a traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from hso_eval.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "tests" / "data"
+DEMO = ROOT / "data" / "demo"
+
+
+def _params(tmp_path: Path, **changes) -> Path:
+    data = {
+        "period": "2024H1",
+        "activities": str(DEMO / "aktiviteter.xlsx"),
+        "participants": str(DEMO / "deltagare.csv"),
+        "pseudonym_key_file": str(DEMO / "demo-nyckel.txt"),
+        "output_dir": str(tmp_path / "reports" / "2024H1"),
+    }
+    data.update(changes)
+    path = tmp_path / "period.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+FILE_LEVEL_ERRORS = [
+    # (role key, file, what the message must name besides the file)
+    ("activities", "aktiviteter_saknar_kolumn.csv", "titel"),
+    ("activities", "aktiviteter_ingen_rubrikrad.csv", "rubrik"),
+    ("activities", "aktiviteter_dubbel_kolumn.csv", "kolumn"),
+    ("activities", "aktiviteter_fel_filtyp.txt", ".txt"),
+    ("activities", "aktiviteter_text_som_xlsx.xlsx", "xlsx"),
+    ("activities", "finns_inte.xlsx", "finns inte"),
+    ("participants", "deltagare_binar.csv", "csv"),
+    ("participants", "deltagare_saknar_namn_och_epost.csv", "e-post"),
+]
+
+
+@pytest.mark.parametrize(("role", "name", "detail"), FILE_LEVEL_ERRORS)
+def test_file_level_error_exits_2_with_one_swedish_line(tmp_path, capsys, role, name, detail):
+    """A file-level error stops with status 2 and one line naming the file, no traceback."""
+    params = _params(tmp_path, **{role: str(DATA / name)})
+    status = main(["check", str(params)])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert len(err.strip().splitlines()) == 1, err
+    assert name in err
+    assert detail.casefold() in err.casefold()
+    assert "Traceback" not in err
+
+
+def test_missing_column_lists_found_and_accepted_names(tmp_path, capsys):
+    """A missing column's message lists the columns found and the accepted header names."""
+    params = _params(tmp_path, activities=str(DATA / "aktiviteter_saknar_kolumn.csv"))
+    assert main(["check", str(params)]) == 2
+    err = capsys.readouterr().err
+    assert "rubrik" in err and "aktivitet" in err  # accepted aliases of 'titel'
+
+
+def test_named_sheet_missing_lists_the_sheets(tmp_path, capsys):
+    """A sheet name that is not in the workbook is named, with the sheets that exist."""
+    params = _params(
+        tmp_path, activities=str(DATA / "aktiviteter_blad.xlsx"), activities_sheet="Finns inte"
+    )
+    assert main(["check", str(params)]) == 2
+    err = capsys.readouterr().err
+    assert "Finns inte" in err and "aktiviteter_blad.xlsx" in err
+
+
+def test_no_key_outside_the_demo_exits_2(tmp_path, capsys, monkeypatch):
+    """A period file without a key, and no HSO_PSEUDONYM_KEY, stops with status 2."""
+    monkeypatch.delenv("HSO_PSEUDONYM_KEY", raising=False)
+    params = _params(tmp_path, pseudonym_key_file=None)
+    assert main(["check", str(params)]) == 2
+    err = capsys.readouterr().err
+    assert "HSO_PSEUDONYM_KEY" in err and "Traceback" not in err
+
+
+def test_check_reports_the_accounting_and_publishes_nothing(tmp_path, capsys):
+    """`check` prints read = clean + quarantined + merged per file and writes no report."""
+    params = _params(tmp_path)
+    assert main(["check", str(params)]) == 0
+    out = capsys.readouterr().out
+    assert "53 lästa = 51 rena + 1 i karantän + 1 sammanslagna" in out
+    assert "408 lästa = 405 rena + 2 i karantän + 1 sammanslagna" in out
+    assert not (tmp_path / "reports").exists()
+
+
+def test_debug_shows_the_traceback(tmp_path):
+    """With --debug, the error propagates so a developer sees the whole traceback."""
+    from hso_eval.errors import InputFileError
+
+    params = _params(tmp_path, activities=str(tmp_path / "saknas.xlsx"))
+    with pytest.raises(InputFileError):
+        main(["--debug", "check", str(params)])
+
+
+def test_mall_writes_the_template_and_refuses_to_overwrite(tmp_path, capsys):
+    """`mall` writes the workbook once; a second time it needs --force."""
+    out = tmp_path / "mall.xlsx"
+    assert main(["mall", str(out)]) == 0
+    assert out.stat().st_size > 5000
+    assert main(["mall", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "finns redan" in err and "--force" in err
+    assert main(["mall", str(out), "--force"]) == 0
