@@ -1,0 +1,47 @@
+"""The notebooks run top to bottom in JupyterLab unchanged: demo defaults, started in notebooks/."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.e2e
+
+
+@pytest.mark.parametrize("name", ["datakvalitet", "halvarsrapport", "utvarderingsunderlag"])
+def test_notebook_runs_unchanged_from_its_own_folder(tmp_path, monkeypatch, name):
+    """Executed as JupyterLab does (cwd notebooks/, no parameters injected), the notebook runs
+    without error on the demo data and shows Swedish HTML output."""
+    import papermill
+
+    monkeypatch.delenv("HSO_EVAL_ROOT", raising=False)
+    monkeypatch.delenv("HSO_EVAL_STAGING", raising=False)
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    out = tmp_path / f"{name}.ipynb"
+    papermill.execute_notebook(
+        str(ROOT / "notebooks" / f"{name}.ipynb"),
+        str(out),
+        cwd=str(ROOT / "notebooks"),
+        kernel_name="python3",
+        progress_bar=False,
+        extra_arguments=["--IPKernelApp.log_level=ERROR"],
+    )
+    nb = json.loads(out.read_text(encoding="utf-8"))
+    outputs = [o for c in nb["cells"] if c["cell_type"] == "code" for o in c["outputs"]]
+    assert not [o for o in outputs if o["output_type"] == "error"]
+    html = "".join("".join(o.get("data", {}).get("text/html", "")) for o in outputs)
+    expected = {
+        "datakvalitet": "Radredovisning per fil",
+        "halvarsrapport": "Halvårsrapport nr 1",
+        "utvarderingsunderlag": "utkast",
+    }[name]
+    text = html + "".join("".join(o.get("text", "")) for o in outputs)
+    text += "".join(
+        "".join(o.get("data", {}).get("text/plain", "")) for o in outputs if "data" in o
+    )
+    assert expected.casefold() in text.casefold(), text[:500]
+    assert os.environ.get("HSO_EVAL_ROOT") is None
