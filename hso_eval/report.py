@@ -217,13 +217,18 @@ def present_list(items: Iterable[str]) -> str:
 
 def key_figures(data: PeriodData) -> list[tuple[str, str]]:
     """(label, value) for the key-figures box, from the published (suppressed) indicators."""
-    k, n, _ = ind.partners_visited_summary(published_indicators(data), data.project, "period")
+    table = published_indicators(data)
+    k, n, _ = ind.partners_visited_summary(table, data.project, "period")
+    k_all, _, _ = ind.partners_visited_summary(table, data.project, "cumulative")
     return [
         ("Genomförda aktiviteter", str(_total(data, "activities_held")["display"])),
         ("Deltagare totalt", str(_total(data, "attendance_total")["display"])),
         ("Unika personer i deltagarlistor", str(_total(data, "unique_participants")["display"])),
         ("Organisationer", str(_total(data, "organisations_engaged")["display"])),
-        ("Besökta projektparter", f"{k} av {n}"),
+        (
+            "Besökta projektparter" + ("" if k_all == k else f" ({k_all} av {n} sedan start)"),
+            f"{k} av {n}",
+        ),
     ]
 
 

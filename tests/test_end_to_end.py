@@ -110,6 +110,7 @@ def test_second_report_is_number_two_and_cumulates(demo_runs):
     """2024H2 is report nr 2 and its cumulative values equal H1 plus H2 for additive indicators."""
     text = visible_text(read(demo_runs["2024H2"] / "halvarsrapport.html"))
     assert "Halvårsrapport nr 2" in text
+    assert "3 av 7" in text and "7 av 7 sedan start" in text  # Ånge, Övik, Timrå in the autumn
     h1 = pd.read_csv(demo_runs["2024H1"] / "utvarderingsunderlag" / "indikatorer.csv")
     h2 = pd.read_csv(demo_runs["2024H2"] / "utvarderingsunderlag" / "indikatorer.csv")
 
