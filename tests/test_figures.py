@@ -283,7 +283,7 @@ def test_municipality_highlights_partners_and_limits_top(indicators, project) ->
 
 def test_packaged_outlines_are_the_seven_partners() -> None:
     """The package data holds exactly the seven partner municipalities with their SCB codes."""
-    outlines = figures._outlines()
+    outlines = figures.map._outlines()
     assert {name: f["properties"]["id"] for name, f in outlines.items()} == PARTNER_CODES
 
 
@@ -350,7 +350,9 @@ def test_geometry_path_handles_multipolygon_and_holes() -> None:
     square = [[0, 0], [4, 0], [4, 4], [0, 4], [0, 0]]
     hole = [[1, 1], [1, 3], [3, 3], [3, 1], [1, 1]]
     far = [[10, 10], [11, 10], [11, 11], [10, 11], [10, 10]]
-    path = figures._geometry_path({"type": "MultiPolygon", "coordinates": [[square, hole], [far]]})
+    path = figures.map._geometry_path(
+        {"type": "MultiPolygon", "coordinates": [[square, hole], [far]]}
+    )
     assert isinstance(path, MplPath)
     fig = Figure(figsize=(4, 4), dpi=50)  # 200 × 200 px over 0..12 in both directions
     canvas = FigureCanvasAgg(fig)
@@ -369,9 +371,9 @@ def test_geometry_path_handles_multipolygon_and_holes() -> None:
         True,
         False,
     ]
-    assert figures._label_point(path, 1.0) != pytest.approx((2, 2), abs=0.9)
+    assert figures.map._label_point(path, 1.0) != pytest.approx((2, 2), abs=0.9)
     with pytest.raises(ValueError, match="Point"):
-        figures._geometry_path({"type": "Point", "coordinates": [0, 0]})
+        figures.map._geometry_path({"type": "Point", "coordinates": [0, 0]})
 
 
 # -- 6. targets ------------------------------------------------------------------------------

@@ -1,0 +1,434 @@
+"""The report's bar charts: activities per month, and participations by gender, organisation
+type and municipality.
+
+Each takes its data and an optional ``ax`` and returns the `Figure` with its title and alt text
+(see `hso_eval.figures`).
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterable
+from datetime import timedelta
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+from hso_eval.config import Project
+from hso_eval.figures.style import (
+    ACCENT,
+    BLUE,
+    GENDER_COLOURS,
+    GENDER_LABELS,
+    GENDERS,
+    LIGHT,
+    NEUTRAL,
+    PALETTE,
+    TEXT,
+    _capitalise,
+    _count,
+    _finish,
+    _horizontal_value_axis,
+    _join_sv,
+    _min_cell,
+    _new_figure,
+    _no_data,
+    _scope_words,
+    _set_titles,
+    _suppression_note,
+    house_style,
+    swedish_axis,
+)
+from hso_eval.indicators import INDICATOR_LABELS
+from hso_eval.periods import Period
+from hso_eval.present import MONTHS, format_number, format_percent
+
+
+# ---------------------------------------------------------------------------------------------
+# What the charts read, and how a ranked bar chart is drawn
+# ---------------------------------------------------------------------------------------------
+def _held(activities: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """Activities held in the period: status ``genomförd``, start date inside the period."""
+    start = pd.Timestamp(period.start)
+    end = pd.Timestamp(period.end + timedelta(days=1))
+    dates = pd.to_datetime(activities["start_date"])
+    mask = (activities["status"] == "genomförd").fillna(False) & (dates >= start) & (dates < end)
+    return activities.loc[mask.to_numpy(dtype=bool)]
+
+
+def _wp_label(code: str, project: Project | None, width: int | None = None) -> str:
+    label = code
+    if project is not None:
+        try:
+            label = project.work_package(code).label
+        except KeyError:
+            label = code
+    return textwrap.fill(label, width) if width else label
+
+
+def _wp_order(codes: Iterable[str], project: Project | None) -> list[str]:
+    known = [wp.code for wp in project.work_packages] if project is not None else []
+    present = list(dict.fromkeys(codes))
+    return [c for c in known if c in present] + sorted(c for c in present if c not in known)
+
+
+def _period_words(period: Period) -> str:
+    """``januari–juni 2024``."""
+    first, last = MONTHS[period.start.month - 1], MONTHS[period.end.month - 1]
+    return f"{first}–{last} {period.year}"
+
+
+def _indicator_rows(
+    indicators: pd.DataFrame, indicator: str, scope: str, dimension: str
+) -> pd.Series:
+    """``category -> value`` for one indicator, scope and dimension (NA values dropped)."""
+    needed = {"indicator", "scope", "dimension", "category", "value"}
+    missing = needed - set(indicators.columns)
+    if missing:
+        raise KeyError(
+            f"Indikatortabellen saknar kolumnerna {sorted(missing)}. "
+            f"Kolumner i tabellen: {list(indicators.columns)}"
+        )
+    rows = indicators.loc[
+        (indicators["indicator"] == indicator)
+        & (indicators["scope"] == scope)
+        & (indicators["dimension"] == dimension)
+    ]
+    values = pd.to_numeric(rows["value"], errors="coerce")
+    categories = rows["category"].astype("string").fillna("okänd").str.strip()
+    series = pd.Series(values.to_numpy(dtype=float), index=categories.to_numpy(), dtype=float)
+    return series.dropna().groupby(level=0, sort=False).sum()
+
+
+def _fold_small(
+    values: pd.Series, min_cell: int, keep: int | None = None
+) -> tuple[pd.Series, float]:
+    """Split into shown categories (≥ `min_cell`, at most `keep` largest) and the rest's sum."""
+    values = values[values > 0].sort_values(ascending=False, kind="stable")
+    shown = values[values >= min_cell]
+    if keep is not None:
+        shown = shown.iloc[:keep]
+    rest = float(values.drop(shown.index).sum())
+    return shown, rest
+
+
+def _barh_with_labels(
+    ax: Axes,
+    labels: list[str],
+    values: list[float],
+    colours: list[str],
+    display: list[str],
+) -> None:
+    """Horizontal bars, first label at the top, each annotated with its display value."""
+    y = np.arange(len(labels))[::-1]
+    ax.barh(y, values, color=colours, height=0.68)
+    ax.set_yticks(y, labels)
+    top = max(values) if values else 0
+    for yi, v, text in zip(y, values, display, strict=True):
+        ax.annotate(
+            text,
+            xy=(v, yi),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            ha="left",
+            fontsize=9,
+            color=TEXT,
+        )
+    _horizontal_value_axis(ax, max(top * 1.12, 1))
+
+
+def _bar_values(shown: pd.Series, rest: float, limit: int) -> tuple[list[float], list[str]]:
+    """Bar lengths and their labels for `shown`, then for the rest when there is any.
+
+    The rest is a published count too: under `limit` it gets no bar length and shows as "<5".
+    """
+    values = [float(v) for v in shown]
+    display = [format_number(v) for v in shown]
+    if rest > 0:
+        values.append(rest if rest >= limit else 0.0)
+        display.append(_count(rest, limit))
+    return values, display
+
+
+# ---------------------------------------------------------------------------------------------
+# 1. Activities per month
+# ---------------------------------------------------------------------------------------------
+def activities_per_month(
+    activities: pd.DataFrame, period: Period, project: Project, *, ax: Axes | None = None
+) -> Figure:
+    """Held activities per month of the period, stacked by work package (clean activities in)."""
+    with house_style():
+        fig, ax = _new_figure(ax)
+        title = "Genomförda aktiviteter per månad"
+        what = f"Stapeldiagram: genomförda aktiviteter per månad {_period_words(period)}"
+        held = _held(activities, period)
+        if held.empty:
+            return _no_data(fig, ax, title, what)
+
+        months = pd.period_range(period.start, period.end, freq="M")
+        month = pd.to_datetime(held["start_date"]).dt.to_period("M")
+        wp = held["work_package"].astype("string").fillna("okänt")
+        counts = pd.crosstab(month.to_numpy(), wp.to_numpy()).reindex(index=months, fill_value=0)
+        order = _wp_order(counts.columns, project)
+        counts = counts[order]
+
+        x = np.arange(len(months))
+        bottom = np.zeros(len(months))
+        for i, code in enumerate(order):
+            values = counts[code].to_numpy(dtype=float)
+            ax.bar(
+                x,
+                values,
+                bottom=bottom,
+                width=0.66,
+                color=PALETTE[i % len(PALETTE)],
+                edgecolor="white",
+                linewidth=0.6,
+                label=_wp_label(code, project),
+            )
+            bottom += values
+        for xi, total in zip(x, bottom, strict=True):
+            if total > 0:
+                ax.annotate(
+                    format_number(total),
+                    xy=(xi, total),
+                    xytext=(0, 3),
+                    textcoords="offset points",
+                    ha="center",
+                    va="bottom",
+                    fontsize=9,
+                    color=TEXT,
+                )
+        ax.set_xticks(x, [MONTHS[m.month - 1] for m in months])
+        ax.tick_params(axis="x", length=0)
+        ax.set_ylabel("Antal aktiviteter")
+        ax.set_ylim(0, max(bottom.max() * 1.15, 1))
+        ax.yaxis.grid(True)
+        swedish_axis(ax.yaxis, integer=True)
+        ax.legend(
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.1),
+            ncol=2,
+            title="Arbetspaket",
+            title_fontsize=9,
+            alignment="left",
+        )
+        _set_titles(ax, title, f"Staplade per arbetspaket, {_period_words(period)}")
+
+        totals = pd.Series(bottom, index=[MONTHS[m.month - 1] for m in months])
+        peak = totals.max()
+        peak_months = _join_sv(totals.index[totals == peak])
+        per_wp = ", ".join(f"{c} {format_number(counts[c].sum())}" for c in order)
+        alt = (
+            f"{what}, staplade per arbetspaket. Totalt {format_number(totals.sum())} aktiviteter; "
+            f"flest i {peak_months} ({format_number(peak)}). Per arbetspaket: {per_wp}."
+        )
+        return _finish(fig, title, alt)
+
+
+# ---------------------------------------------------------------------------------------------
+# 2. Participations by gender and work package
+# ---------------------------------------------------------------------------------------------
+def participations_by_gender(
+    participations: pd.DataFrame,
+    activities: pd.DataFrame,
+    period: Period,
+    project: Project | None = None,
+    *,
+    min_cell: int | None = None,
+    ax: Axes | None = None,
+) -> Figure:
+    """Participations in the period's held activities by gender, one stacked bar per work package.
+
+    Takes the clean participations and activities (the indicator table has gender and work
+    package only separately). Segments with a small count are left out and the subtitle says so.
+    """
+    limit = _min_cell(min_cell, project)
+    with house_style():
+        fig, ax = _new_figure(ax)
+        noun = INDICATOR_LABELS["participations"].lower()
+        title = f"{_capitalise(noun)} per kön och arbetspaket"
+        what = f"Liggande staplar: {noun} per kön och arbetspaket, {_period_words(period)}"
+        held = _held(activities, period)[["activity_id", "work_package"]]
+        joined = participations[["activity_id", "gender"]].merge(held, on="activity_id")
+        if joined.empty:
+            return _no_data(fig, ax, title, what)
+
+        gender = joined["gender"].astype("string").fillna("ej angivet")
+        gender = gender.where(gender.isin(GENDERS), "ej angivet")
+        wp = joined["work_package"].astype("string").fillna("okänt")
+        table = pd.crosstab(wp.to_numpy(), gender.to_numpy())
+        genders = [g for g in GENDERS if g in table.columns]
+        order = _wp_order(table.index, project)
+        table = table.loc[order, genders].astype(float)
+        small = (table > 0) & (table < limit)
+        shown = table.mask(small, 0.0)
+
+        y = np.arange(len(order))[::-1]
+        left = np.zeros(len(order))
+        drawn = [g for g in genders if shown[g].sum() > 0]
+        for g in drawn:
+            values = shown[g].to_numpy()
+            bars = ax.barh(
+                y,
+                values,
+                left=left,
+                height=0.62,
+                color=GENDER_COLOURS[g],
+                edgecolor="white",
+                linewidth=0.6,
+                label=GENDER_LABELS[g],
+            )
+            labels = [format_number(v) if v > 0 else "" for v in values]
+            ax.bar_label(
+                bars,
+                labels=labels,
+                label_type="center",
+                fontsize=8.5,
+                color="white" if g in ("kvinna", "annat") else TEXT,
+            )
+            left += values
+        ax.set_yticks(y, [_wp_label(c, project, width=26) for c in order])
+        ax.set_xlabel(f"Antal {noun}")
+        _horizontal_value_axis(ax, max(left.max() * 1.05, 1))
+        if drawn:
+            ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=len(drawn))
+        subtitle = f"I genomförda aktiviteter, {_period_words(period)}"
+        if small.to_numpy().any():
+            subtitle += f". {_suppression_note(limit)}"
+        _set_titles(ax, title, subtitle)
+
+        totals = table.sum()
+        total = float(totals.sum())
+        parts = [
+            f"{GENDER_LABELS[g].lower()} {_count(totals[g], limit)}"
+            + (f" ({format_percent(totals[g] / total)})" if totals[g] >= limit else "")
+            for g in genders
+        ]
+        by_wp = table.sum(axis=1)
+        top = by_wp.idxmax()
+        alt = (
+            f"{what}. Totalt {_count(total, limit)} {noun}: {_join_sv(parts)}. "
+            f"Flest i {_wp_label(top, project)} ({_count(by_wp[top], limit)})."
+        )
+        if small.to_numpy().any():
+            alt += f" {_suppression_note(limit)}"
+        return _finish(fig, title, alt)
+
+
+# ---------------------------------------------------------------------------------------------
+# 3. Participations by organisation type
+# ---------------------------------------------------------------------------------------------
+def participations_by_organisation_type(
+    indicators: pd.DataFrame,
+    project: Project | None = None,
+    *,
+    scope: str = "period",
+    indicator: str = "participations",
+    min_cell: int | None = None,
+    ax: Axes | None = None,
+) -> Figure:
+    """Participations by organisation type (tidy indicator table in), sorted, largest on top."""
+    limit = _min_cell(min_cell, project)
+    when = _scope_words(scope)
+    noun = INDICATOR_LABELS.get(indicator, indicator).lower()
+    with house_style():
+        fig, ax = _new_figure(ax)
+        title = f"{_capitalise(noun)} per organisationstyp"
+        what = f"Liggande staplar: {noun} per organisationstyp {when}"
+        values = _indicator_rows(indicators, indicator, scope, "organisation_type")
+        shown, rest = _fold_small(values, limit)
+        if shown.empty and rest == 0:
+            return _no_data(fig, ax, title, what)
+        other = "övrigt"
+        if other in shown.index:  # fold the small ones into the vocabulary's own "övrigt"
+            rest += float(shown.pop(other))
+        labels = [_capitalise(str(c)) for c in shown.index]
+        if rest > 0:
+            labels.append("Övrigt och små grupper" if rest >= limit else "Övrigt")
+        bar_values, display = _bar_values(shown, rest, limit)
+        _barh_with_labels(ax, labels, bar_values, [BLUE] * len(labels), display)
+        ax.set_xlabel(f"Antal {noun}")
+        subtitle = f"Sorterat efter antal, {when}"
+        if ((values > 0) & (values < limit)).any():
+            subtitle += f". Grupper under {limit} ingår i övrigt."
+        _set_titles(ax, title, subtitle)
+
+        total = float(values.sum())
+        head = shown.index[0] if not shown.empty else None
+        alt = f"{what}, sorterade efter antal. Totalt {_count(total, limit)} {noun}"
+        if head is not None:
+            alt += (
+                f"; flest från {head} ({format_number(shown.iloc[0])}, "
+                f"{format_percent(shown.iloc[0] / total)})"
+            )
+        alt += "."
+        return _finish(fig, title, alt)
+
+
+# ---------------------------------------------------------------------------------------------
+# 4. Participations by municipality
+# ---------------------------------------------------------------------------------------------
+def participations_by_municipality(
+    indicators: pd.DataFrame,
+    project: Project,
+    *,
+    top: int = 10,
+    scope: str = "period",
+    indicator: str = "participations",
+    min_cell: int | None = None,
+    ax: Axes | None = None,
+) -> Figure:
+    """Participations by municipality (tidy indicator table in): the `top` largest + "Övriga".
+
+    The partners' municipalities are drawn in the accent colour, with the legend entry
+    "Projektpart".
+    """
+    limit = _min_cell(min_cell, project)
+    when = _scope_words(scope)
+    noun = INDICATOR_LABELS.get(indicator, indicator).lower()
+    partner_places = {p.municipality for p in project.visit_partners if p.municipality}
+    with house_style():
+        fig, ax = _new_figure(ax)
+        title = f"{_capitalise(noun)} per kommun"
+        what = f"Liggande staplar: {noun} per kommun {when}"
+        values = _indicator_rows(indicators, indicator, scope, "municipality")
+        shown, rest = _fold_small(values, limit, keep=top)
+        if shown.empty and rest == 0:
+            return _no_data(fig, ax, title, what)
+        labels = [str(c) for c in shown.index]
+        colours = [ACCENT if c in partner_places else NEUTRAL for c in labels]
+        if rest > 0:
+            labels.append("Övriga kommuner")
+            colours.append(LIGHT)
+        bar_values, display = _bar_values(shown, rest, limit)
+        _barh_with_labels(ax, labels, bar_values, colours, display)
+        ax.set_xlabel(f"Antal {noun}")
+        ax.legend(
+            handles=[
+                Patch(color=ACCENT, label="Projektpart"),
+                Patch(color=NEUTRAL, label="Annan kommun"),
+            ],
+            loc="lower right",
+        )
+        subtitle = f"De {top} kommunerna med flest {noun} {when}"
+        if ((values > 0) & (values < limit)).any():
+            subtitle += f". Kommuner under {limit} ingår i övriga."
+        _set_titles(ax, title, subtitle)
+
+        total = float(values.sum())
+        partners_shown = [c for c in labels if c in partner_places]
+        alt = f"{what}, de {min(top, len(shown))} största och övriga; partnerkommunerna markerade."
+        alt += f" Totalt {_count(total, limit)} {noun}"
+        if not shown.empty:
+            alt += f"; flest från {shown.index[0]} ({format_number(shown.iloc[0])})"
+        alt += (
+            f". Av projektets {len(partner_places)} partnerkommuner syns {len(partners_shown)} "
+            f"i diagrammet"
+        )
+        alt += f": {_join_sv(partners_shown)}." if partners_shown else "."
+        return _finish(fig, title, alt)
