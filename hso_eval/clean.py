@@ -97,7 +97,7 @@ class _Issues:
 
     def _cell_text(self, column: str) -> pd.Series:
         if column not in self._shown:
-            self._shown[column] = cell_text(self.raw.column(column))
+            self._shown[column] = cell_text(self.raw.column(column), self.raw.distinct(column))
         return self._shown[column]
 
     def add(
@@ -190,7 +190,10 @@ def _false(raw: RawTable) -> pd.Series:
 def _texts(raw: RawTable) -> pd.DataFrame:
     """Every spec column as normalised text (NA when empty or absent), for rules and keys."""
     return pd.DataFrame(
-        {c.name: normalise_text(raw.column(c.name)) for c in raw.spec.columns},
+        {
+            c.name: normalise_text(raw.column(c.name), raw.distinct(c.name))
+            for c in raw.spec.columns
+        },
         index=raw.frame.index,
     )
 
@@ -221,7 +224,7 @@ def clean_activities(raw: RawTable, project: Project, period: Period) -> Cleaned
 
     # Required fields.
     ids = text["aktivitets_id"]
-    starts, start_invalid = parse_dates(raw.column("datum"))
+    starts, start_invalid = parse_dates(raw.column("datum"), raw.distinct("datum"))
     work_packages = work_package_vocabulary(project).normalise(text["arbetspaket"])
     types = ACTIVITY_TYPES.normalise(text["aktivitetstyp"])
     titles = text["titel"]
@@ -316,7 +319,7 @@ def clean_activities(raw: RawTable, project: Project, period: Period) -> Cleaned
     kept = live & ~quarantined
 
     # Optional fields: emptied (or defaulted) with a warning, only for kept rows.
-    ends, end_invalid = parse_dates(raw.column("slutdatum"))
+    ends, end_invalid = parse_dates(raw.column("slutdatum"), raw.distinct("slutdatum"))
     warnings.add(
         kept & end_invalid,
         "slutdatum",
@@ -386,7 +389,7 @@ def clean_activities(raw: RawTable, project: Project, period: Period) -> Cleaned
 
     counts = {}
     for column in ("antal_deltagare", "antal_kvinnor", "antal_män"):
-        values, approximate, invalid = parse_counts(raw.column(column))
+        values, approximate, invalid = parse_counts(raw.column(column), raw.distinct(column))
         invalid = invalid | (values < 0).fillna(False)
         warnings.add(
             kept & invalid,
@@ -413,7 +416,7 @@ def clean_activities(raw: RawTable, project: Project, period: Period) -> Cleaned
         + ") (rätta antalen).",
     )
 
-    links, link_invalid = parse_urls(raw.column("länk"))
+    links, link_invalid = parse_urls(raw.column("länk"), raw.distinct("länk"))
     warnings.add(
         kept & link_invalid,
         "länk",
@@ -429,7 +432,7 @@ def clean_activities(raw: RawTable, project: Project, period: Period) -> Cleaned
             "work_package": work_packages,
             "activity_type": types,
             "title": titles,
-            "description": cell_text(raw.column("beskrivning")),
+            "description": cell_text(raw.column("beskrivning"), raw.distinct("beskrivning")),
             "place": text["plats"],
             "municipality": municipality,
             "municipality_code": municipality_code,
@@ -439,7 +442,7 @@ def clean_activities(raw: RawTable, project: Project, period: Period) -> Cleaned
             "attendance_approximate": attendance_approx.astype(bool),
             "women": women,
             "men": men,
-            "parties": parse_list(raw.column("samverkansparter")),
+            "parties": parse_list(raw.column("samverkansparter"), raw.distinct("samverkansparter")),
             "link": links,
             "source_row": raw.rows.to_numpy(),
         },
@@ -467,7 +470,7 @@ def clean_participants(raw: RawTable, activities: pd.DataFrame, key: bytes) -> C
 
     ids = text["aktivitets_id"]
     known_ids = pd.Index(activities["activity_id"].dropna().astype("string").unique())
-    emails, email_invalid = normalise_email(raw.column("e-post"))
+    emails, email_invalid = normalise_email(raw.column("e-post"), raw.distinct("e-post"))
     emails = emails.mask(email_invalid)
     names = text["namn"]
     organisations = text["organisation"]
@@ -490,15 +493,15 @@ def clean_participants(raw: RawTable, activities: pd.DataFrame, key: bytes) -> C
         "finns inte i det rena aktivitetsregistret (saknas där eller ligger i karantän) "
         "(rätta id:t eller aktiviteten i aktivitetsregistret).",
     )
-    why = pd.Series(
-        np.where(
-            email_invalid.to_numpy(),
+    # One of two texts per row: taken from a two-element array (no Python string per row).
+    why = pd.array(
+        [
             "namn saknas och e-postadressen är ogiltig",
             "varken namn eller e-post är ifyllt",
-        ),
-        index=raw.frame.index,
+        ],
         dtype="string",
     )
+    why = pd.Series(why.take(np.where(email_invalid.to_numpy(), 0, 1)), index=raw.frame.index)
     quarantine.add(
         no_identity,
         None,
@@ -508,9 +511,11 @@ def clean_participants(raw: RawTable, activities: pd.DataFrame, key: bytes) -> C
     quarantined = missing_id | unknown | no_identity
     candidates = ~quarantined
 
-    person_keys = pd.Series(pd.NA, index=raw.frame.index, dtype="string")
     if candidates.any():
-        person_keys[candidates] = pseudonymise(identities[candidates], key).astype("string")
+        # Pseudonymised per distinct identity, then kept for the candidate rows only.
+        person_keys = pseudonymise(identities, key).astype("string").where(candidates)
+    else:
+        person_keys = pd.Series(pd.NA, index=raw.frame.index, dtype="string")
     pairs = pd.DataFrame({"activity": ids, "person": person_keys})[candidates]
     merged = pairs.duplicated(keep="first").reindex(raw.frame.index, fill_value=False)
     kept = candidates & ~merged

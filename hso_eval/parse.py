@@ -109,14 +109,27 @@ class _Distinct(NamedTuple):
     outputs: list[np.ndarray]
 
 
+#: `pd.factorize(series)` computed before: (codes, uniques), code -1 for missing values.
+Factorized = tuple[np.ndarray, Any]
+
+
 def _map_distinct(
-    series: pd.Series, func: Callable[[Any], tuple[Any, ...]], empty: tuple[Any, ...]
+    series: pd.Series,
+    func: Callable[[Any], tuple[Any, ...]],
+    empty: tuple[Any, ...],
+    factorized: Factorized | None = None,
 ) -> _Distinct:
     """Apply `func` once per distinct non-missing value (see `_Distinct`).
 
-    `empty` is the result for missing values.
+    `empty` is the result for missing values. `factorized`, when given, is the factorisation
+    of `series` computed before (`read.RawTable.distinct`), so it is not hashed again.
     """
-    codes, uniques = pd.factorize(pd.Series(series, copy=False), use_na_sentinel=True)
+    if factorized is None:
+        codes, uniques = pd.factorize(pd.Series(series, copy=False), use_na_sentinel=True)
+    else:
+        codes, uniques = factorized
+    if isinstance(uniques.dtype, pd.StringDtype):  # Arrow strings: convert all at once (fast)
+        uniques = uniques.to_numpy(dtype=object)
     results = [func(u) for u in uniques]
     results.append(empty)  # code -1 (missing) is sent to the last entry
     codes = np.where(codes < 0, len(uniques), codes)
@@ -171,13 +184,13 @@ def _clean_text(value: object) -> str | None:
     return text or None
 
 
-def normalise_text(series: pd.Series) -> pd.Series:
+def normalise_text(series: pd.Series, factorized: Factorized | None = None) -> pd.Series:
     """Trim, collapse inner whitespace (tabs, newlines, non-breaking spaces) to one space.
 
     Numbers become text the way a person reads them (123.0 from Excel → "123"). Empty cells and
     cells with only spaces become NA. Returns dtype "string".
     """
-    mapped = _map_distinct(series, lambda v: (_clean_text(v),), (None,))
+    mapped = _map_distinct(series, lambda v: (_clean_text(v),), (None,), factorized)
     return _string_series(mapped, 0, series.index)
 
 
@@ -285,7 +298,9 @@ def _parse_date_value(value: object) -> tuple[np.datetime64, bool]:
     return np.datetime64(parsed, "s"), False
 
 
-def parse_dates(series: pd.Series) -> tuple[pd.Series, pd.Series]:
+def parse_dates(
+    series: pd.Series, factorized: Factorized | None = None
+) -> tuple[pd.Series, pd.Series]:
     """Parse dates as the contract allows; return (dates as datetime64[s], invalid mask).
 
     Accepted: Excel date cells (datetime/date/Timestamp); ISO `2024-06-12`, with or without a
@@ -294,7 +309,9 @@ def parse_dates(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     or as text. The time of day is dropped. Impossible dates (`31/02/2024`) and anything else
     are invalid; empty cells are NaT and not invalid.
     """
-    mapped = _map_distinct(series, _parse_date_value, (np.datetime64("NaT", "s"), False))
+    mapped = _map_distinct(
+        series, _parse_date_value, (np.datetime64("NaT", "s"), False), factorized
+    )
     dates = mapped.outputs[0].astype("datetime64[s]")[mapped.codes]
     parsed = pd.Series(dates, index=series.index)
     return parsed, _bool_series(mapped, 1, series.index)
@@ -337,14 +354,16 @@ def _parse_count_value(value: object) -> tuple[int | None, bool, bool]:
     return number, bool(match["pre"] or match["post"]), False
 
 
-def parse_counts(series: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+def parse_counts(
+    series: pd.Series, factorized: Factorized | None = None
+) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Parse head counts; return (Int64 values, approximate mask, invalid mask).
 
     `250`, `250.0` and `"1 200"` are exact. `ca 250`, `ca. 250`, `cirka 250`, `~250`, `≈250`,
     `250 st`, `250+` are 250 and approximate. Negative numbers, fractions and words such as
     `många` are invalid (value NA). Empty cells are NA and neither approximate nor invalid.
     """
-    mapped = _map_distinct(series, _parse_count_value, (None, False, False))
+    mapped = _map_distinct(series, _parse_count_value, (None, False, False), factorized)
     values = pd.array(mapped.outputs[0], dtype="Int64").take(mapped.codes)
     return (
         pd.Series(values, index=series.index),
@@ -375,13 +394,13 @@ def _parse_list_value(value: object) -> tuple[str | None]:
     return (LIST_JOINER.join(items) or None,)
 
 
-def parse_list(series: pd.Series) -> pd.Series:
+def parse_list(series: pd.Series, factorized: Factorized | None = None) -> pd.Series:
     """Split on `;` or `,`, trim each item, drop empty items and repeats, join with `"; "`.
 
     Repeats are found ignoring case and diacritics; the first spelling is kept. An empty list
     is NA. Returns dtype "string".
     """
-    mapped = _map_distinct(series, _parse_list_value, (None,))
+    mapped = _map_distinct(series, _parse_list_value, (None,), factorized)
     return _string_series(mapped, 0, series.index)
 
 
@@ -412,14 +431,16 @@ def _normalise_email_value(value: object) -> tuple[str | None, bool]:
     return address, False
 
 
-def normalise_email(series: pd.Series) -> tuple[pd.Series, pd.Series]:
+def normalise_email(
+    series: pd.Series, factorized: Factorized | None = None
+) -> tuple[pd.Series, pd.Series]:
     """Trim and lower-case e-mail addresses; return (address or NA, invalid mask).
 
     Plausible means: one `@`, a non-empty local part, a domain with a dot and no empty parts,
     no spaces. `Namn <adress>` and `mailto:adress` are reduced to the address. Invalid
     addresses become NA.
     """
-    mapped = _map_distinct(series, _normalise_email_value, (None, False))
+    mapped = _map_distinct(series, _normalise_email_value, (None, False), factorized)
     return _string_series(mapped, 0, series.index), _bool_series(mapped, 1, series.index)
 
 
@@ -442,11 +463,13 @@ def _parse_url_value(value: object) -> tuple[str | None, bool]:
     return text, False
 
 
-def parse_urls(series: pd.Series) -> tuple[pd.Series, pd.Series]:
+def parse_urls(
+    series: pd.Series, factorized: Factorized | None = None
+) -> tuple[pd.Series, pd.Series]:
     """Keep only `http://` and `https://` links with a host; return (link or NA, invalid mask).
 
     Anything else that is not empty (`www.example.se`, `javascript:…`, `mailto:…`, text with
     spaces) is invalid and becomes NA.
     """
-    mapped = _map_distinct(series, _parse_url_value, (None, False))
+    mapped = _map_distinct(series, _parse_url_value, (None, False), factorized)
     return _string_series(mapped, 0, series.index), _bool_series(mapped, 1, series.index)

@@ -17,7 +17,7 @@ import io
 import math
 import zipfile
 from collections.abc import Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -161,6 +161,11 @@ class RawTable:
     spec: TableSpec
     encoding: str | None = None
     delimiter: str | None = None
+    #: Per column (CSV only), `pd.factorize(frame[name])` as computed while reading: row codes
+    #: (-1 for None) and the distinct cells. Lets cleaning skip re-hashing long text columns.
+    _distinct: dict[str, tuple[np.ndarray, np.ndarray]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     @property
     def name(self) -> str:
@@ -175,6 +180,13 @@ class RawTable:
     def header(self, column: str) -> str:
         """Canonical `column`'s header as written in the file (the canonical name if absent)."""
         return self.original_headers.get(column, column)
+
+    def distinct(self, name: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """`pd.factorize(self.column(name))` if it was kept while reading, else None.
+
+        (codes, uniques): ``column[i] == uniques[codes[i]]``, code -1 where the cell is None.
+        """
+        return self._distinct.get(name)
 
     def column(self, name: str) -> pd.Series:
         """The raw cells of canonical column `name`; all None when the file lacks the column."""
@@ -213,12 +225,18 @@ def _one_cell_text(value: object) -> str | None:
     return text or None
 
 
-def cell_text(series: pd.Series) -> pd.Series:
+def cell_text(
+    series: pd.Series, factorized: tuple[np.ndarray, np.ndarray] | None = None
+) -> pd.Series:
     """Every cell as the text a person sees (string dtype, NA for empty), same index.
 
-    Mapped over the distinct values only, so it is cheap on long columns.
+    Mapped over the distinct values only, so it is cheap on long columns. `factorized`, when
+    given, is `pd.factorize(series)` computed before (`RawTable.distinct`).
     """
-    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    if factorized is None:
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    else:
+        codes, uniques = factorized
     texts = np.array([_one_cell_text(v) for v in uniques] + [None], dtype=object)
     return _take_text(texts, codes, len(uniques), series.index)
 
@@ -233,21 +251,27 @@ def _take_text(texts: np.ndarray, codes: np.ndarray, n: int, index: pd.Index) ->
     return pd.Series(pd.array(texts, dtype="string").take(codes), index=index)
 
 
-def _text_and_raw(series: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    """For a column of text cells (a CSV column): `cell_text(series)` and the raw cells.
+def _csv_cells(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """For a column of text cells (a CSV column): the factorisation of its raw cells.
 
-    The raw cells are what `series.astype(object)` holds, with None where the text is empty,
-    built from one factorisation (each distinct string object is shared by its rows).
-    Only for string columns: a factorisation of mixed Excel values treats 1, 1.0 and True as
-    one value, so the raw cells of an object column are not rebuilt from it.
+    The raw cells are what `series.astype(object)` holds, with None where `cell_text` is empty.
+    Returns (codes, uniques) as `pd.factorize` of those raw cells gives them: code -1 for None,
+    `uniques` the distinct non-empty strings in order of appearance. Built from one
+    factorisation of the Arrow strings; the raw column is then ``uniques[codes]`` (each distinct
+    string object shared by its rows). Only for string columns: a factorisation of mixed Excel
+    values treats 1, 1.0 and True as one value, so an object column is not rebuilt from it.
     """
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    n = len(uniques)
-    raws = np.empty(n + 1, dtype=object)
-    raws[:n] = list(uniques)
-    texts = np.array([_one_cell_text(v) for v in raws[:n]] + [None], dtype=object)
-    raws[pd.isna(texts)] = None
-    return _take_text(texts, codes, n, series.index), raws[np.where(codes < 0, n, codes)]
+    values = uniques.to_numpy(dtype=object)  # the distinct strings (no NA among them)
+    keep = np.array([_one_cell_text(v) is not None for v in values], dtype=bool)
+    # New code per distinct value: its rank among the kept ones; -1 for empty text and NA.
+    renumber = np.append(np.where(keep, np.cumsum(keep) - 1, -1), -1)
+    return renumber[codes], values[keep]
+
+
+def _cells_from_codes(codes: np.ndarray, uniques: np.ndarray) -> np.ndarray:
+    """The raw cells `uniques[codes]` as an object array, None where the code is -1."""
+    return np.append(uniques, None)[codes]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -430,12 +454,26 @@ def _head_lines(text: str, n: int) -> list[str]:
 
 
 #: Bytes that `str.splitlines` treats as line boundaries and that mean the same in UTF-8 and
-#: Windows-1252: \n, \v, \f, \r, \x1c, \x1d, \x1e.
+#: Windows-1252: \n, \v, \f, \r, \x1c, \x1d, \x1e (all below 0x1f).
 _LINE_BREAK_BYTES = np.zeros(256, dtype=bool)
 _LINE_BREAK_BYTES[[0x0A, 0x0B, 0x0C, 0x0D, 0x1C, 0x1D, 0x1E]] = True
-#: UTF-8 forms of the other boundaries `str.splitlines` knows (U+0085, U+2028, U+2029).
-_UTF8_WIDE_BREAKS = (b"\xc2\x85", b"\xe2\x80\xa8", b"\xe2\x80\xa9")
-_CHUNK = 1 << 23
+_CHUNK = 1 << 18
+
+
+def _has_wide_line_break(raw: np.ndarray) -> bool:
+    """True if UTF-8 bytes hold U+0085 (C2 85), U+2028 (E2 80 A8) or U+2029 (E2 80 A9)."""
+    for lead, length in ((0xC2, 2), (0xE2, 3)):
+        at = np.flatnonzero(raw == lead)
+        at = at[at + length <= len(raw)]
+        if not len(at):
+            continue
+        if lead == 0xC2:
+            hit = raw[at + 1] == 0x85
+        else:
+            hit = (raw[at + 1] == 0x80) & ((raw[at + 2] == 0xA8) | (raw[at + 2] == 0xA9))
+        if hit.any():
+            return True
+    return False
 
 
 def _max_delimiters_per_line(data: bytes, encoding: str, text: str, delimiter: str) -> int:
@@ -447,14 +485,15 @@ def _max_delimiters_per_line(data: bytes, encoding: str, text: str, delimiter: s
     which cannot raise the maximum). Numpy does it in chunks, without a Python string per line.
     Falls back to the text when UTF-8 data holds one of the non-ASCII line boundaries.
     """
-    if encoding == "utf-8" and any(b in data for b in _UTF8_WIDE_BREAKS):
-        return max(line.count(delimiter) for line in text.splitlines())
     raw = np.frombuffer(data, dtype=np.uint8)
     code = ord(delimiter)
     best = carry = 0  # carry: delimiters since the last line break, across chunks
-    for start in range(0, len(raw), _CHUNK):
+    for start in range(0, len(raw), _CHUNK):  # small chunks: the temporaries stay in cache
         chunk = raw[start : start + _CHUNK]
-        breaks = np.flatnonzero(_LINE_BREAK_BYTES[chunk])
+        if encoding == "utf-8" and _has_wide_line_break(raw[start : start + _CHUNK + 2]):
+            return max(line.count(delimiter) for line in text.splitlines())
+        controls = np.flatnonzero(chunk < 0x1F)  # few: the line breaks (and tabs)
+        breaks = controls[_LINE_BREAK_BYTES[chunk[controls]]]
         delimiters = np.flatnonzero(chunk == code)
         if not len(breaks):
             carry += len(delimiters)
@@ -492,6 +531,44 @@ def _sniff_delimiter(text: str, spec: TableSpec) -> str:
     return best or ","
 
 
+def _is_text_dtype(dtype: object) -> bool:
+    return isinstance(dtype, pd.StringDtype)
+
+
+def _parse_csv(data: bytes, text: str, encoding: str, delimiter: str, width: int) -> pd.DataFrame:
+    """Parse the CSV into `width` columns of text cells, exactly as ``dtype=str`` would.
+
+    Fast path: let the C parser infer the column types. A column it keeps as text holds the
+    fields exactly as ``dtype=str`` gives them (nothing is converted to NA: no default NA
+    strings), and inference builds the Arrow strings straight from the parser's buffer, which
+    is several times faster than ``dtype=str`` (Python strings first). If any column comes out
+    as something else (numbers, booleans, a mix), or anything goes wrong, the file is parsed
+    again with ``dtype=str``. UTF-8 is parsed from the bytes (the text is what they decode to).
+    """
+    options: dict[str, object] = {
+        "sep": delimiter,
+        "header": None,
+        "names": range(width),
+        "keep_default_na": False,
+        "skip_blank_lines": False,
+        "quotechar": '"',
+        "engine": "c",
+    }
+
+    def source() -> io.IOBase:
+        return io.BytesIO(data) if encoding == "utf-8" else io.StringIO(text)
+
+    if encoding == "utf-8":
+        options["encoding"] = "utf-8-sig"
+    try:
+        grid = pd.read_csv(source(), **options)  # type: ignore[call-overload]
+        if all(_is_text_dtype(t) for t in grid.dtypes):
+            return grid
+    except Exception:  # the dtype=str parse below reports it (or succeeds)
+        pass
+    return pd.read_csv(source(), dtype=str, **options)  # type: ignore[call-overload]
+
+
 def _read_csv_grid(
     data: bytes, spec: TableSpec, shown: str, path: Path
 ) -> tuple[pd.DataFrame, str, str]:
@@ -504,17 +581,7 @@ def _read_csv_grid(
     grid = None
     for attempt in (width, text.count(delimiter) + 1):
         try:
-            grid = pd.read_csv(
-                io.StringIO(text),
-                sep=delimiter,
-                header=None,
-                names=range(attempt),
-                dtype=str,
-                keep_default_na=False,
-                skip_blank_lines=False,
-                quotechar='"',
-                engine="c",
-            )
+            grid = _parse_csv(data, text, encoding, delimiter, attempt)
             break
         except pd.errors.ParserError:
             continue
@@ -603,14 +670,16 @@ def _build_raw(
     text_columns = len(body.columns) and all(
         pd.api.types.is_string_dtype(t) and not pd.api.types.is_object_dtype(t) for t in body.dtypes
     )
-    raw_cells: dict[str, np.ndarray] = {}
-    if text_columns:  # a CSV: text and raw cells from one factorisation per column
-        texts = {}
+    distinct: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    if text_columns:  # a CSV: emptiness and raw cells from one factorisation per column
         for name in body.columns:
-            texts[name], raw_cells[name] = _text_and_raw(body[name])
-        body_text = pd.DataFrame(texts, index=body.index)
+            distinct[name] = _csv_cells(body[name])
+        body_empty = pd.DataFrame(
+            {name: codes < 0 for name, (codes, _) in distinct.items()}, index=body.index
+        )
     else:
         body_text = body.apply(cell_text) if len(body.columns) else body
+        body_empty = body_text.isna()
     # Every cell outside the known columns counts too: a row with data only in an unknown
     # column is not blank (it is a data row with its known cells empty).
     rest = grid.iloc[header_pos + 1 :].drop(columns=list(known.index))
@@ -619,7 +688,7 @@ def _build_raw(
         if len(rest.columns)
         else pd.Series(True, index=body.index)
     )
-    blank = body_text.isna().all(axis=1) & rest_blank if len(body.columns) else rest_blank
+    blank = body_empty.all(axis=1) & rest_blank if len(body.columns) else rest_blank
     nonblank_pos = np.flatnonzero(~blank.to_numpy())
     last = int(nonblank_pos[-1]) + 1 if len(nonblank_pos) else 0
     blank_inside = int(blank.iloc[:last].sum())
@@ -629,9 +698,13 @@ def _build_raw(
         np.arange(header_row + 1, header_row + 1 + len(body), dtype="int64")[keep],
         name="row",
     )
-    if raw_cells:
+    if distinct:
+        distinct = {name: (codes[keep], uniques) for name, (codes, uniques) in distinct.items()}
         frame = pd.DataFrame(
-            {name: pd.Series(cells[keep], dtype=object) for name, cells in raw_cells.items()}
+            {
+                name: pd.Series(_cells_from_codes(codes, uniques), dtype=object)
+                for name, (codes, uniques) in distinct.items()
+            }
         )
     else:
         frame = body.loc[keep].reset_index(drop=True)
@@ -651,6 +724,7 @@ def _build_raw(
         spec=spec,
         encoding=encoding,
         delimiter=delimiter,
+        _distinct={name: distinct[name] for name in frame.columns if name in distinct},
     )
 
 
