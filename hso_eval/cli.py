@@ -26,22 +26,42 @@ def _parser() -> argparse.ArgumentParser:
         "3 en annan körning pågår.",
     )
     p.add_argument("--version", action="version", version=f"hso_eval {__version__}")
-    p.add_argument("--debug", action="store_true", help="visa hela felspåret (traceback) vid fel")
-    p.add_argument("--quiet", "-q", action="store_true", help="skriv bara sammanfattning och fel")
+    # --debug and --quiet work before or after the command (`hso-eval run-all --quiet`, as cron
+    # lines are written); after it they default to "not given" so they never undo the first.
+    common = argparse.ArgumentParser(add_help=False)
+    for parser, default in ((p, False), (common, argparse.SUPPRESS)):
+        parser.add_argument(
+            "--debug",
+            action="store_true",
+            default=default,
+            help="visa hela felspåret (traceback) vid fel",
+        )
+        parser.add_argument(
+            "--quiet",
+            "-q",
+            action="store_true",
+            default=default,
+            help="skriv bara sammanfattning och fel",
+        )
     sub = p.add_subparsers(dest="command", metavar="KOMMANDO")
     sub.required = True
 
-    run = sub.add_parser("run", help="kör en period, t.ex. params/2024H1.yaml")
+    def add(name: str, **kwargs: object) -> argparse.ArgumentParser:
+        return sub.add_parser(name, parents=[common], **kwargs)
+
+    run = add("run", help="kör en period, t.ex. params/2024H1.yaml")
     run.add_argument("params", type=Path, help="periodens parameterfil (YAML)")
 
-    run_all = sub.add_parser("run-all", help="kör alla perioder vars indata har ändrats")
-    run_all.add_argument("--params-dir", type=Path, default=Path("params"))
+    run_all = add("run-all", help="kör alla perioder vars indata har ändrats")
+    run_all.add_argument(
+        "--params-dir", type=Path, default=Path("params"), help="mappen med periodfilerna"
+    )
     run_all.add_argument("--force", action="store_true", help="kör alla perioder, även oförändrade")
 
-    check = sub.add_parser("check", help="validera parametrar och indata utan att publicera")
+    check = add("check", help="validera parametrar och indata utan att publicera")
     check.add_argument("params", type=Path)
 
-    mall = sub.add_parser("mall", help="skriv en tom inmatningsmall (xlsx) med rullgardinslistor")
+    mall = add("mall", help="skriv en tom inmatningsmall (xlsx) med rullgardinslistor")
     mall.add_argument("out", type=Path, help="t.ex. mall.xlsx")
     mall.add_argument("--project", type=Path, default=Path("params/project.yaml"))
     mall.add_argument("--force", action="store_true", help="skriv över en befintlig fil")

@@ -27,6 +27,7 @@ from hso_eval.paths import display
 
 STAGING_PREFIX = ".staging-"
 RETIRED_PREFIX = ".retired-"
+WORK_PREFIX = ".work-"  # + the staging name: the clean tables the notebooks load
 FAILED_DIR = "_misslyckade"
 
 
@@ -39,9 +40,15 @@ def disk_error_message(exc: OSError, path: Path) -> str:
     if exc.errno == errno.ENOSPC:
         return f"Disken är full: kunde inte skriva i {display(path)}. Frigör utrymme och kör igen."
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        why = "skrivskyddat filsystem" if exc.errno == errno.EROFS else "åtkomst nekad"
         return (
-            f"Ingen skrivrätt i {display(path)} ({exc.strerror}). Kontrollera behörigheterna "
+            f"Ingen skrivrätt i {display(path)} ({why}). Kontrollera behörigheterna "
             "eller välj en annan 'output_dir'."
+        )
+    if exc.errno in (errno.ENOTDIR, errno.EEXIST):
+        return (
+            f"Kunde inte skriva i {display(path)}: sökvägen går genom en fil, inte en mapp. "
+            "Flytta filen eller välj en annan 'output_dir'."
         )
     return f"Kunde inte skriva i {display(path)}: {exc.strerror or exc}."
 
@@ -159,9 +166,9 @@ def publish_directory(staging: Path, target: Path) -> None:
 
 
 def remove_leftovers(target: Path) -> list[Path]:
-    """Remove staging/retired directories that a killed run left beside `target`."""
+    """Remove staging/work/retired directories that a killed run left beside `target`."""
     removed = []
-    for prefix in (STAGING_PREFIX, RETIRED_PREFIX):
+    for prefix in (STAGING_PREFIX, WORK_PREFIX + STAGING_PREFIX, RETIRED_PREFIX):
         for p in target.parent.glob(f"{prefix}{target.name}-*"):
             shutil.rmtree(p, ignore_errors=True)
             removed.append(p)

@@ -14,6 +14,7 @@ notebooks are kept under reports/_misslyckade/<period>-<timestamp>/ with a run.j
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import hmac
 import json
@@ -38,6 +39,7 @@ from hso_eval.paths import display, repo_root
 from hso_eval.publish import (
     FAILED_DIR,
     STAGING_PREFIX,
+    WORK_PREFIX,
     RunLock,
     atomic_write_text,
     disk_error_message,
@@ -50,6 +52,9 @@ log = logging.getLogger("hso_eval")
 
 #: Seconds one notebook cell may run before the run is failed.
 CELL_TIMEOUT = 900
+
+#: errno values that mean the disk (or the quota) is full.
+_DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
 
 
 @dataclass(frozen=True)
@@ -163,6 +168,10 @@ def fingerprint(params: RunParams) -> str:
     """A digest of everything a period's output depends on (for `run-all`)."""
     h = hashlib.sha256()
     h.update(__version__.encode())
+    try:  # a new pseudonym key changes every person_key: the period must be rebuilt
+        h.update(key_fingerprint(params.load_key()).encode())
+    except HsoEvalError:
+        h.update(b"no key")
     paths = [params.source, params.project_file, params.activities, params.participants]
     paths.append(params.narrative)
     nb_dir = repo_root() / "notebooks"
@@ -205,7 +214,13 @@ def run_period(params: RunParams, *, progress: bool = False) -> RunRecord:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
         log.addHandler(handler)
         try:
-            _run_into(params, staging, record, progress=progress)
+            try:
+                _run_into(params, staging, record, progress=progress)
+            except OSError as exc:
+                if exc.errno not in _DISK_FULL:
+                    raise
+                # a full disk while cleaning, running or exporting: say so, in Swedish
+                raise RunError(disk_error_message(exc, target.parent)) from exc
             record.status = "ok"
             record.finished = _iso(time.time())
             record.seconds = round(time.time() - t_start, 2)
@@ -216,12 +231,18 @@ def run_period(params: RunParams, *, progress: bool = False) -> RunRecord:
             log.info("Publicerar %s", display(target))
             log.removeHandler(handler)
             handler.close()
-            atomic_write_text(staging / "run.json", record.to_json())
             try:
+                atomic_write_text(staging / "run.json", record.to_json())
                 publish_directory(staging, target)
-                write_index(target.parent)
             except OSError as exc:
                 raise RunError(disk_error_message(exc, target.parent)) from exc
+            try:
+                write_index(target.parent)
+            except OSError as exc:  # the period is published; only the list page is stale
+                log.warning(
+                    "reports/index.html uppdaterades inte: %s",
+                    disk_error_message(exc, target.parent),
+                )
             log.info("Klart: %s (%s s)", display(target), f"{record.seconds:.1f}".replace(".", ","))
             return record
         except BaseException as exc:
@@ -292,7 +313,7 @@ def _run_into(params: RunParams, staging: Path, record: RunRecord, *, progress: 
             a.blank,
         )
 
-    work = staging.parent / f".work-{staging.name}"
+    work = staging.parent / f"{WORK_PREFIX}{staging.name}"
     try:
         with _step(record, "Sparar rena tabeller för notebooks"):
             cache = clean.save(work / "clean")
@@ -328,8 +349,11 @@ def _execute_notebooks(
                         progress_bar=progress,
                         log_output=False,
                         report_mode=False,
-                        # the kernel's own start-up chatter is not for cron logs
-                        extra_arguments=["--IPKernelApp.log_level=ERROR"],
+                        # The kernel's own log is not for cron logs: jupyter_client interrupts
+                        # every kernel before shutting it down, and ipykernel may log that at
+                        # ERROR ("KeyboardInterrupt caught in kernel") after a successful run.
+                        # Cell errors reach us through papermill, not through this log.
+                        extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
                     )
                 except PapermillExecutionError as exc:
                     raise RunError(
