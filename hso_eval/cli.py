@@ -14,6 +14,7 @@ from pathlib import Path
 
 from hso_eval import __version__
 from hso_eval.errors import HsoEvalError
+from hso_eval.imports import skip_slow_optional_imports
 
 EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_BUSY = 0, 1, 2, 3
 
@@ -128,6 +129,7 @@ COMMANDS = {"run": _cmd_run, "run-all": _cmd_run_all, "check": _cmd_check, "mall
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    skip_slow_optional_imports()
     args = _parser().parse_args(argv)
     _setup_logging(args.quiet)
     t0 = time.perf_counter()

@@ -401,6 +401,9 @@ def validate_package(path: Path) -> list[str]:
     `path` is the package directory or its datapackage.json. Returns the error messages, each as
     ``"<resource>: [<error type>] <message>"``; an empty list means valid.
     """
+    from hso_eval.imports import skip_slow_optional_imports
+
+    skip_slow_optional_imports()
     from frictionless import validate
 
     path = Path(path)
