@@ -1,0 +1,102 @@
+"""The half-year report's sections, built from the demo data without a kernel."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from hso_eval import report
+from hso_eval.context import load_period
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _data(tmp_path: Path, narrative: str | None = None, period: str = "2024H1"):
+    params = {
+        "period": period,
+        "activities": str(ROOT / "data/demo/aktiviteter.xlsx"),
+        "participants": str(ROOT / "data/demo/deltagare.csv"),
+        "pseudonym_key_file": str(ROOT / "data/demo/demo-nyckel.txt"),
+    }
+    if narrative is not None:
+        path = tmp_path / "berattelse.md"
+        path.write_text(narrative, encoding="utf-8")
+        params["narrative"] = str(path)
+    return load_period(**params)
+
+
+def _text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    return _data(tmp_path_factory.mktemp("r"), "## Inledning\n\nVi har **kommit igång**.\n")
+
+
+def test_a_heading_missing_from_the_narrative_leaves_data_only(demo):
+    """Only 'Inledning' has text: the other sections show their data and no narrative."""
+    intro = report.introduction_html(demo)
+    assert "<strong>kommit igång</strong>" in intro
+    milestones = report.structures_html(demo)
+    assert "Milstolpar under perioden" in milestones
+    assert "Upphandling av utvärderingskonsult" in milestones
+    assert "<p>Vi har" not in milestones
+
+
+def test_raw_html_in_the_narrative_is_shown_as_text(tmp_path):
+    """A narrative that contains <script> or an img tag shows it as text, never as markup."""
+    data = _data(tmp_path, '## Inledning\n\n<script>alert(1)</script> <img src="x">\n')
+    html = report.introduction_html(data)
+    assert "<script>" not in html and "<img" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_key_figures_come_from_the_published_indicators(demo):
+    """The key-figures box gives held activities, ca-marked attendance and '4 av 7' partners."""
+    figures = dict(report.key_figures(demo))
+    assert figures["Genomförda aktiviteter"] == "27"
+    assert figures["Deltagare totalt"].startswith("ca ")
+    assert figures["Besökta projektparter"] == "4 av 7"
+
+
+def test_small_attendance_is_suppressed_in_activity_tables(demo):
+    """An activity with 1-4 people on its list shows '<5' in the published table, not the count."""
+    html = report.activities_html(demo)
+    assert "&lt;5" in html
+    rows = re.findall(r"<tr>(.*?)</tr>", html, re.S)
+    for row in rows:
+        cells = [_text(c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+        if cells and cells[-1].isdigit():
+            assert int(cells[-1]) >= 5, cells
+
+
+def test_planned_activities_are_the_next_half_year(demo):
+    """Report 1 lists the autumn 2024 activities, with ISO and prose dates, and nothing later."""
+    text = _text(report.planned_html(demo))
+    assert "2024-08-12" in text and "12 augusti 2024" in text
+    assert "2025-" not in text
+    assert "Företagsfrukost i Sollefteå" not in text  # cancelled (inställd)
+    assert "Företagsfrukost i Sundsvall" in text
+
+
+def test_indicator_appendix_says_targets_are_examples(demo):
+    """The appendix says plainly that the targets are examples while they are."""
+    text = _text(report.indicators_html(demo))
+    assert "Målvärdena är exempel" in text
+    assert "(exempel)" in text
+
+
+def test_organisation_comes_from_the_configuration(demo):
+    """The organisation section lists the project office and every work package's lead."""
+    text = _text(report.organisation_html(demo))
+    for name in ("Annelie Axelsson", "Maria Rönnerberg", "Frida Bergman", "Mittuniversitetet"):
+        assert name in text
+
+
+def test_title_gives_report_number_and_period(tmp_path):
+    """2024H2 is 'Halvårsrapport nr 2' for 2024-07-01 – 2024-12-31."""
+    text = _text(report.title_html(_data(tmp_path, period="2024H2")))
+    assert "Halvårsrapport nr 2" in text and "2024-07-01 – 2024-12-31" in text
