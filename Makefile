@@ -43,8 +43,9 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format hso_eval tests scripts
 	$(VENV)/bin/ruff check --fix hso_eval tests scripts
 
+# JupyterLab refuses to run as root unless told to (containers and CI machines often are root).
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 bench: $(STAMP)
 	$(PY) benchmarks/run.py
