@@ -15,6 +15,7 @@ import pandas as pd
 
 from hso_eval import indicators as ind
 from hso_eval import present
+from hso_eval.config import INDICATOR_IDS
 from hso_eval.context import PeriodData
 
 #: (anchor, heading) in report order. The narrative's `## ` headings are matched to these.
@@ -376,25 +377,12 @@ def planned_html(data: PeriodData) -> str:
     )
 
 
-_APPENDIX_INDICATORS = (
-    "activities_held",
-    "activities_planned",
-    "participations",
-    "unique_participants",
-    "attendance_total",
-    "organisations_engaged",
-    "partners_visited",
-    "share_women",
-    "share_women_speakers",
-)
-
-
 def indicator_summary(data: PeriodData) -> pd.DataFrame:
     """One row per indicator: period and cumulative (published values) and the target."""
     table = published_indicators(data)
     totals = table[table["dimension"] == "total"]
     rows = []
-    for indicator in _APPENDIX_INDICATORS:
+    for indicator in INDICATOR_IDS:
         sel = totals[totals["indicator"] == indicator].set_index("scope")
         if sel.empty:
             continue

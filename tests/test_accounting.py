@@ -55,7 +55,7 @@ ACTIVITY_ROW = st.tuples(IDS, DATES, APS, TYPES, TITLES, MUNICIPALITIES, COUNTS 
 PARTICIPANT_ROW = st.tuples(
     IDS,
     st.sampled_from(["", "Åsa Öberg", "åsa  öberg", "Bo Ek"]) | TEXT,
-    st.sampled_from(["", "asa@hso.se", "ASA@hso.se ", "fel(at)hso", "bo@hso.se"]),
+    st.sampled_from(["", "asa@hso.example", "ASA@hso.example ", "fel(at)hso", "bo@hso.example"]),
     st.sampled_from(["", "Timrå kommun", "timrå kommun"]),
     st.sampled_from(["", "K", "man", "vet ej"]),
 ).map(list)

@@ -267,7 +267,7 @@ def test_participants_pseudonymised_and_no_personal_data_anywhere(tmp_path, regi
         tmp_path,
         register,
         [
-            ["A1", "Åsa Öberg", "asa@hso.se", "Timrå kommun"],
+            ["A1", "Åsa Öberg", "asa@hso.example", "Timrå kommun"],
             ["A1", "Bo Ek", "bo(at)hso", ""],
             ["A9", "Cia Lund", "", ""],
         ],
@@ -276,7 +276,7 @@ def test_participants_pseudonymised_and_no_personal_data_anywhere(tmp_path, regi
     assert table["person_key"].str.fullmatch(r"[0-9a-f]{20}").all()
     everything = pd.concat([table.astype(str), quarantine.astype(str), warnings.astype(str)])
     text = " ".join(map(str, everything.to_numpy().ravel().tolist()))
-    for personal in ("Åsa", "Öberg", "asa@hso.se", "Bo Ek", "bo(at)hso", "Cia"):
+    for personal in ("Åsa", "Öberg", "asa@hso.example", "Bo Ek", "bo(at)hso", "Cia"):
         assert personal not in text
     assert warnings.loc[warnings["reason"] == "invalid_email", "value"].tolist() == [MASK]
     assert reasons(quarantine) == [(4, "unknown_activity")]
@@ -288,9 +288,9 @@ def test_same_person_on_same_activity_merges(tmp_path, register):
         tmp_path,
         register,
         [
-            ["A1", "Åsa", "ASA@hso.se", ""],
-            ["A1", "Å Ö", " asa@hso.se", ""],
-            ["A2", "Åsa", "asa@hso.se", ""],
+            ["A1", "Åsa", "ASA@hso.example", ""],
+            ["A1", "Å Ö", " asa@hso.example", ""],
+            ["A2", "Åsa", "asa@hso.example", ""],
         ],
     )
     assert table["source_row"].tolist() == [2, 4]
@@ -315,7 +315,7 @@ def test_identity_by_name_and_organisation(tmp_path, register):
 
 def test_key_changes_pseudonym_and_is_stable(tmp_path, register):
     """The same identity and key give the same person_key; another key gives another one."""
-    rows = [["A1", "Åsa", "asa@hso.se", ""]]
+    rows = [["A1", "Åsa", "asa@hso.example", ""]]
     path = csv_file(tmp_path, "deltagare.csv", P_HEAD, rows)
     raw = read_table(path, PARTICIPANT_SPEC)
     one = clean_participants(raw, register, KEY).table["person_key"].iloc[0]

@@ -37,11 +37,11 @@ HYPERLINK = '=HYPERLINK("http://x","klick")'
 
 #: The fixture's people: name and e-mail. None of this may reach the package.
 PEOPLE: dict[str, tuple[str, str]] = {
-    "anna": ("Anna Andersson", "anna.andersson@example.se"),
-    "bertil": ("Bertil Bergqvist", "bertil.bergqvist@example.se"),
-    "cecilia": ("Cecilia Cederlund", "cecilia.cederlund@example.se"),
-    "david": ("David Dahlgren", "david.dahlgren@example.se"),
-    "eva": ("Eva Ekström", "eva.ekstrom@example.se"),
+    "anna": ("Anna Andersson", "anna.andersson@example.example"),
+    "bertil": ("Bertil Bergqvist", "bertil.bergqvist@example.example"),
+    "cecilia": ("Cecilia Cederlund", "cecilia.cederlund@example.example"),
+    "david": ("David Dahlgren", "david.dahlgren@example.example"),
+    "eva": ("Eva Ekström", "eva.ekstrom@example.example"),
 }
 
 

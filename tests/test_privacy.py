@@ -35,9 +35,11 @@ def strings(values: list[object]) -> pd.Series:
 def test_identity_uses_the_email_when_there_is_one() -> None:
     """A row with an e-mail is identified by it, whatever the name says."""
     identity = make_identity(
-        strings(["anna@x.se", "anna@x.se"]), strings(["Anna Berg", "A. Berg"]), strings(["X", None])
+        strings(["anna@x.example", "anna@x.example"]),
+        strings(["Anna Berg", "A. Berg"]),
+        strings(["X", None]),
     )
-    assert identity.tolist() == ["e:anna@x.se", "e:anna@x.se"]
+    assert identity.tolist() == ["e:anna@x.example", "e:anna@x.example"]
 
 
 def test_identity_falls_back_to_name_and_organisation_ignoring_case_and_accents() -> None:
@@ -80,13 +82,13 @@ def test_identity_never_raises_and_is_na_only_without_email_and_name(
 # ---------------------------------------------------------------------------------------------
 def test_pseudonym_is_the_keyed_hmac_sha256_cut_to_20_hex_characters() -> None:
     """The pseudonym is HMAC-SHA256(key, identity), first 20 hex characters."""
-    expected = hmac.new(KEY, b"e:anna@x.se", hashlib.sha256).hexdigest()[:20]
-    assert pseudonymise(strings(["e:anna@x.se"]), KEY).iloc[0] == expected
+    expected = hmac.new(KEY, b"e:anna@x.example", hashlib.sha256).hexdigest()[:20]
+    assert pseudonymise(strings(["e:anna@x.example"]), KEY).iloc[0] == expected
 
 
 def test_pseudonym_keeps_na() -> None:
     """A row without identity has no pseudonym."""
-    result = pseudonymise(strings([None, "e:a@x.se"]), KEY)
+    result = pseudonymise(strings([None, "e:a@x.example"]), KEY)
     assert pd.isna(result.iloc[0]) and len(result.iloc[1]) == 20
     assert result.dtype == "string"
 
@@ -94,9 +96,9 @@ def test_pseudonym_keeps_na() -> None:
 def test_pseudonym_refuses_a_missing_key() -> None:
     """An empty or text key is refused instead of giving guessable pseudonyms."""
     with pytest.raises(ValueError, match="Pseudonymnyckeln"):
-        pseudonymise(strings(["e:a@x.se"]), b"")
+        pseudonymise(strings(["e:a@x.example"]), b"")
     with pytest.raises(ValueError, match="Pseudonymnyckeln"):
-        pseudonymise(strings(["e:a@x.se"]), "text-key")  # type: ignore[arg-type]
+        pseudonymise(strings(["e:a@x.example"]), "text-key")  # type: ignore[arg-type]
 
 
 @SETTINGS
@@ -211,7 +213,7 @@ def test_neutralising_only_adds_an_apostrophe(text: str) -> None:
 # ---------------------------------------------------------------------------------------------
 def test_mask_personal_hides_every_non_empty_value() -> None:
     """Names, e-mails and any other non-empty value become the mask; empty stays NA."""
-    values = pd.Series(["Anna Berg", "anna@x.se", 123, None, "", "  "], dtype=object)
+    values = pd.Series(["Anna Berg", "anna@x.example", 123, None, "", "  "], dtype=object)
     result = mask_personal(values)
     assert result.tolist()[:3] == [MASK, MASK, MASK]
     assert result.iloc[3:].isna().all()

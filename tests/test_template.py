@@ -157,7 +157,7 @@ def fill(template: Path, project: Project, out: Path) -> dict[str, int]:
         values = {
             "aktivitets_id": ids[j % len(ids)],
             "namn": f"Person Nummer{j}",
-            "e-post": f"person{j}@example.se",
+            "e-post": f"person{j}@example.example",
             "organisation": partners[j % len(partners)],
             "organisationstyp": lists["organisationstyp"][j % len(lists["organisationstyp"])],
             "kommun": municipality,

@@ -115,7 +115,7 @@ def make() -> None:
         [
             "A1",
             "Åsa Öberg",
-            "asa.oberg@harnosand.se",
+            "asa.oberg@harnosand.example",
             "Härnösands kommun",
             "kommun",
             "Härnösand",
@@ -371,9 +371,9 @@ def make() -> None:
         "deltagare_samma_person_tva_ganger.csv",
         P_HEAD,
         [
-            ["A1", "Åsa Öberg", "Asa.Oberg@Harnosand.se ", "", "", "", "", ""],
-            ["A1", "Å. Öberg", "asa.oberg@harnosand.se", "", "", "", "", ""],
-            ["A2", "Åsa Öberg", "asa.oberg@harnosand.se", "", "", "", "", ""],
+            ["A1", "Åsa Öberg", "Asa.Oberg@Harnosand.example ", "", "", "", "", ""],
+            ["A1", "Å. Öberg", "asa.oberg@harnosand.example", "", "", "", "", ""],
+            ["A2", "Åsa Öberg", "asa.oberg@harnosand.example", "", "", "", "", ""],
         ],
     )
     write_csv(
