@@ -619,6 +619,35 @@ scales, compared value by value, and the tests green):
   identities are chosen with Arrow `where`, pseudonyms computed per distinct identity.
 - clean: the cell text shown in an issue is computed once per column (not once per rule); the
   two no-identity messages are taken from a two-element array.
+
+Second round (memory and codes). Before, from `make bench`: read + clean at 1M **36.5×**
+(5.96 s ÷ 0.16 s), at 100k 25.2× (0.746 s), at 10k 37.9× (0.286 s); peak memory at 1M
+**1415 MB**. After, from `make bench` on the same machine: read + clean at 1M **15.5×**
+(2.83 s ÷ 0.18 s), at 100k 23.0× (0.428 s), at 10k 31.8× (0.173 s); peak memory at 1M
+**713 MB**. Side by side in one session (benchmarks/compare_outputs.py, one run each): 1M
+read + clean 6.6 s → 3.3 s, peak RSS 1429 MB → 716 MB. Behaviour identical: the clean tables,
+quarantine, warnings, accounts and indicators of all four scales compared value by value and
+dtype by dtype with benchmarks/compare_outputs.py (saved before the change), and the tests
+green. What changed:
+
+- clean works on codes: every text column cleaning holds (normalised text, vocabulary and
+  municipality look-ups, e-mails, identities, pseudonyms, issue cell text) is a pandas
+  categorical (`categorical=True` of the parse/vocab/privacy functions, `parse._category_series`)
+  instead of a million-row string column, so duplicates, `isin`, masks and look-ups run on
+  small integer codes and the distinct values; only the kept rows become "string" at the end
+  (`parse._as_string`: categories converted once and taken, not `astype`, which builds a
+  Python object per row). Identities are built once per distinct (e-mail, name,
+  organisation) combination, not per row; the cell text of an issue only for the distinct
+  cells of the rows it names; the e-mail column's free-text normalisation, which nothing used,
+  is no longer computed.
+- read: UTF-8 is validated piece by piece and not kept as a decoded copy (the parser reads the
+  bytes; the delimiter sniffer decodes only the first lines); the bytes are released before the
+  raw table is built (only the sha256 is kept); codes are int32; a CSV's `RawTable.frame` of
+  object cells is built only when asked for (cleaning takes `RawTable.cells`, a categorical
+  over the kept factorisation); the fallback delimiter count runs only when needed.
+- parse: fast paths that give the same result for the common values: `_clean_text` with
+  `str.split` (the same characters as `\\s`), `fold` of ASCII text without NFKD, plain
+  lower-case e-mail addresses with one regex.
 """
 
 
@@ -756,31 +785,30 @@ def _counts(name: str) -> dict[str, int]:
 #: The explanation written when a read/clean target is missed (kept next to the profile).
 WHY = """
 *Read + clean ÷ bare read_csv.* The bare `read_csv` infers types and stops; read + clean of the
-same file must, per file: hash the bytes (sha256), decode, sniff the delimiter, find the widest
-line, parse, factorise every column once and build the raw cells, then per column normalise
-the text, parse dates, counts, e-mails and links, look up vocabularies and municipalities,
-fold names, build identities and HMAC pseudonyms, find duplicates and build the quarantine and
-warning messages, and finally filter the clean rows. Each step is vectorised over distinct
-values, so the floor of the remaining cost is a handful of passes over every column
-(factorise, take, where, concat: 20–40 ms each per million rows on this machine) plus Python
-work per *distinct* value (about 80 000 e-mail addresses and 60 000 names at 1M: `_clean_text`,
-`fold`, `_normalise_email_value`, `hmac`), which the profile above shows as the top entries.
-Reaching ≤ 3× (about 1 s at 1M) would take: parsing with the pyarrow engine (multi-threaded;
-it needs care to keep the C parser's quoting, blank-line and ragged-row behaviour), keeping
-every column as Arrow dictionary codes end to end instead of re-materialising strings between
-steps, and moving the per-distinct-value normalisers (fold, e-mail, text) to Arrow compute
-kernels (utf8_normalize, regex) — a rewrite of parse/privacy rather than a tuning.
+same file must, per file: hash the bytes (sha256), validate the encoding, sniff the delimiter,
+find the widest line, parse, factorise every column once, then per column normalise the text,
+parse dates, counts, e-mails and links, look up vocabularies and municipalities, fold names,
+build identities and HMAC pseudonyms, find duplicates, build the quarantine and warning
+messages, and finally decode the kept rows into the clean tables' string columns. Since the
+second round the columns stay integer codes (pandas categoricals) from reading to the clean
+table, so per million rows what is left is a few passes that cannot be avoided: the C parser
+itself (2–2.5× the bare call: it reads both files, as text, with exact row numbers), one
+factorisation of every parsed column (~20–40 ms each), the delimiter count per line, and the
+final decode of ~8 string columns (~25 ms each); plus Python work per *distinct* value (about
+80 000 e-mail addresses, 60 000 names, 50 000 ids: `_clean_text`, `fold`, `_normalise_email_value`,
+`hmac`), with fast paths for the common plain ASCII values.
+Reaching ≤ 3× (about 0.5–1 s at 1M) would take moving the per-distinct-value normalisers to
+Arrow compute kernels and reading straight into Arrow dictionaries. Both were looked at and
+left: on this 2-core machine `pd.read_csv(engine="pyarrow")` of the participants file is *not*
+faster than the C parser (0.45 s against 0.31 s) and would need its quoting, blank-line and
+ragged-row behaviour matched to the C parser's; and the kernels do not match Python's string
+semantics exactly
+(`str.isspace`/`\\s` vs RE2's ASCII `\\s`, `str.lower`/`casefold` vs `utf8_lower`, NFKD +
+`unicodedata.combining` vs `\\p{Mn}`), so each would need its own proof of identical output
+for every input, not just for the benchmark's.
 
-*Peak memory at 1M.* About 100 MB is the interpreter with pandas, pyarrow and numpy. The rest
-is several copies of the same million rows alive at once: the file's bytes (114 MB) and its
-decoded text (114 MB) are held until `read_table` returns; the parsed grid (Arrow strings);
-the raw frame (object arrays of shared strings, 8 bytes a cell) plus its kept factorisation
-(int64 codes, 8 bytes a cell); the normalised text of every column (`clean._texts`, Arrow);
-then e-mails, identities (~60 bytes a row), pseudonyms, messages and masks, and finally the
-clean table. Getting under 1 GB would take: releasing the bytes and the decoded text as soon as
-the grid is parsed (only the sha256 is kept) and the grid once the raw cells are built;
-int32 codes; keeping the normalised text as dictionary codes instead of full string columns;
-and building identities per distinct (e-mail, name, organisation) rather than per row.
+*Peak memory at 1M.* Met since the second round (see History); about 100 MB of it is the
+interpreter with pandas, pyarrow and numpy.
 """
 
 

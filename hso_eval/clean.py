@@ -27,6 +27,7 @@ import pandas as pd
 from hso_eval.config import Project, RunParams
 from hso_eval.errors import RunError
 from hso_eval.parse import (
+    _as_string,
     normalise_email,
     normalise_text,
     parse_counts,
@@ -95,10 +96,23 @@ class _Issues:
         # warnings): many rules name the same column.
         self._shown = shown if shown is not None else {}
 
-    def _cell_text(self, column: str) -> pd.Series:
-        if column not in self._shown:
-            self._shown[column] = cell_text(self.raw.column(column), self.raw.distinct(column))
-        return self._shown[column]
+    def _cell_text(self, column: str, mask: np.ndarray) -> pd.Series:
+        """`cell_text` of `column` at the rows of `mask`.
+
+        With the file's factorisation (a CSV) only the distinct cells those rows hold become
+        text: a rule usually hits a few rows of a column with tens of thousands of distinct
+        cells. Otherwise (an .xlsx) the whole column, once per file.
+        """
+        series, factorized = self.raw.cells(column)
+        if factorized is None:
+            if column not in self._shown:
+                self._shown[column] = cell_text(series, categorical=True)
+            return self._shown[column][mask]
+        codes, uniques = factorized
+        codes = codes[mask]
+        used = np.unique(codes[codes >= 0])  # sorted: a code's position is its new code
+        codes = np.where(codes >= 0, np.searchsorted(used, codes), -1)
+        return cell_text(series[mask], (codes, uniques[used]), categorical=True)
 
     def add(
         self,
@@ -116,7 +130,7 @@ class _Issues:
         as written. `text` (a string or a Series aligned with the rows) follows the value in the
         message and ends with the fix. `values` overrides the cell text shown as the value.
         """
-        mask = pd.Series(np.asarray(mask, dtype=bool), index=self.raw.frame.index)
+        mask = pd.Series(np.asarray(mask, dtype=bool), index=self.raw.index)
         if not mask.any():
             return
         raw = self.raw
@@ -126,8 +140,9 @@ class _Issues:
             shown = pd.Series("", index=range(len(rows)), dtype="string")
         else:
             header = raw.header(column)
-            source = values if values is not None else self._cell_text(column)
-            shown = source[mask].reset_index(drop=True).astype("string")
+            at = mask.to_numpy()
+            shown = values[at] if values is not None else self._cell_text(column, at)
+            shown = _as_string(shown.reset_index(drop=True)).astype("string")
             if column in PERSONAL_COLUMNS:
                 shown = pd.Series(
                     mask_personal(shown).to_numpy(), index=shown.index, dtype="string"
@@ -184,22 +199,45 @@ def _account(raw: RawTable, clean: int, quarantined: int, merged: int) -> FileAc
 
 
 def _false(raw: RawTable) -> pd.Series:
-    return pd.Series(False, index=raw.frame.index, dtype=bool)
+    return pd.Series(False, index=raw.index, dtype=bool)
 
 
-def _texts(raw: RawTable) -> pd.DataFrame:
-    """Every spec column as normalised text (NA when empty or absent), for rules and keys."""
+def _texts(raw: RawTable, skip: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Every spec column as normalised text (NA when empty or absent), for rules and keys.
+
+    Categorical, like every text column cleaning works with: the rows hold small codes into
+    the distinct values, not a string each (a million rows times a dozen columns would not fit
+    the memory target as strings), and rules, duplicate checks and look-ups run on the codes.
+    The clean tables get "string" columns from `_strings`, for the rows they keep. Columns in
+    `skip` are left out (a column that is parsed otherwise, such as the e-mail).
+    """
     return pd.DataFrame(
         {
-            c.name: normalise_text(raw.column(c.name), raw.distinct(c.name))
+            c.name: normalise_text(*raw.cells(c.name), categorical=True)
             for c in raw.spec.columns
+            if c.name not in skip
         },
-        index=raw.frame.index,
+        index=raw.index,
+    )
+
+
+def _set_where(values: pd.Series, where: pd.Series, default: str) -> pd.Series:
+    """Categorical `values` with `default` where `where` is True (still categorical)."""
+    if default not in values.cat.categories:
+        values = values.cat.add_categories([default])
+    return values.mask(where, default)
+
+
+def _strings(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with its categorical columns as "string" (`parse._as_string`), for `conform`."""
+    return pd.DataFrame(
+        {name: _as_string(frame[name]) for name in frame.columns}, index=frame.index
     )
 
 
 def _with_default(values: pd.Series, default: str) -> pd.Series:
-    return values.astype("string").fillna(default)
+    """Categorical `values` with `default` where they are NA."""
+    return _set_where(values, values.isna(), default)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -224,9 +262,11 @@ def clean_activities(raw: RawTable, project: Project, period: Period) -> Cleaned
 
     # Required fields.
     ids = text["aktivitets_id"]
-    starts, start_invalid = parse_dates(raw.column("datum"), raw.distinct("datum"))
-    work_packages = work_package_vocabulary(project).normalise(text["arbetspaket"])
-    types = ACTIVITY_TYPES.normalise(text["aktivitetstyp"])
+    starts, start_invalid = parse_dates(*raw.cells("datum"))
+    work_packages = work_package_vocabulary(project).normalise(
+        text["arbetspaket"], categorical=True
+    )
+    types = ACTIVITY_TYPES.normalise(text["aktivitetstyp"], categorical=True)
     titles = text["titel"]
 
     lowest = pd.Timestamp(project.start) - DATE_TOLERANCE
@@ -319,7 +359,7 @@ def clean_activities(raw: RawTable, project: Project, period: Period) -> Cleaned
     kept = live & ~quarantined
 
     # Optional fields: emptied (or defaulted) with a warning, only for kept rows.
-    ends, end_invalid = parse_dates(raw.column("slutdatum"), raw.distinct("slutdatum"))
+    ends, end_invalid = parse_dates(*raw.cells("slutdatum"))
     warnings.add(
         kept & end_invalid,
         "slutdatum",
@@ -336,7 +376,7 @@ def clean_activities(raw: RawTable, project: Project, period: Period) -> Cleaned
     )
     ends = ends.mask(end_invalid | end_before)
 
-    municipality, municipality_code = normalise_municipality(text["kommun"])
+    municipality, municipality_code = normalise_municipality(text["kommun"], categorical=True)
     warnings.add(
         kept & text["kommun"].notna() & municipality.isna(),
         "kommun",
@@ -344,11 +384,11 @@ def clean_activities(raw: RawTable, project: Project, period: Period) -> Cleaned
         "är ingen svensk kommun; fältet lämnas tomt (skriv kommunens namn, t.ex. Sundsvall).",
     )
 
-    status_given = STATUSES.normalise(text["status"])
+    status_given = STATUSES.normalise(text["status"], categorical=True)
     unknown_status = text["status"].notna() & status_given.isna()
     derived = pd.Series(
         np.where(starts <= pd.Timestamp(period.end), "genomförd", "planerad"),
-        index=raw.frame.index,
+        index=raw.index,
         dtype="string",
     )
     warnings.add(
@@ -377,7 +417,7 @@ def clean_activities(raw: RawTable, project: Project, period: Period) -> Cleaned
         f"början {period.start} (ändra till genomförd eller inställd, eller rätta datumet).",
     )
 
-    organiser = ORGANISER_ROLES.normalise(text["arrangörsroll"])
+    organiser = ORGANISER_ROLES.normalise(text["arrangörsroll"], categorical=True)
     warnings.add(
         kept & text["arrangörsroll"].notna() & organiser.isna(),
         "arrangörsroll",
@@ -389,7 +429,7 @@ def clean_activities(raw: RawTable, project: Project, period: Period) -> Cleaned
 
     counts = {}
     for column in ("antal_deltagare", "antal_kvinnor", "antal_män"):
-        values, approximate, invalid = parse_counts(raw.column(column), raw.distinct(column))
+        values, approximate, invalid = parse_counts(*raw.cells(column))
         invalid = invalid | (values < 0).fillna(False)
         warnings.add(
             kept & invalid,
@@ -416,7 +456,7 @@ def clean_activities(raw: RawTable, project: Project, period: Period) -> Cleaned
         + ") (rätta antalen).",
     )
 
-    links, link_invalid = parse_urls(raw.column("länk"), raw.distinct("länk"))
+    links, link_invalid = parse_urls(*raw.cells("länk"), categorical=True)
     warnings.add(
         kept & link_invalid,
         "länk",
@@ -432,7 +472,7 @@ def clean_activities(raw: RawTable, project: Project, period: Period) -> Cleaned
             "work_package": work_packages,
             "activity_type": types,
             "title": titles,
-            "description": cell_text(raw.column("beskrivning"), raw.distinct("beskrivning")),
+            "description": cell_text(*raw.cells("beskrivning"), categorical=True),
             "place": text["plats"],
             "municipality": municipality,
             "municipality_code": municipality_code,
@@ -442,13 +482,13 @@ def clean_activities(raw: RawTable, project: Project, period: Period) -> Cleaned
             "attendance_approximate": attendance_approx.astype(bool),
             "women": women,
             "men": men,
-            "parties": parse_list(raw.column("samverkansparter"), raw.distinct("samverkansparter")),
+            "parties": parse_list(*raw.cells("samverkansparter"), categorical=True),
             "link": links,
             "source_row": raw.rows.to_numpy(),
         },
-        index=raw.frame.index,
+        index=raw.index,
     )
-    activities = conform(activities.loc[kept.to_numpy()], ACTIVITY_COLUMNS)
+    activities = conform(_strings(activities.loc[kept.to_numpy()]), ACTIVITY_COLUMNS)
     account = _account(raw, kept.sum(), quarantined.sum(), merged.sum())
     return Cleaned(activities, quarantine.frame(), warnings.frame(), account)
 
@@ -464,17 +504,17 @@ def clean_participants(raw: RawTable, activities: pd.DataFrame, key: bytes) -> C
     `unknown_organisation_type`, `unknown_municipality`, `unknown_gender`, `unknown_role`.
     Names and e-mails never leave this function except as `person_key`.
     """
-    text = _texts(raw)
+    text = _texts(raw, skip=("e-post",))  # the e-mail is parsed by normalise_email
     shown: dict[str, pd.Series] = {}
     quarantine, warnings = _Issues(raw, shown), _Issues(raw, shown)
 
     ids = text["aktivitets_id"]
     known_ids = pd.Index(activities["activity_id"].dropna().astype("string").unique())
-    emails, email_invalid = normalise_email(raw.column("e-post"), raw.distinct("e-post"))
+    emails, email_invalid = normalise_email(*raw.cells("e-post"), categorical=True)
     emails = emails.mask(email_invalid)
     names = text["namn"]
     organisations = text["organisation"]
-    identities = make_identity(emails, names, organisations)
+    identities = make_identity(emails, names, organisations, categorical=True)
     no_identity = identities.isna()
 
     missing_id = ids.isna()
@@ -493,31 +533,26 @@ def clean_participants(raw: RawTable, activities: pd.DataFrame, key: bytes) -> C
         "finns inte i det rena aktivitetsregistret (saknas där eller ligger i karantän) "
         "(rätta id:t eller aktiviteten i aktivitetsregistret).",
     )
-    # One of two texts per row: taken from a two-element array (no Python string per row).
-    why = pd.array(
-        [
-            "namn saknas och e-postadressen är ogiltig",
-            "varken namn eller e-post är ifyllt",
+    # One of two texts per row, coded (no string per row).
+    fix = "; raden kan inte knytas till en person (fyll i namn eller e-post)."
+    why = pd.Categorical.from_codes(
+        np.where(email_invalid.to_numpy(), 0, 1),
+        categories=[
+            "namn saknas och e-postadressen är ogiltig" + fix,
+            "varken namn eller e-post är ifyllt" + fix,
         ],
-        dtype="string",
     )
-    why = pd.Series(why.take(np.where(email_invalid.to_numpy(), 0, 1)), index=raw.frame.index)
-    quarantine.add(
-        no_identity,
-        None,
-        "no_identity",
-        why + "; raden kan inte knytas till en person (fyll i namn eller e-post).",
-    )
+    quarantine.add(no_identity, None, "no_identity", pd.Series(why, index=raw.index))
     quarantined = missing_id | unknown | no_identity
     candidates = ~quarantined
 
     if candidates.any():
         # Pseudonymised per distinct identity, then kept for the candidate rows only.
-        person_keys = pseudonymise(identities, key).astype("string").where(candidates)
+        person_keys = pseudonymise(identities, key, categorical=True).where(candidates)
     else:
-        person_keys = pd.Series(pd.NA, index=raw.frame.index, dtype="string")
+        person_keys = pd.Series(pd.NA, index=raw.index, dtype="string")
     pairs = pd.DataFrame({"activity": ids, "person": person_keys})[candidates]
-    merged = pairs.duplicated(keep="first").reindex(raw.frame.index, fill_value=False)
+    merged = pairs.duplicated(keep="first").reindex(raw.index, fill_value=False)
     kept = candidates & ~merged
 
     warnings.add(
@@ -528,7 +563,7 @@ def clean_participants(raw: RawTable, activities: pd.DataFrame, key: bytes) -> C
         "och organisation (rätta adressen, t.ex. namn@kommun.example).",
     )
 
-    org_types = ORGANISATION_TYPES.normalise(text["organisationstyp"])
+    org_types = ORGANISATION_TYPES.normalise(text["organisationstyp"], categorical=True)
     unknown_org_type = text["organisationstyp"].notna() & org_types.isna()
     warnings.add(
         kept & unknown_org_type,
@@ -538,9 +573,9 @@ def clean_participants(raw: RawTable, activities: pd.DataFrame, key: bytes) -> C
         "t.ex. kommun, region, länsstyrelse, statlig myndighet, näringsliv, akademi, "
         "civilsamhälle eller intresseorganisation).",
     )
-    org_types = org_types.astype("string").mask(unknown_org_type, FALLBACK_ORGANISATION_TYPE)
+    org_types = _set_where(org_types, unknown_org_type, FALLBACK_ORGANISATION_TYPE)
 
-    municipality, municipality_code = normalise_municipality(text["kommun"])
+    municipality, municipality_code = normalise_municipality(text["kommun"], categorical=True)
     warnings.add(
         kept & text["kommun"].notna() & municipality.isna(),
         "kommun",
@@ -548,7 +583,7 @@ def clean_participants(raw: RawTable, activities: pd.DataFrame, key: bytes) -> C
         "är ingen svensk kommun; fältet lämnas tomt (skriv kommunens namn, t.ex. Sundsvall).",
     )
 
-    genders = GENDERS.normalise(text["kön"])
+    genders = GENDERS.normalise(text["kön"], categorical=True)
     warnings.add(
         kept & text["kön"].notna() & genders.isna(),
         "kön",
@@ -556,7 +591,7 @@ def clean_participants(raw: RawTable, activities: pd.DataFrame, key: bytes) -> C
         f"är inget känt kön; sätts till '{DEFAULT_GENDER}' (skriv kvinna, man, annat eller "
         "ej angivet).",
     )
-    roles = ROLES.normalise(text["roll"])
+    roles = ROLES.normalise(text["roll"], categorical=True)
     warnings.add(
         kept & text["roll"].notna() & roles.isna(),
         "roll",
@@ -577,9 +612,9 @@ def clean_participants(raw: RawTable, activities: pd.DataFrame, key: bytes) -> C
             "role": _with_default(roles, DEFAULT_ROLE),
             "source_row": raw.rows.to_numpy(),
         },
-        index=raw.frame.index,
+        index=raw.index,
     )
-    participations = conform(participations.loc[kept.to_numpy()], PARTICIPATION_COLUMNS)
+    participations = conform(_strings(participations.loc[kept.to_numpy()]), PARTICIPATION_COLUMNS)
     account = _account(raw, kept.sum(), quarantined.sum(), merged.sum())
     return Cleaned(participations, quarantine.frame(), warnings.frame(), account)
 

@@ -17,7 +17,7 @@ import hmac
 import numpy as np
 import pandas as pd
 
-from hso_eval.parse import _map_distinct, _string_series, fold
+from hso_eval.parse import _Distinct, _map_distinct, _string_series, _text_series, fold
 from hso_eval.tables import MASK
 
 __all__ = [
@@ -48,29 +48,64 @@ def _fold_distinct(series: pd.Series) -> pd.Series:
     return _string_series(mapped, 0, series.index)
 
 
-def make_identity(email: pd.Series, name: pd.Series, organisation: pd.Series) -> pd.Series:
+def _distinct_values(series: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """(row codes, distinct values as "string" with NA last): ``values[codes]`` is `series`.
+
+    A categorical is already coded; anything else is factorised once. Missing values get the
+    code of the trailing NA, so the string operations below see them as before.
+    """
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        codes, uniques = series.cat.codes.to_numpy(), series.cat.categories
+    else:
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    values = pd.Series(pd.array([*np.asarray(uniques, dtype=object), None], dtype="string"))
+    return np.where(codes < 0, len(values) - 1, codes), values
+
+
+def make_identity(
+    email: pd.Series, name: pd.Series, organisation: pd.Series, *, categorical: bool = False
+) -> pd.Series:
     """Who a participant row is: `"e:" + email`, else `"n:" + name + "|" + organisation`.
 
     `email` is already normalised (`parse.normalise_email`). Name and organisation are folded
     (case, spaces and diacritics ignored), so `Åsa Berg, SCB` and `asa berg, scb` are one
-    person. A row with neither e-mail nor name gets NA (no identity). Returns dtype "string".
+    person. A row with neither e-mail nor name gets NA (no identity). Returns dtype "string"
+    (`categorical`: the same values as a categorical, see `parse._category_series`).
     """
-    has_email = _present(email)
-    has_name = _present(name)
-    by_email = "e:" + email.astype("string").fillna("").str.strip()
-    by_name = "n:" + _fold_distinct(name) + "|" + _fold_distinct(organisation)
-    # Chosen row by row by position, on the Arrow strings (no Python string per row).
-    by_email = pd.Series(by_email.array, index=email.index)
-    by_name = pd.Series(by_name.array, index=email.index)
-    identity = by_email.where(has_email, by_name).where(has_email | has_name)
-    return identity.astype("string")
+    # The identity is a function of the row's (e-mail, name, organisation) only, so it is
+    # built once per distinct combination: the string work runs on the distinct values and
+    # the rows only carry integer codes.
+    email_codes, emails = _distinct_values(email)
+    name_codes, names = _distinct_values(name)
+    org_codes, orgs = _distinct_values(organisation)
+    email_present, name_present = _present(emails), _present(names)
+    by_email = "e:" + emails.fillna("").str.strip()
+    name_folded, org_folded = _fold_distinct(names), _fold_distinct(orgs)
+
+    # One integer per row naming its combination: the e-mail's code when it has an e-mail,
+    # else len(emails) + the (name, organisation) pair's number; -1 with neither.
+    has_email = email_present[email_codes]
+    pair = name_codes.astype("int64") * len(orgs) + org_codes
+    combination = np.where(has_email, email_codes, len(emails) + pair)
+    combination = np.where(has_email | name_present[name_codes], combination, -1)
+    codes, distinct = pd.factorize(combination)
+
+    is_email = distinct < len(emails)
+    pair = np.where(is_email, 0, distinct - len(emails)).clip(min=0)
+    named = "n:" + name_folded.take(pair // len(orgs)).reset_index(drop=True)
+    named = named + "|" + org_folded.take(pair % len(orgs)).reset_index(drop=True)
+    emailed = by_email.take(np.where(is_email, distinct, 0)).reset_index(drop=True)
+    identity = emailed.where(is_email, named).where(distinct >= 0)
+    mapped = _Distinct(codes, [identity.array.to_numpy(dtype=object, na_value=None)])
+    return _text_series(mapped, 0, email.index, categorical)
 
 
-def pseudonymise(identities: pd.Series, key: bytes) -> pd.Series:
+def pseudonymise(identities: pd.Series, key: bytes, *, categorical: bool = False) -> pd.Series:
     """HMAC-SHA256 of each identity with `key`, as the first 20 hex characters; NA stays NA.
 
     Computed once per distinct identity. The same identity and key always give the same
-    pseudonym; another key gives another one.
+    pseudonym; another key gives another one. `categorical`: the same values as a
+    categorical (see `parse._category_series`); categorical identities are not re-hashed.
     """
     if not isinstance(key, bytes | bytearray) or not key:
         raise ValueError("Pseudonymnyckeln saknas eller är inte bytes: läs den med load_key().")
@@ -81,8 +116,10 @@ def pseudonymise(identities: pd.Series, key: bytes) -> pd.Series:
             hmac.new(secret, value.encode("utf-8"), hashlib.sha256).hexdigest()[:PSEUDONYM_LENGTH],
         )
 
-    mapped = _map_distinct(identities.astype("string"), digest, (None,))
-    return _string_series(mapped, 0, identities.index)
+    if not isinstance(identities.dtype, pd.CategoricalDtype):
+        identities = identities.astype("string")
+    mapped = _map_distinct(identities, digest, (None,))
+    return _text_series(mapped, 0, identities.index, categorical)
 
 
 def neutralise_text(value: str) -> str:

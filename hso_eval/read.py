@@ -10,13 +10,14 @@ them is `parse`'s and `clean`'s job. Anything that makes a file unusable as a wh
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import hashlib
 import io
 import math
 import zipfile
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from hso_eval.errors import InputFileError
-from hso_eval.parse import normalise_header
+from hso_eval.parse import _category_series, _Distinct, normalise_header
 from hso_eval.paths import display
 
 #: How many rows from the top of a sheet are searched for the header row.
@@ -141,7 +142,9 @@ class RawTable:
 
     - `frame`: one row per data row (blank rows dropped), only known columns, renamed to their
       canonical names, object dtype; empty cells are None, CSV cells are str, Excel cells keep
-      their type (datetime, int, float, bool, str).
+      their type (datetime, int, float, bool, str). For a CSV it is built on first use from
+      the kept factorisation (`distinct`): cleaning never needs it (it uses `column`, `distinct`
+      and `index`), and a million rows of object cells is 8 bytes a cell held for nothing.
     - `rows`: the row number as Excel shows it, per data row (aligned with `frame`).
     - `header_row`: the header's row number; `blank`: blank rows skipped between the header and
       the last data row; `unknown_columns`: headers (as written) that were ignored;
@@ -149,7 +152,6 @@ class RawTable:
     """
 
     path: Path
-    frame: pd.DataFrame
     rows: pd.Series
     header_row: int
     blank: int
@@ -166,6 +168,22 @@ class RawTable:
     _distinct: dict[str, tuple[np.ndarray, np.ndarray]] = field(
         default_factory=dict, repr=False, compare=False
     )
+    #: The raw cells (an .xlsx); None for a CSV until `frame` builds them from `_distinct`.
+    _frame: pd.DataFrame | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The raw cells, one column per known column (see the class docstring)."""
+        if self._frame is None:
+            self._frame = pd.DataFrame(
+                {name: self.column(name) for name in self._distinct}, index=self.index
+            )
+        return self._frame
+
+    @property
+    def index(self) -> pd.RangeIndex:
+        """The index of `frame` (0 … read - 1), without building it."""
+        return pd.RangeIndex(len(self.rows))
 
     @property
     def name(self) -> str:
@@ -175,7 +193,7 @@ class RawTable:
     @property
     def read(self) -> int:
         """The number of data rows (blank rows excluded)."""
-        return len(self.frame)
+        return len(self.rows)
 
     def header(self, column: str) -> str:
         """Canonical `column`'s header as written in the file (the canonical name if absent)."""
@@ -188,11 +206,28 @@ class RawTable:
         """
         return self._distinct.get(name)
 
+    def cells(self, name: str) -> tuple[pd.Series, tuple[np.ndarray, np.ndarray] | None]:
+        """(`column(name)`, `distinct(name)`): what the parsers take, without building cells.
+
+        For a CSV the column comes as a categorical over the kept factorisation (the same cells,
+        coded; NaN where None): the parsers only need its index when given the factorisation,
+        so no object array of a million cells is built for them.
+        """
+        factorized = self.distinct(name)
+        if factorized is None or self._frame is not None:
+            return self.column(name), factorized
+        codes, uniques = factorized
+        coded = pd.Categorical.from_codes(codes, categories=pd.Index(uniques, dtype=object))
+        return pd.Series(coded, index=self.index), factorized
+
     def column(self, name: str) -> pd.Series:
         """The raw cells of canonical column `name`; all None when the file lacks the column."""
-        if name in self.frame.columns:
-            return self.frame[name]
-        return pd.Series([None] * len(self.frame), index=self.frame.index, dtype=object)
+        if self._frame is not None and name in self._frame.columns:
+            return self._frame[name]
+        if self._frame is None and name in self._distinct:
+            codes, uniques = self._distinct[name]
+            return pd.Series(_cells_from_codes(codes, uniques), index=self.index, dtype=object)
+        return pd.Series([None] * self.read, index=self.index, dtype=object)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -226,18 +261,25 @@ def _one_cell_text(value: object) -> str | None:
 
 
 def cell_text(
-    series: pd.Series, factorized: tuple[np.ndarray, np.ndarray] | None = None
+    series: pd.Series,
+    factorized: tuple[np.ndarray, np.ndarray] | None = None,
+    *,
+    categorical: bool = False,
 ) -> pd.Series:
     """Every cell as the text a person sees (string dtype, NA for empty), same index.
 
     Mapped over the distinct values only, so it is cheap on long columns. `factorized`, when
-    given, is `pd.factorize(series)` computed before (`RawTable.distinct`).
+    given, is `pd.factorize(series)` computed before (`RawTable.distinct`). `categorical`: the
+    same values as a categorical (see `parse._category_series`).
     """
     if factorized is None:
         codes, uniques = pd.factorize(series, use_na_sentinel=True)
     else:
         codes, uniques = factorized
     texts = np.array([_one_cell_text(v) for v in uniques] + [None], dtype=object)
+    if categorical:
+        mapped = _Distinct(np.where(codes < 0, len(uniques), codes), [texts])
+        return _category_series(mapped, 0, series.index)
     return _take_text(texts, codes, len(uniques), series.index)
 
 
@@ -263,10 +305,13 @@ def _csv_cells(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
     values = uniques.to_numpy(dtype=object)  # the distinct strings (no NA among them)
-    keep = np.array([_one_cell_text(v) is not None for v in values], dtype=bool)
+    # `_one_cell_text(v) is not None` for a string: not empty after `strip()`, i.e. not "" and
+    # not all whitespace (`str.isspace`, the characters `strip` removes); a C method per value.
+    keep = np.array([bool(v) and not v.isspace() for v in values], dtype=bool)
     # New code per distinct value: its rank among the kept ones; -1 for empty text and NA.
     renumber = np.append(np.where(keep, np.cumsum(keep) - 1, -1), -1)
-    return renumber[codes], values[keep]
+    # int32 codes (a file has far fewer than 2**31 distinct cells): half the memory per row.
+    return renumber.astype(np.int32)[codes], values[keep]
 
 
 def _cells_from_codes(codes: np.ndarray, uniques: np.ndarray) -> np.ndarray:
@@ -330,6 +375,7 @@ def read_table(
     else:
         grid, encoding, delimiter = _read_csv_grid(data, spec, shown, path)
         used_sheet = None
+    del data  # only the sha256 is kept: the bytes are not held while the raw table is built
     where = f"{shown} (blad '{used_sheet}')" if used_sheet is not None else shown
     return _build_raw(
         grid,
@@ -408,8 +454,49 @@ def _looks_like_text(data: bytes) -> bool:
     return b"\x00" not in head and all(b >= 9 for b in head)
 
 
-def _decode(data: bytes, shown: str, path: Path) -> tuple[str, str]:
-    """Decode CSV bytes: UTF-8 (with or without BOM), else Windows-1252."""
+#: UTF-8 is validated in pieces of this many bytes.
+_DECODE_PIECE = 1 << 20
+
+
+def _utf8_blank(data: bytes) -> bool:
+    """Whether UTF-8 `data` decodes to only whitespace; raises UnicodeDecodeError if not UTF-8.
+
+    Decodes piece by piece and drops each piece: the file is parsed from its bytes, and holding
+    a decoded copy of a large file (up to 4 bytes per character in a Python string) was the
+    largest allocation of reading. A text is blank when every piece of it is.
+    """
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    view = memoryview(data)
+    blank = True
+    for start in range(0, len(data), _DECODE_PIECE):
+        piece = decoder.decode(view[start : start + _DECODE_PIECE])
+        blank = blank and not piece.strip()
+    return not decoder.decode(b"", final=True).strip() and blank
+
+
+def _text_head(data: bytes, encoding: str, n: int) -> str:
+    """A prefix of the decoded text that holds its first `n` lines complete (or all of it).
+
+    Decodes a growing prefix of the bytes (a character cut at the end of the prefix is left
+    out) until it splits into more than `n` lines, as `_head_lines` does on a text.
+    """
+    codec = "utf-8-sig" if encoding == "utf-8" else encoding
+    size = 1 << 16
+    while True:
+        whole = size >= len(data)
+        head = codecs.getincrementaldecoder(codec)().decode(data[:size], final=whole)
+        if whole or len(head.splitlines()) > n:
+            return head
+        size *= 4
+
+
+def _decode(data: bytes, shown: str, path: Path) -> tuple[str | None, str, bool]:
+    """Check CSV bytes: UTF-8 (with or without BOM), else Windows-1252.
+
+    Returns (text, encoding, blank): the decoded text for Windows-1252 (parsed from the text),
+    None for UTF-8 (parsed from the bytes, only validated here, see `_utf8_blank`); blank when
+    the text is only whitespace.
+    """
     if data.startswith(b"PK\x03\x04"):
         raise InputFileError(
             f"{shown}: filen heter .csv men är en Excel-arbetsbok. Byt filändelse till .xlsx "
@@ -425,11 +512,12 @@ def _decode(data: bytes, shown: str, path: Path) -> tuple[str, str]:
             reason="not_csv",
         )
     try:
-        return data.decode("utf-8-sig"), "utf-8"
+        return None, "utf-8", _utf8_blank(data)
     except UnicodeDecodeError:
         pass
     try:
-        return data.decode("cp1252"), "cp1252"
+        text = data.decode("cp1252")
+        return text, "cp1252", not text.strip()
     except UnicodeDecodeError as exc:
         raise InputFileError(
             f"{shown}: teckenkodningen känns inte igen (varken UTF-8 eller Windows-1252, byte "
@@ -476,14 +564,14 @@ def _has_wide_line_break(raw: np.ndarray) -> bool:
     return False
 
 
-def _max_delimiters_per_line(data: bytes, encoding: str, text: str, delimiter: str) -> int:
+def _max_delimiters_per_line(data: bytes, encoding: str, delimiter: str) -> int:
     """`max(line.count(delimiter) for line in text.splitlines())`, counted on the bytes.
 
     An ASCII delimiter or line break never occurs inside a UTF-8 multi-byte sequence, and
     Windows-1252 is one byte per character, so counting per line on the file's bytes gives the
     same numbers as on the decoded text (a CRLF counted as two breaks only adds an empty line,
     which cannot raise the maximum). Numpy does it in chunks, without a Python string per line.
-    Falls back to the text when UTF-8 data holds one of the non-ASCII line boundaries.
+    Falls back to the decoded text when UTF-8 data holds one of the non-ASCII line boundaries.
     """
     raw = np.frombuffer(data, dtype=np.uint8)
     code = ord(delimiter)
@@ -491,6 +579,7 @@ def _max_delimiters_per_line(data: bytes, encoding: str, text: str, delimiter: s
     for start in range(0, len(raw), _CHUNK):  # small chunks: the temporaries stay in cache
         chunk = raw[start : start + _CHUNK]
         if encoding == "utf-8" and _has_wide_line_break(raw[start : start + _CHUNK + 2]):
+            text = data.decode("utf-8-sig")
             return max(line.count(delimiter) for line in text.splitlines())
         controls = np.flatnonzero(chunk < 0x1F)  # few: the line breaks (and tabs)
         breaks = controls[_LINE_BREAK_BYTES[chunk[controls]]]
@@ -507,7 +596,10 @@ def _max_delimiters_per_line(data: bytes, encoding: str, text: str, delimiter: s
 
 
 def _sniff_delimiter(text: str, spec: TableSpec) -> str:
-    """The delimiter whose split of one of the first lines matches the most known headers."""
+    """The delimiter whose split of one of the first lines matches the most known headers.
+
+    `text` is the decoded file or a prefix of it holding the first lines (`_text_head`).
+    """
     index = spec.header_index()
     lines = _head_lines(text, HEADER_SEARCH_ROWS)
     best, best_score = None, (0, 0)
@@ -535,7 +627,9 @@ def _is_text_dtype(dtype: object) -> bool:
     return isinstance(dtype, pd.StringDtype)
 
 
-def _parse_csv(data: bytes, text: str, encoding: str, delimiter: str, width: int) -> pd.DataFrame:
+def _parse_csv(
+    data: bytes, text: str | None, encoding: str, delimiter: str, width: int
+) -> pd.DataFrame:
     """Parse the CSV into `width` columns of text cells, exactly as ``dtype=str`` would.
 
     Fast path: let the C parser infer the column types. A column it keeps as text holds the
@@ -543,7 +637,7 @@ def _parse_csv(data: bytes, text: str, encoding: str, delimiter: str, width: int
     strings), and inference builds the Arrow strings straight from the parser's buffer, which
     is several times faster than ``dtype=str`` (Python strings first). If any column comes out
     as something else (numbers, booleans, a mix), or anything goes wrong, the file is parsed
-    again with ``dtype=str``. UTF-8 is parsed from the bytes (the text is what they decode to).
+    again with ``dtype=str``. UTF-8 is parsed from the bytes, Windows-1252 from `text`.
     """
     options: dict[str, object] = {
         "sep": delimiter,
@@ -573,13 +667,21 @@ def _read_csv_grid(
     data: bytes, spec: TableSpec, shown: str, path: Path
 ) -> tuple[pd.DataFrame, str, str]:
     """The CSV as a grid of text cells (row i is record i + 1), with its encoding and delimiter."""
-    text, encoding = _decode(data, shown, path)
-    if not text.strip():
+    text, encoding, blank = _decode(data, shown, path)
+    if blank:
         return pd.DataFrame(dtype=object), encoding, ","
-    delimiter = _sniff_delimiter(text, spec)
-    width = _max_delimiters_per_line(data, encoding, text, delimiter) + 1
+    head = text if text is not None else _text_head(data, encoding, HEADER_SEARCH_ROWS)
+    delimiter = _sniff_delimiter(head, spec)
+    width = _max_delimiters_per_line(data, encoding, delimiter) + 1
     grid = None
-    for attempt in (width, text.count(delimiter) + 1):
+
+    # If the widest line does not parse, every delimiter in the file is a column (a quoted
+    # field spanning lines). Counted only then, on the bytes (one ASCII byte in both encodings).
+    def widths() -> Iterator[int]:
+        yield width
+        yield data.count(delimiter.encode("ascii")) + 1
+
+    for attempt in widths():
         try:
             grid = _parse_csv(data, text, encoding, delimiter, attempt)
             break
@@ -698,21 +800,16 @@ def _build_raw(
         np.arange(header_row + 1, header_row + 1 + len(body), dtype="int64")[keep],
         name="row",
     )
-    if distinct:
-        distinct = {name: (codes[keep], uniques) for name, (codes, uniques) in distinct.items()}
-        frame = pd.DataFrame(
-            {
-                name: pd.Series(_cells_from_codes(codes, uniques), dtype=object)
-                for name, (codes, uniques) in distinct.items()
-            }
-        )
+    columns = [c.name for c in spec.columns if c.name in present]
+    frame = None
+    if distinct:  # a CSV: the raw cells are built from the codes when asked for (RawTable.frame)
+        distinct = {name: (distinct[name][0][keep], distinct[name][1]) for name in columns}
     else:
         frame = body.loc[keep].reset_index(drop=True)
         frame = frame.astype(object).where(body_text.loc[keep].reset_index(drop=True).notna(), None)
-    frame = frame.reindex(columns=[c.name for c in spec.columns if c.name in present])
+        frame = frame.reindex(columns=columns)
     return RawTable(
         path=path,
-        frame=frame,
         rows=rows,
         header_row=header_row,
         blank=blank_inside,
@@ -724,7 +821,8 @@ def _build_raw(
         spec=spec,
         encoding=encoding,
         delimiter=delimiter,
-        _distinct={name: distinct[name] for name in frame.columns if name in distinct},
+        _distinct=distinct,
+        _frame=frame,
     )
 
 

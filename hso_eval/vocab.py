@@ -25,7 +25,7 @@ import pandas as pd
 
 from hso_eval.config import Project
 from hso_eval.errors import ParameterError
-from hso_eval.parse import _clean_text, _map_distinct, _string_series, fold, normalise_text
+from hso_eval.parse import _clean_text, _map_distinct, _text_series, fold, normalise_text
 
 __all__ = [
     "ACTIVITY_TYPES",
@@ -105,10 +105,12 @@ class Vocabulary:
         exact, folded = self._keys(text)
         return self._exact.get(exact) or self._loose.get(folded)
 
-    def normalise(self, series: pd.Series) -> pd.Series:
+    def normalise(self, series: pd.Series, *, categorical: bool = False) -> pd.Series:
         """Each value's canonical form, or NA when empty or unknown (dtype "string").
 
-        Callers find unknown values as: input not empty and output NA.
+        Callers find unknown values as: input not empty and output NA. `categorical`: the same
+        values as a categorical (see `parse._category_series`); a categorical `series` is
+        looked up once per category.
         """
 
         # normalise_text then the look-up, composed per distinct value: one pass over the rows.
@@ -117,7 +119,7 @@ class Vocabulary:
             return (None if text is None else self._lookup_clean(text),)
 
         mapped = _map_distinct(series, canonical, (None,))
-        return _string_series(mapped, 0, series.index)
+        return _text_series(mapped, 0, series.index, categorical)
 
     def __contains__(self, text: object) -> bool:
         return self.lookup(text) is not None
@@ -342,14 +344,17 @@ def _municipality_code(text: str) -> str | None:
     return None
 
 
-def normalise_municipality(series: pd.Series) -> tuple[pd.Series, pd.Series]:
+def normalise_municipality(
+    series: pd.Series, *, categorical: bool = False
+) -> tuple[pd.Series, pd.Series]:
     """Municipality names → (SCB's name, SCB code), both dtype "string"; NA if empty or unknown.
 
     Accepts the name in any case and without diacritics (`Harnosand`), official forms
     (`Sundsvalls kommun`, `Stockholms stad`, `Kramfors kommun`, `Region Gotland`), hyphen or
     space (`Upplands Bro`), the SCB code (`2280`) and the short forms in
     `MUNICIPALITY_SHORT_FORMS`. A trailing s is removed only before `kommun`/`stad`, so
-    Kramfors, Borås and Robertsfors stay themselves.
+    Kramfors, Borås and Robertsfors stay themselves. `categorical`: both as categoricals (see
+    `parse._category_series`).
     """
     _, _, names = _municipality_index()
 
@@ -360,4 +365,7 @@ def normalise_municipality(series: pd.Series) -> tuple[pd.Series, pd.Series]:
         return (None if code is None else names.get(code), code)
 
     mapped = _map_distinct(series, name_and_code, (None, None))
-    return _string_series(mapped, 0, series.index), _string_series(mapped, 1, series.index)
+    return (
+        _text_series(mapped, 0, series.index, categorical),
+        _text_series(mapped, 1, series.index, categorical),
+    )
