@@ -221,6 +221,20 @@ def _texts(raw: RawTable, skip: tuple[str, ...] = ()) -> pd.DataFrame:
     )
 
 
+def _municipalities(
+    text: pd.DataFrame, kept: pd.Series, warnings: _Issues
+) -> tuple[pd.Series, pd.Series]:
+    """The `kommun` column (both sheets): canonical name and SCB code; unknown -> warning, empty."""
+    municipality, code = normalise_municipality(text["kommun"], categorical=True)
+    warnings.add(
+        kept & text["kommun"].notna() & municipality.isna(),
+        "kommun",
+        "unknown_municipality",
+        "är ingen svensk kommun; fältet lämnas tomt (skriv kommunens namn, t.ex. Sundsvall).",
+    )
+    return municipality, code
+
+
 def _set_where(values: pd.Series, where: pd.Series, default: str) -> pd.Series:
     """Categorical `values` with `default` where `where` is True (still categorical)."""
     if default not in values.cat.categories:
@@ -376,13 +390,7 @@ def clean_activities(raw: RawTable, project: Project, period: Period) -> Cleaned
     )
     ends = ends.mask(end_invalid | end_before)
 
-    municipality, municipality_code = normalise_municipality(text["kommun"], categorical=True)
-    warnings.add(
-        kept & text["kommun"].notna() & municipality.isna(),
-        "kommun",
-        "unknown_municipality",
-        "är ingen svensk kommun; fältet lämnas tomt (skriv kommunens namn, t.ex. Sundsvall).",
-    )
+    municipality, municipality_code = _municipalities(text, kept, warnings)
 
     status_given = STATUSES.normalise(text["status"], categorical=True)
     unknown_status = text["status"].notna() & status_given.isna()
@@ -575,13 +583,7 @@ def clean_participants(raw: RawTable, activities: pd.DataFrame, key: bytes) -> C
     )
     org_types = _set_where(org_types, unknown_org_type, FALLBACK_ORGANISATION_TYPE)
 
-    municipality, municipality_code = normalise_municipality(text["kommun"], categorical=True)
-    warnings.add(
-        kept & text["kommun"].notna() & municipality.isna(),
-        "kommun",
-        "unknown_municipality",
-        "är ingen svensk kommun; fältet lämnas tomt (skriv kommunens namn, t.ex. Sundsvall).",
-    )
+    municipality, municipality_code = _municipalities(text, kept, warnings)
 
     genders = GENDERS.normalise(text["kön"], categorical=True)
     warnings.add(
