@@ -334,12 +334,16 @@ def _execute_notebooks(
     from concurrent.futures import ThreadPoolExecutor
 
     from hso_eval.export import notebook_to_html
+    from hso_eval.kernels import for_log
 
     footer = _footer(params, record)
     parameters = {**params.as_notebook_parameters(), "clean_cache": str(cache)}
+    kernel_manager = for_log(staging / "notebooks" / "kernels.log")
     with _kernel_environment(staging), ThreadPoolExecutor(max_workers=NOTEBOOK_WORKERS) as pool:
         futures = [
-            pool.submit(_execute_one, job, parameters, staging, record, position, progress)
+            pool.submit(
+                _execute_one, job, parameters, staging, record, position, progress, kernel_manager
+            )
             for position, job in enumerate(NOTEBOOKS)
         ]
         errors = []
@@ -372,6 +376,7 @@ def _execute_one(
     record: RunRecord,
     position: int,
     progress: bool,
+    kernel_manager: type | None = None,
 ) -> Path:
     """Execute one notebook with papermill into the staging directory."""
     import papermill
@@ -398,6 +403,8 @@ def _execute_one(
                 # ERROR ("KeyboardInterrupt caught in kernel") after a successful run.
                 # Cell errors reach us through papermill, not through this log.
                 extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+                # ... and whatever else a kernel prints goes to notebooks/kernels.log
+                **({"kernel_manager_class": kernel_manager} if kernel_manager else {}),
             )
         except PapermillExecutionError as exc:
             raise RunError(
