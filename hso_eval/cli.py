@@ -106,6 +106,10 @@ def _cmd_check(args: argparse.Namespace) -> int:
             f"{a.path}: {a.read} lästa = {a.clean} rena + {a.quarantined} i karantän + "
             f"{a.merged} sammanslagna ({a.blank} tomma rader)"
         )
+    from hso_eval.report import narrative_problems
+
+    for problem in narrative_problems(params.read_narrative()):
+        print(problem)
     print(f"{len(clean.warnings)} varningar; inget publicerat.")
     return EXIT_OK
 

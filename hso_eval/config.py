@@ -187,6 +187,21 @@ class RunParams:
         }
         return out
 
+    def read_narrative(self) -> str:
+        """The narrative's Markdown ("" without one): UTF-8, else Windows-1252 (Word/Notepad)."""
+        if self.narrative is None:
+            return ""
+        data = self.narrative.read_bytes()
+        for encoding in ("utf-8-sig", "cp1252"):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+        raise ParameterError(
+            f"Berättelsen {display(self.narrative)} går inte att läsa som text: spara den som "
+            "UTF-8 (i Anteckningar: Spara som, Kodning UTF-8)."
+        )
+
     def load_key(self) -> bytes:
         """The pseudonym key, from `pseudonym_key_file` or the environment variable.
 
@@ -416,6 +431,12 @@ def build_params(data: Mapping[str, Any], *, source: Path | None = None) -> RunP
             f"{where}: perioden {period.code} ligger utanför projektets tid "
             f"({project.start} – {project.end})."
         )
+    narrative = _optional_path(data, "narrative")
+    if narrative is not None and not narrative.is_file():
+        raise ParameterError(
+            f"{where}: berättelsen {display(narrative)} finns inte. Rätta 'narrative' eller ta "
+            "bort raden (då får rapporten bara data under rubrikerna)."
+        )
     activities = resolve(str(data["activities"]))
     participants = resolve(str(data["participants"]))
     output_dir = resolve(str(data.get("output_dir") or f"reports/{period.code}"))
@@ -431,7 +452,7 @@ def build_params(data: Mapping[str, Any], *, source: Path | None = None) -> RunP
         project_file=project_file,
         activities=activities,
         participants=participants,
-        narrative=_optional_path(data, "narrative"),
+        narrative=narrative,
         pseudonym_key_file=_optional_path(data, "pseudonym_key_file"),
         output_dir=output_dir,
         activities_sheet=(

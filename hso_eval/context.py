@@ -54,10 +54,7 @@ class PeriodData:
         """The period's Markdown narrative split by heading ({} when there is none)."""
         from hso_eval.present import split_narrative
 
-        path = self.params.narrative
-        if path is None or not path.is_file():
-            return {}
-        return split_narrative(path.read_text(encoding="utf-8"))
+        return split_narrative(self.params.read_narrative())
 
 
 def load_period(clean_cache: str | Path | None = None, **parameters: Any) -> PeriodData:

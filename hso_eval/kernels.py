@@ -1,4 +1,8 @@
-"""Kernels whose own stderr goes to a log file of the run instead of the terminal.
+"""The runner's kernels: always this interpreter, and their own stderr in a log file of the run.
+
+A kernelspec named "python3" in the user's or the system's Jupyter paths (e.g. after
+`ipykernel install --user` in another Python) would otherwise win over the project's, and the
+notebooks would run without hso_eval. The runner's kernels start from `sys.executable` instead.
 
 A kernel inherits its parent's stderr. Under load, ipykernel's tornado logger may report a
 harmless race while the kernel shuts down ("Socket operation on non-socket"): on a terminal or in
@@ -11,6 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from jupyter_client.kernelspec import KernelSpec
 from jupyter_client.manager import AsyncKernelManager
 
 
@@ -18,6 +23,15 @@ class LoggedKernelManager(AsyncKernelManager):
     """Launches kernels with stderr appended to `log_path` (set per run by `for_log`)."""
 
     log_path: str | None = None
+
+    @property
+    def kernel_spec(self) -> KernelSpec:
+        """ipykernel's own spec for this interpreter, whatever "python3" means elsewhere."""
+        if self._kernel_spec is None:
+            from ipykernel.kernelspec import get_kernel_dict
+
+            self._kernel_spec = KernelSpec(resource_dir="", **get_kernel_dict())
+        return self._kernel_spec
 
     async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
         if self.log_path is None or "stderr" in kw:

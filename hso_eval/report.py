@@ -8,7 +8,9 @@ via `present.html_table`. Counts of people in published tables are suppressed be
 
 from __future__ import annotations
 
+import difflib
 import html
+import re
 from collections.abc import Iterable
 
 import pandas as pd
@@ -49,6 +51,64 @@ _ACTIVITY_COLUMNS = {
     "place": "Plats",
     "attendance": "Deltagare",
 }
+
+
+# ---------------------------------------------------------------------------------------------
+# The narrative: text under a heading the report does not have would be lost without a word
+# ---------------------------------------------------------------------------------------------
+_ANY_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$")
+
+
+def _heading_key(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def narrative_problems(markdown: str) -> list[str]:
+    """Swedish warnings for narrative text the report would not show.
+
+    A `## ` heading that matches no section (with the nearest section name), and a section name
+    written at another heading level (`# Inledning`). Text before the first heading is a title
+    and is not a problem.
+    """
+    known = {_heading_key(heading): heading for _, heading in SECTIONS}
+    problems = []
+    for heading in present.split_narrative(markdown):
+        key = _heading_key(heading)
+        if not heading or key in known:
+            continue
+        near = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
+        hint = (
+            f" Menade du '## {known[near[0]]}'?"
+            if near
+            else " Rapportens rubriker: " + ", ".join(h for _, h in SECTIONS) + "."
+        )
+        problems.append(
+            f"Berättelsens rubrik '## {heading}' finns inte i rapporten; texten under den "
+            f"visas inte.{hint}"
+        )
+    for line in markdown.splitlines():
+        match = _ANY_HEADING.match(line)
+        if match and len(match.group(1)) != 2 and _heading_key(match.group(2)) in known:
+            problems.append(
+                f"Berättelsens rubrik '{line.strip()}' har fel nivå och visas inte som avsnitt: "
+                f"skriv '## {known[_heading_key(match.group(2))]}'."
+            )
+    return problems
+
+
+def narrative_check_html(data: PeriodData) -> str:
+    """The data-quality report's section on the narrative."""
+    if data.params.narrative is None:
+        body = _p("Ingen berättelse är angiven för perioden: rapportens avsnitt visar bara data.")
+    else:
+        problems = narrative_problems(data.params.read_narrative())
+        items = "".join(f"<li>{html.escape(p)}</li>" for p in problems)
+        body = (
+            f"<ul>{items}</ul>"
+            if problems
+            else _p("Alla rubriker i berättelsen hittar sitt avsnitt i halvårsrapporten.")
+        )
+    return f'<section class="hso-section"><h2 id="berattelsen">Berättelsen</h2>{body}</section>'
 
 
 # ---------------------------------------------------------------------------------------------
@@ -110,19 +170,42 @@ def _held_in_period(data: PeriodData) -> pd.DataFrame:
     return a.loc[mask].sort_values(["start_date", "activity_id"], kind="stable")
 
 
-def _attendance_display(data: PeriodData, activities: pd.DataFrame) -> pd.Series:
-    """Per activity: list length if any, else `antal_deltagare`; suppressed below min_cell."""
-    per = ind.attendance_per_activity(activities, data.participations)
-    min_cell = data.project.min_cell
-    shown = per["attendance"].map(
-        lambda v: (
-            "–"
-            if pd.isna(v)
-            else (f"<{min_cell}" if 0 < v < min_cell else present.format_number(v))
-        )
+def published_attendance(data: PeriodData) -> pd.Series:
+    """Per activity held in the period (by id): the attendance as the report publishes it.
+
+    The per-activity numbers are one breakdown of `attendance_total`, whose total the key
+    figures publish. So they go through the same `indicators.suppress_small_cells`: a count of
+    people below min_cell shows as "<5", and when exactly one is hidden, the smallest other one
+    is hidden too (".."), so the total minus the shown values cannot give it away.
+    """
+    cached = data.__dict__.get("_published_attendance")
+    if cached is not None:
+        return cached
+    held = _held_in_period(data)
+    per = ind.attendance_per_activity(held, data.participations)
+    ids = held.loc[per.index, "activity_id"].astype("string")
+    breakdown = pd.DataFrame(
+        {
+            "indicator": "attendance_total",
+            "scope": "period",
+            "dimension": "activity",
+            "category": ids.to_numpy(),
+            "value": per["attendance"].to_numpy(dtype=float),
+            "target": float("nan"),
+            "approximate": per["approximate"].to_numpy(dtype=bool),
+        }
     )
-    shown = shown.where(~per["approximate"], "ca " + shown)
-    return pd.Series(shown.to_numpy(), index=activities.index, dtype="string")
+    shown = ind.suppress_small_cells(breakdown, data.project.min_cell)
+    cached = pd.Series(shown["display"].to_numpy(), index=ids.to_numpy(), dtype="string")
+    data.__dict__["_published_attendance"] = cached
+    return cached
+
+
+def _attendance_display(data: PeriodData, activities: pd.DataFrame) -> pd.Series:
+    """The published attendance of `activities` (held in the period), aligned with them."""
+    shown = published_attendance(data)
+    ids = activities["activity_id"].astype("string")
+    return pd.Series(ids.map(shown).to_numpy(), index=activities.index, dtype="string")
 
 
 def _iso(dates: pd.Series) -> pd.Series:
@@ -282,13 +365,11 @@ def communication_html(data: PeriodData) -> str:
     external = held[held["organiser_role"].isin(REPRESENTATION_ROLES)]
     for _, label, group in _work_package_groups(data, external):
         items = []
-        for row in group.itertuples(index=False):
+        for row, where in zip(group.itertuples(index=False), _place(group), strict=True):
             extra = [str(row.organiser_role)]
             if isinstance(row.parties, str) and row.parties:
                 extra.append("med " + row.parties.replace("; ", ", "))
-            where = ", ".join(
-                str(x) for x in (row.place, row.municipality) if isinstance(x, str) and x
-            )
+            where = where if isinstance(where, str) else ""
             items.append(
                 f"<li>{html.escape(present.format_date_prose(row.start_date))}: "
                 f"<strong>{html.escape(str(row.title))}</strong>"

@@ -289,6 +289,10 @@ def _run_into(params: RunParams, staging: Path, record: RunRecord, *, progress: 
         }
         clean = clean_inputs(params, key)
         del key
+        from hso_eval.report import narrative_problems
+
+        for problem in narrative_problems(params.read_narrative()):
+            log.warning("%s", problem)
     record.inputs = [
         {
             "role": a.role,

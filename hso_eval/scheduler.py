@@ -63,6 +63,9 @@ def run_all(params_dir: Path, *, force: bool = False, quiet: bool = False) -> in
         except HsoEvalError as exc:
             lines.append(f"{name}: misslyckades – {exc}")
             status = status or exc.exit_code
+        except Exception as exc:  # one broken period must not stop the others
+            lines.append(f"{name}: misslyckades – oväntat fel ({type(exc).__name__}: {exc})")
+            status = status or 1
     if not lines:
         lines.append(f"Inga periodfiler i {display(resolve(params_dir))}.")
     print("\n".join(lines))

@@ -5,8 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# No deadlines: a property is about what the code returns, not how fast a shared machine is.
+settings.register_profile("hso", deadline=None)
+settings.load_profile("hso")
 
 
 @pytest.fixture(scope="session")

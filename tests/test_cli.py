@@ -109,3 +109,44 @@ def test_mall_writes_the_template_and_refuses_to_overwrite(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "finns redan" in err and "--force" in err
     assert main(["mall", str(out), "--force"]) == 0
+
+
+def test_missing_narrative_exits_2_before_anything_runs(tmp_path, capsys):
+    """A narrative path that does not exist stops with status 2 and names the file."""
+    params = _params(tmp_path, narrative=str(tmp_path / "berattelse-saknas.md"))
+    assert main(["check", str(params)]) == 2
+    err = capsys.readouterr().err
+    assert "berattelse-saknas.md" in err and "finns inte" in err
+
+
+def test_check_names_narrative_headings_the_report_lacks(tmp_path, capsys):
+    """`check` lists narrative headings that match no report section."""
+    narrative = tmp_path / "b.md"
+    narrative.write_text("## Inledningen\n\nText.\n", encoding="utf-8")
+    assert main(["check", str(_params(tmp_path, narrative=str(narrative)))]) == 0
+    assert "Menade du '## Inledning'?" in capsys.readouterr().out
+
+
+def test_run_all_carries_on_after_an_unexpected_error(tmp_path, capsys, monkeypatch):
+    """An unexpected error in one period is summarised and the next period still runs."""
+    from hso_eval import runner
+
+    for period in ("2024H1", "2024H2"):
+        (tmp_path / f"{period}.yaml").write_text(
+            _params(tmp_path, period=period).read_text(encoding="utf-8"), encoding="utf-8"
+        )
+    (tmp_path / "period.yaml").unlink()
+    ran = []
+
+    def fake_run(params, progress=False):
+        ran.append(params.period.code)
+        if params.period.code == "2024H1":
+            raise RuntimeError("kernel dog")
+        return None
+
+    monkeypatch.setattr(runner, "run_period", fake_run)
+    assert main(["run-all", "--params-dir", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert ran == ["2024H1", "2024H2"]
+    assert "2024H1: misslyckades – oväntat fel (RuntimeError: kernel dog)" in out
+    assert "2024H2: körd" in out

@@ -306,3 +306,23 @@ def test_report_shows_the_packages_indicator_values(demo_runs):
         assert rows[label][column].replace("\xa0", " ") == row.display.replace("\xa0", " "), label
         checked += 1
     assert checked >= 12
+
+
+def test_a_foreign_python3_kernelspec_does_not_hijack_the_run(tmp_path):
+    """A user-level kernelspec named python3 that points elsewhere does not break a run."""
+    spec = tmp_path / "jupyter" / "kernels" / "python3"
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(
+        json.dumps(
+            {
+                "argv": ["/bin/false", "{connection_file}"],
+                "display_name": "fel",
+                "language": "python",
+            }
+        ),
+        encoding="utf-8",
+    )
+    env = dict(os.environ, JUPYTER_PATH=str(tmp_path / "jupyter"))
+    result = run_cli("run", str(write_params(tmp_path, "2024H1")), env=env)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "reports" / "2024H1" / "halvarsrapport.html").is_file()

@@ -100,3 +100,49 @@ def test_title_gives_report_number_and_period(tmp_path):
     """2024H2 is 'Halvårsrapport nr 2' for 2024-07-01 – 2024-12-31."""
     text = _text(report.title_html(_data(tmp_path, period="2024H2")))
     assert "Halvårsrapport nr 2" in text and "2024-07-01 – 2024-12-31" in text
+
+
+def test_an_empty_period_renders_with_data_only(tmp_path):
+    """A half-year with nothing held yet (2025H1 in the demo) gives a report, not a crash."""
+    data = _data(tmp_path, period="2025H1")
+    html = report.activities_html(data)
+    assert "Inga genomförda aktiviteter i arbetspaketet under perioden." in html
+    assert "0 aktiviteter genomfördes" in _text(html)
+
+
+def test_a_hidden_attendance_cannot_be_recovered_from_the_total(demo):
+    """Hidden per-activity attendances come at least two at a time ('<5' plus '..'), so the
+    published total minus the shown values never isolates one small count."""
+    shown = report.published_attendance(demo)
+    hidden = shown.isin(["<5", ".."])
+    assert (shown == "<5").any()
+    assert hidden.sum() >= 2
+    html = report.activities_html(demo)
+    assert "&lt;5" in html and ">..<" in html
+
+
+def test_narrative_headings_that_match_no_section_are_named():
+    """A misspelt or wrongly levelled heading is reported with the section it probably meant."""
+    problems = report.narrative_problems(
+        "Titel\n\n# Inledning\n\nText.\n\n## Kommunikation & information\n\nText.\n"
+    )
+    assert any(
+        "'## Kommunikation & information'" in p and "Kommunikation och information" in p
+        for p in problems
+    )
+    assert any("'# Inledning' har fel nivå" in p for p in problems)
+    assert report.narrative_problems("Titel\n\n## Inledning\n\n### Underrubrik\n\nText.\n") == []
+
+
+def test_a_windows_1252_narrative_is_read(tmp_path):
+    """A narrative saved as Windows-1252 (Notepad, Word) is read with its å, ä and ö."""
+    path = tmp_path / "berattelse.md"
+    path.write_bytes("## Inledning\n\nHärnösand och Örnsköldsvik.\n".encode("cp1252"))
+    data = load_period(
+        period="2024H1",
+        activities=str(ROOT / "data/demo/aktiviteter.xlsx"),
+        participants=str(ROOT / "data/demo/deltagare.csv"),
+        pseudonym_key_file=str(ROOT / "data/demo/demo-nyckel.txt"),
+        narrative=str(path),
+    )
+    assert "Härnösand och Örnsköldsvik." in report.introduction_html(data)
