@@ -2,7 +2,11 @@
 
 This is the one place that reads names and e-mail addresses. They become a keyed pseudonym
 (`person_key`) here; no frame this module returns holds them, and in the quarantine and warnings
-their values are masked.
+their values are masked. Personal data typed into other columns is caught too
+(`personal_data_in_field`): an `organisation` that is an e-mail address or the row's own name is
+emptied; e-mail addresses in the register's free text are replaced with
+`privacy.EMAIL_REMOVED`; and an issue whose value holds an e-mail-shaped substring (either
+file) or the row's own name (participants) shows `tables.MASK`, in `value` and in `message`.
 
 Every rule is a boolean mask over the rows (no loop over rows). Each data row ends in exactly one
 of: the clean table, the quarantine (once per problem, counted once), or merged into an identical
@@ -37,11 +41,21 @@ from hso_eval.parse import (
 )
 from hso_eval.paths import display
 from hso_eval.periods import Period
-from hso_eval.privacy import make_identity, mask_personal, pseudonymise
+from hso_eval.privacy import (
+    EMAIL_REMOVED,
+    contains_email,
+    equals_folded,
+    make_identity,
+    mask_personal,
+    mentions_folded,
+    pseudonymise,
+    redact_emails,
+)
 from hso_eval.read import ACTIVITY_SPEC, PARTICIPANT_SPEC, RawTable, cell_text, read_table
 from hso_eval.tables import (
     ACTIVITY_COLUMNS,
     ISSUE_COLUMNS,
+    MASK,
     PARTICIPATION_COLUMNS,
     PERSONAL_COLUMNS,
     CleanResult,
@@ -67,6 +81,10 @@ DEFAULT_ROLE = "deltagare"
 FALLBACK_ORGANISATION_TYPE = "övrigt"
 #: How far outside the project's own dates an activity may lie before it is quarantined.
 DATE_TOLERANCE = pd.DateOffset(years=1)
+#: Free-text columns of the register whose e-mail addresses are replaced (`EMAIL_REMOVED`).
+FREE_TEXT_COLUMNS = ("titel", "beskrivning", "plats", "samverkansparter")
+#: A row's own name is looked for in its issue values only when at least this long (folded).
+MIN_NAME_LENGTH = 2
 
 
 class Cleaned(NamedTuple):
@@ -87,10 +105,21 @@ class Cleaned(NamedTuple):
 # Issues: quarantine and warning rows built from masks
 # ---------------------------------------------------------------------------------------------
 class _Issues:
-    """Collects ISSUE_COLUMNS rows for one file, each batch built from one boolean mask."""
+    """Collects ISSUE_COLUMNS rows for one file, each batch built from one boolean mask.
 
-    def __init__(self, raw: RawTable, shown: dict[str, pd.Series] | None = None) -> None:
+    A shown value is replaced with `tables.MASK` (before the message quotes it) when its column
+    is personal, when it holds an e-mail-shaped substring, or when it contains the row's own
+    name (`names`, aligned with the rows; the participant file) as whole words.
+    """
+
+    def __init__(
+        self,
+        raw: RawTable,
+        shown: dict[str, pd.Series] | None = None,
+        names: pd.Series | None = None,
+    ) -> None:
         self.raw = raw
+        self.names = names
         self.frames: list[pd.DataFrame] = []
         # cell_text per column, computed once per file (share it between quarantine and
         # warnings): many rules name the same column.
@@ -147,6 +176,8 @@ class _Issues:
                 shown = pd.Series(
                     mask_personal(shown).to_numpy(), index=shown.index, dtype="string"
                 )
+            else:
+                shown = self._mask_personal_data(shown, at)
             shown = shown.fillna("")
         if isinstance(text, pd.Series):
             body = text[mask].reset_index(drop=True).astype("string")
@@ -172,6 +203,19 @@ class _Issues:
                 }
             )
         )
+
+    def _mask_personal_data(self, shown: pd.Series, at: np.ndarray) -> pd.Series:
+        """`shown` (the values of the rows `at`) with personal data replaced by `MASK`.
+
+        Over the issue rows only (few), each distinct value (or value and name) checked once.
+        """
+        personal = contains_email(shown)
+        if self.names is not None:
+            names = self.names[at].reset_index(drop=True)
+            personal |= mentions_folded(shown, names, MIN_NAME_LENGTH)
+        if not personal.any():
+            return shown
+        return shown.mask(pd.Series(personal, index=shown.index), MASK)
 
     def frame(self) -> pd.DataFrame:
         """All issues, ordered by row (stable: the rule order within a row is kept)."""
@@ -264,7 +308,8 @@ def clean_activities(raw: RawTable, project: Project, period: Period) -> Cleaned
     `unknown_work_package`, `unknown_activity_type`, `id_conflict`. Warnings: `end_before_start`,
     `unparseable_date_optional`, `unknown_municipality`, `status_missing`, `unknown_status`,
     `planned_in_past`, `unknown_organiser_role`, `unparseable_count`,
-    `gender_counts_exceed_total`, `invalid_link`.
+    `gender_counts_exceed_total`, `invalid_link`, `personal_data_in_field` (an e-mail address
+    in `titel`, `beskrivning`, `plats` or `samverkansparter`, replaced with `EMAIL_REMOVED`).
     """
     text = _texts(raw)
     shown: dict[str, pd.Series] = {}
@@ -472,6 +517,26 @@ def clean_activities(raw: RawTable, project: Project, period: Period) -> Cleaned
         "är ingen webblänk; fältet lämnas tomt (skriv hela adressen med https://).",
     )
 
+    # Free text may hold anything, but never a published e-mail address: each e-mail-shaped
+    # substring is replaced (over the distinct values), the row is kept, a warning is logged.
+    free_text = {
+        "titel": titles,
+        "beskrivning": cell_text(*raw.cells("beskrivning"), categorical=True),
+        "plats": text["plats"],
+        "samverkansparter": parse_list(*raw.cells("samverkansparter"), categorical=True),
+    }
+    masked = pd.Series(MASK, index=raw.index, dtype="string")
+    for column in FREE_TEXT_COLUMNS:
+        free_text[column], has_email = redact_emails(free_text[column])
+        warnings.add(
+            kept & has_email,
+            column,
+            "personal_data_in_field",
+            "innehöll en e-postadress, som är en personuppgift och inte får publiceras; den har "
+            f"ersatts med {EMAIL_REMOVED} (skriv inga e-postadresser i registret).",
+            values=masked,
+        )
+
     activities = pd.DataFrame(
         {
             "activity_id": ids,
@@ -479,9 +544,9 @@ def clean_activities(raw: RawTable, project: Project, period: Period) -> Cleaned
             "end_date": ends,
             "work_package": work_packages,
             "activity_type": types,
-            "title": titles,
-            "description": cell_text(*raw.cells("beskrivning"), categorical=True),
-            "place": text["plats"],
+            "title": free_text["titel"],
+            "description": free_text["beskrivning"],
+            "place": free_text["plats"],
             "municipality": municipality,
             "municipality_code": municipality_code,
             "status": status,
@@ -490,7 +555,7 @@ def clean_activities(raw: RawTable, project: Project, period: Period) -> Cleaned
             "attendance_approximate": attendance_approx.astype(bool),
             "women": women,
             "men": men,
-            "parties": parse_list(*raw.cells("samverkansparter"), categorical=True),
+            "parties": free_text["samverkansparter"],
             "link": links,
             "source_row": raw.rows.to_numpy(),
         },
@@ -509,19 +574,28 @@ def clean_participants(raw: RawTable, activities: pd.DataFrame, key: bytes) -> C
 
     Returns (participations, quarantine, warnings, account). Quarantine reasons:
     `missing_required`, `unknown_activity`, `no_identity`. Warnings: `invalid_email`,
-    `unknown_organisation_type`, `unknown_municipality`, `unknown_gender`, `unknown_role`.
-    Names and e-mails never leave this function except as `person_key`.
+    `personal_data_in_field` (an `organisation` that is an e-mail address or the row's own
+    name: emptied before the identity is built), `unknown_organisation_type`,
+    `unknown_municipality`, `unknown_gender`, `unknown_role`.
+    Names and e-mails never leave this function except as `person_key`: an issue value that
+    holds an e-mail-shaped substring or the row's own name is masked.
     """
     text = _texts(raw, skip=("e-post",))  # the e-mail is parsed by normalise_email
+    names = text["namn"]
     shown: dict[str, pd.Series] = {}
-    quarantine, warnings = _Issues(raw, shown), _Issues(raw, shown)
+    quarantine, warnings = _Issues(raw, shown, names), _Issues(raw, shown, names)
 
     ids = text["aktivitets_id"]
     known_ids = pd.Index(activities["activity_id"].dropna().astype("string").unique())
     emails, email_invalid = normalise_email(*raw.cells("e-post"), categorical=True)
     emails = emails.mask(email_invalid)
-    names = text["namn"]
     organisations = text["organisation"]
+    # An address or the row's own name typed as the organisation is personal data: emptied
+    # (like an invalid e-mail, before the identity is built), warned about below.
+    org_personal = pd.Series(
+        contains_email(organisations) | equals_folded(organisations, names), index=raw.index
+    )
+    organisations = organisations.mask(org_personal)
     identities = make_identity(emails, names, organisations, categorical=True)
     no_identity = identities.isna()
 
@@ -569,6 +643,14 @@ def clean_participants(raw: RawTable, activities: pd.DataFrame, key: bytes) -> C
         "invalid_email",
         "är ingen giltig e-postadress; fältet lämnas tomt och personen identifieras med namn "
         "och organisation (rätta adressen, t.ex. namn@kommun.example).",
+    )
+    warnings.add(
+        kept & org_personal,
+        "organisation",
+        "personal_data_in_field",
+        "ser ut att vara ett namn eller en e-postadress, alltså en personuppgift; fältet lämnas "
+        "tomt (skriv organisationens namn där, t.ex. Timrå kommun).",
+        values=pd.Series(MASK, index=raw.index, dtype="string"),
     )
 
     org_types = ORGANISATION_TYPES.normalise(text["organisationstyp"], categorical=True)

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
+    "EMAIL_IN_TEXT",
     "EXCEL_EPOCH",
     "LIST_JOINER",
     "SERIAL_RANGE",
@@ -459,7 +460,16 @@ def parse_list(
 # ---------------------------------------------------------------------------------------------
 _ANGLE_ADDRESS = re.compile(r"[^<>]*<(?P<address>[^<>]*)>")
 _EMAIL = re.compile(r"(?P<local>[^@\s]+)@(?P<domain>[^@\s]+)")
-_DOMAIN_LABEL = re.compile(r"[^\s@.,;:<>()\[\]\\\"]+")
+#: A character of a domain label: what the plausibility check below accepts.
+_DOMAIN_CHAR = r"[^\s@.,;:<>()\[\]\\\"]"
+_DOMAIN_LABEL = re.compile(_DOMAIN_CHAR + "+")
+#: An e-mail-shaped substring of free text: a local part (no space, `@` or the characters the
+#: plausibility check rejects there, nor `:`, so `mailto:` or `E-post:` is not taken along),
+#: `@`, and a domain of two or more labels as `_normalise_email_value` accepts them. Used to
+#: find addresses typed where they do not belong (`privacy.redact_emails`, `contains_email`).
+EMAIL_IN_TEXT = re.compile(
+    r"[^\s@,;:<>()\[\]\\\"]+@" + _DOMAIN_CHAR + r"+(?:\." + _DOMAIN_CHAR + r"+)+"
+)
 
 
 #: An address that needs no normalising: lower-case ASCII, one `@`, a dotted domain, nothing

@@ -4,7 +4,10 @@
   (`make_identity`). The identity never leaves `clean`: it is replaced by a keyed pseudonym
   (`pseudonymise`, HMAC-SHA256), so the same person gets the same key across periods while
   nobody without the key can recompute it from a name.
-- `mask_personal` hides the values of personal columns in the quarantine and the warnings.
+- `mask_personal` hides the values of personal columns in the quarantine and the warnings;
+  `contains_email`, `equals_folded` and `mentions_folded` find personal data typed into other
+  columns (an address, or the row's own name), and `redact_emails` removes addresses from free
+  text. All work over distinct values (or distinct pairs), never row by row.
 - `neutralise_formulas` makes text safe to open in Excel (OWASP "CSV injection"): a cell that
   starts with `=`, `+`, `-`, `@`, tab or carriage return gets a leading apostrophe.
 """
@@ -17,23 +20,37 @@ import hmac
 import numpy as np
 import pandas as pd
 
-from hso_eval.parse import _Distinct, _map_distinct, _string_series, _text_series, fold
+from hso_eval.parse import (
+    EMAIL_IN_TEXT,
+    _Distinct,
+    _map_distinct,
+    _string_series,
+    _text_series,
+    fold,
+)
 from hso_eval.tables import MASK
 
 __all__ = [
+    "EMAIL_REMOVED",
     "FORMULA_PREFIXES",
     "PSEUDONYM_LENGTH",
+    "contains_email",
+    "equals_folded",
     "make_identity",
     "mask_personal",
+    "mentions_folded",
     "neutralise_formulas",
     "neutralise_text",
     "pseudonymise",
+    "redact_emails",
 ]
 
 #: Characters that make a spreadsheet treat a cell as a formula (OWASP, CSV injection).
 FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 #: Hex characters kept of the HMAC-SHA256 digest (80 bits).
 PSEUDONYM_LENGTH = 20
+#: What an e-mail address in free text is replaced with (`redact_emails`).
+EMAIL_REMOVED = "[e-postadress borttagen]"
 
 
 def _present(series: pd.Series) -> np.ndarray:
@@ -174,3 +191,119 @@ def mask_personal(values: pd.Series) -> pd.Series:
     """Every non-empty value replaced by `tables.MASK`; empty stays NA (dtype "string")."""
     masked = np.where(_present(values), MASK, None)
     return pd.Series(masked, index=values.index, dtype="string")
+
+
+# ---------------------------------------------------------------------------------------------
+# Personal data typed where it does not belong
+# ---------------------------------------------------------------------------------------------
+def _distinct_objects(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """`_distinct_values` with the distinct values as an object array (None for NA)."""
+    codes, values = _distinct_values(series)
+    return codes, values.to_numpy(dtype=object, na_value=None)
+
+
+def contains_email(values: pd.Series) -> np.ndarray:
+    """True where a value contains an e-mail-shaped substring (`parse.EMAIL_IN_TEXT`).
+
+    Searched once per distinct value; NA is False.
+    """
+    codes, distinct = _distinct_objects(values)
+    hit = np.array(
+        [v is not None and EMAIL_IN_TEXT.search(str(v)) is not None for v in distinct],
+        dtype=bool,
+    )
+    return hit[codes]
+
+
+def _folded_ids(*columns: pd.Series) -> list[np.ndarray]:
+    """Per column, one integer per row: equal integers ⇔ equal `parse.fold` (-1 when empty).
+
+    Each column is folded once per distinct value; the folded keys of all columns are numbered
+    together, so rows of different columns compare as integers.
+    """
+    coded = [_distinct_values(column) for column in columns]
+    folded = [_fold_distinct(values) for _, values in coded]
+    numbers, keys = pd.factorize(pd.concat(folded, ignore_index=True))
+    empty = np.flatnonzero(np.asarray(keys == "", dtype=bool))
+    if len(empty):
+        numbers = np.where(numbers == empty[0], -1, numbers)
+    out, start = [], 0
+    for (codes, _), keys_of_column in zip(coded, folded, strict=True):
+        out.append(numbers[start : start + len(keys_of_column)][codes])
+        start += len(keys_of_column)
+    return out
+
+
+def equals_folded(values: pd.Series, other: pd.Series) -> np.ndarray:
+    """True where a row's value equals its `other` value after `parse.fold` (both non-empty)."""
+    a, b = _folded_ids(values, other)
+    return (a >= 0) & (a == b)
+
+
+def _whole_word_in(needle: str, haystack: str) -> bool:
+    """True if `needle` occurs in `haystack` with no letter or digit right before or after it."""
+    start = haystack.find(needle)
+    while start >= 0:
+        end = start + len(needle)
+        before = start == 0 or not (haystack[start - 1].isalnum() or haystack[start - 1] == "_")
+        after = end == len(haystack) or not (haystack[end].isalnum() or haystack[end] == "_")
+        if before and after:
+            return True
+        start = haystack.find(needle, start + 1)
+    return False
+
+
+def mentions_folded(values: pd.Series, other: pd.Series, min_length: int = 2) -> np.ndarray:
+    """True where a row's value contains its `other` value as whole words, both folded.
+
+    Folded with `parse.fold` (case, diacritics, extra spaces ignored). "Whole words": the match
+    is the whole value or is bounded by non-word characters, so the name `Bo` is found in
+    `Bo Ek` and `bo!` but not in `Bollnäs`. An `other` shorter than `min_length` characters
+    (folded) is never looked for. Checked once per distinct (value, other) pair; a row's
+    `values` and `other` must share the index.
+    """
+    value_codes, value_text = _distinct_values(values)
+    other_codes, other_text = _distinct_values(other)
+    value_keys = _fold_distinct(value_text).to_numpy(dtype=object)
+    other_keys = _fold_distinct(other_text).to_numpy(dtype=object)
+    value_len = np.fromiter((len(k) for k in value_keys), dtype=np.int64, count=len(value_keys))
+    other_len = np.fromiter((len(k) for k in other_keys), dtype=np.int64, count=len(other_keys))
+    hit = np.zeros(len(value_codes), dtype=bool)
+    rows = other_len[other_codes]
+    candidate = (rows >= max(min_length, 1)) & (value_len[value_codes] >= rows)
+    if not candidate.any():
+        return hit
+    pair = value_codes[candidate].astype(np.int64) * len(other_keys) + other_codes[candidate]
+    pair_codes, pairs = pd.factorize(pair)
+    found = np.array(
+        [
+            _whole_word_in(other_keys[p % len(other_keys)], value_keys[p // len(other_keys)])
+            for p in pairs
+        ],
+        dtype=bool,
+    )
+    hit[candidate] = found[pair_codes]
+    return hit
+
+
+def redact_emails(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """Replace every e-mail-shaped substring with `EMAIL_REMOVED`; return (values, changed).
+
+    One vectorised `str.replace` with `parse.EMAIL_IN_TEXT` over the distinct values. A
+    categorical stays categorical (values that become equal share a category); any other
+    column comes back as "string". `changed` is True for the rows where something was replaced.
+    """
+    codes, distinct = _distinct_objects(values)
+    before = pd.Series(distinct, dtype=object)
+    after = before.str.replace(EMAIL_IN_TEXT, EMAIL_REMOVED, regex=True)
+    changed = (before.notna() & (after != before)).to_numpy(dtype=bool)
+    hit = changed[codes]
+    if not changed.any():
+        return values, hit
+    after_values = after.to_numpy(dtype=object)
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        new_codes, categories = pd.factorize(after_values, use_na_sentinel=True)
+        redacted = pd.Categorical.from_codes(new_codes[codes], categories=categories)
+        return pd.Series(redacted, index=values.index, name=values.name), hit
+    texts = pd.array(after_values, dtype="string").take(codes)
+    return pd.Series(texts, index=values.index, name=values.name), hit

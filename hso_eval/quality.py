@@ -39,6 +39,7 @@ REASON_LABELS: dict[str, str] = {
     "unknown_organisation_type": "Okänd organisationstyp",
     "unknown_gender": "Okänt kön",
     "unknown_role": "Okänd roll",
+    "personal_data_in_field": "Personuppgift i fel fält",
 }
 
 

@@ -418,3 +418,184 @@ def test_clean_inputs_refuses_unbalanced_account(tmp_path, monkeypatch):
     monkeypatch.setattr(clean_module, "clean_activities", broken)
     with pytest.raises(RunError, match="går inte ihop"):
         clean_inputs(_params(tmp_path, a, p), KEY)
+
+
+# ---------------------------------------------------------------------------------------------
+# Personal data typed where it does not belong (`personal_data_in_field`)
+# ---------------------------------------------------------------------------------------------
+def all_text(*frames: pd.DataFrame) -> str:
+    """Every cell of every frame as one string (for scanning for leaks)."""
+    return "\n".join(
+        str(cell) for frame in frames for cell in frame.astype(object).to_numpy().ravel()
+    )
+
+
+def test_email_in_organisation_is_emptied_and_warned(tmp_path, register):
+    """An e-mail address typed as the organisation is emptied, the row kept, the value masked."""
+    table, quarantine, warnings, account = participants(
+        tmp_path,
+        register,
+        [
+            ["A1", "Åsa Öberg", "", "asa.oberg@kommun.example"],
+            ["A1", "Bo Ek", "", "Timrå kommun (bo.ek@timra.example)"],
+            ["A1", "Cia Lund", "", "Timrå kommun"],
+        ],
+    )
+    assert table["source_row"].tolist() == [2, 3, 4]
+    assert table["organisation"].isna().tolist() == [True, True, False]
+    assert reasons(warnings) == [(2, "personal_data_in_field"), (3, "personal_data_in_field")]
+    assert warnings["value"].tolist() == [MASK, MASK]
+    assert warnings["column"].tolist() == ["organisation", "organisation"]
+    assert warnings.iloc[0]["message"] == (
+        f"deltagare.csv rad 2, kolumn 'organisation': '{MASK}' ser ut att vara ett namn eller "
+        "en e-postadress, alltså en personuppgift; fältet lämnas tomt (skriv organisationens "
+        "namn där, t.ex. Timrå kommun)."
+    )
+    assert quarantine.empty
+    assert (account.read, account.clean, account.quarantined, account.merged) == (3, 3, 0, 0)
+    text = all_text(table, quarantine, warnings)
+    for personal in ("asa.oberg@kommun.example", "bo.ek@timra.example", "@"):
+        assert personal not in text
+
+
+def test_own_name_in_organisation_is_emptied_and_identity_uses_empty_org(tmp_path, register):
+    """The row's own name (any case, diacritics) as organisation is emptied; others are kept."""
+    table, _, warnings, account = participants(
+        tmp_path,
+        register,
+        [
+            ["A1", "Åsa Öberg", "", "asa  OBERG"],
+            ["A1", "Åsa Öberg", "", ""],
+            ["A2", "Per Persson", "", "Åsa Öberg"],
+        ],
+    )
+    # Row 3 is row 2's person again on A1 (the emptied organisation is not part of the identity).
+    assert table["source_row"].tolist() == [2, 4]
+    assert (account.clean, account.merged) == (2, 1)
+    assert pd.isna(table["organisation"].iloc[0])
+    assert table["organisation"].iloc[1] == "Åsa Öberg"  # someone else's name: not detectable
+    assert reasons(warnings) == [(2, "personal_data_in_field")]
+    assert warnings.iloc[0]["value"] == MASK
+    text = all_text(table, warnings).casefold()
+    assert "oberg" not in text
+
+
+def test_issue_values_and_messages_mask_own_name_and_addresses(tmp_path, register):
+    """Issue rows of the participant file never echo the row's own name or an address."""
+    header = [*P_HEAD, "organisationstyp", "kommun", "kön", "roll"]
+    table, quarantine, warnings, account = participants(
+        tmp_path,
+        register,
+        [
+            ["A1", "Kalle Anka", "", "", "", "", "Kalle Anka", ""],
+            ["A1", "Åsa Öberg", "", "", "", "asa  oberg, Sundsvall", "", "Åsa!"],
+            ["A1", "Bo Ek", "", "", "bo@ek.example", "", "", ""],
+            ["A9 kalle@anka.example", "Cy Berg", "", "", "", "", "", ""],
+            ["A1", "Bo", "", "", "", "Bollnäsby", "", "bo-x"],
+            ["A1", "Di Ny", "", "", "", "", "kvinna?", ""],
+        ],
+        header,
+    )
+    assert reasons(quarantine) == [(5, "unknown_activity")]
+    assert quarantine["value"].tolist() == [MASK]
+    assert reasons(warnings) == [
+        (2, "unknown_gender"),
+        (3, "unknown_municipality"),
+        (3, "unknown_role"),
+        (4, "unknown_organisation_type"),
+        (6, "unknown_municipality"),
+        (6, "unknown_role"),
+        (7, "unknown_gender"),
+    ]
+    # Masked: the row's own full name as the whole value or as whole words (folded), and any
+    # address. Shown: "Åsa!" (only part of the name "Åsa Öberg"), "Bollnäsby" (the name "Bo"
+    # is no whole word there; in "bo-x" it is) and values without personal data.
+    assert warnings["value"].tolist() == [MASK, MASK, "Åsa!", MASK, "Bollnäsby", MASK, "kvinna?"]
+    assert f"kolumn 'kön': '{MASK}' är inget känt kön" in warnings.iloc[0]["message"]
+    text = all_text(table, quarantine, warnings).casefold()
+    for personal in ("kalle anka", "kalle@anka.example", "asa  oberg", "asa oberg", "bo@ek"):
+        assert personal not in text
+    assert "åsa öberg" not in text and "cy berg" not in text
+    assert account.balanced()
+
+
+def test_email_in_activity_free_text_is_replaced_and_warned(tmp_path):
+    """Addresses in titel/beskrivning/plats/samverkansparter are replaced; the row is kept."""
+    extra = ["beskrivning", "plats", "samverkansparter", "länk"]
+    table, quarantine, warnings, account = activities(
+        tmp_path,
+        [
+            row(
+                "A1",
+                "2024-03-15",
+                "AP1",
+                "möte",
+                "Möte med anna.berg@kommun.example",
+                "Frågor till <bo@hso.example> eller bo@hso.example.",
+                "Rum 3 (kontakt: cia@plats.example)",
+                "Timrå kommun, dan@org.example",
+                "mailto:eva@hso.example",
+            ),
+            row("A2", "2024-03-16", "AP1", "möte", "Möte @ Sundsvall", "Twitter: @hso", "", ""),
+        ],
+        extra,
+    )
+    removed = "[e-postadress borttagen]"
+    rec = table.iloc[0]
+    assert rec["title"] == f"Möte med {removed}"
+    assert rec["description"] == f"Frågor till <{removed}> eller {removed}."
+    assert rec["place"] == f"Rum 3 (kontakt: {removed})"
+    assert rec["parties"] == f"Timrå kommun; {removed}"
+    assert table.iloc[1][["title", "description"]].tolist() == ["Möte @ Sundsvall", "Twitter: @hso"]
+    assert quarantine.empty
+    assert (account.read, account.clean) == (2, 2)
+    hits = warnings[warnings["reason"] == "personal_data_in_field"]
+    assert hits["column"].tolist() == ["titel", "beskrivning", "plats", "samverkansparter"]
+    assert set(hits["row"]) == {2} and set(hits["value"]) == {MASK}
+    assert hits.iloc[1]["message"] == (
+        f"aktiviteter.csv rad 2, kolumn 'beskrivning': '{MASK}' innehöll en e-postadress, som "
+        "är en personuppgift och inte får publiceras; den har ersatts med "
+        f"{removed} (skriv inga e-postadresser i registret)."
+    )
+    # The mailto: link is invalid as before; its warning masks the address too.
+    link = warnings[warnings["reason"] == "invalid_link"]
+    assert link["value"].tolist() == [MASK]
+    text = all_text(table, quarantine, warnings)
+    for address in ("anna.berg@", "bo@hso", "cia@", "dan@", "eva@"):
+        assert address not in text
+
+
+def test_clean_inputs_publishes_no_name_or_address(tmp_path):
+    """Through clean_inputs, no output frame holds a participant's name or an address."""
+    a = csv_file(
+        tmp_path,
+        "aktiviteter.csv",
+        [*A_HEAD, "beskrivning"],
+        [row("A1", "2024-03-15", "AP1", "möte", "Möte", "Anmälan: kalle@anka.example")],
+    )
+    p = csv_file(
+        tmp_path,
+        "deltagare.csv",
+        [*P_HEAD, "kön"],
+        [
+            ["A1", "Kalle Anka", "kalle@anka.example", "kalle@anka.example", "Kalle Anka"],
+            ["A1", "Åsa Öberg", "", "Åsa Öberg", ""],
+            ["A7", "Bo Ek", "bo@ek.example", "Timrå kommun", "bo@ek.example"],
+        ],
+    )
+    result = clean_inputs(_params(tmp_path, a, p), KEY)
+    assert all(acc.balanced() for acc in result.accounts)
+    assert [acc.rows()["clean"] for acc in result.accounts] == [1, 2]
+    issues = result.warnings[["file", "row", "column", "reason"]]
+    assert issues.to_numpy().tolist() == [
+        ["aktiviteter.csv", 2, "status", "status_missing"],
+        ["aktiviteter.csv", 2, "beskrivning", "personal_data_in_field"],
+        ["deltagare.csv", 2, "organisation", "personal_data_in_field"],
+        ["deltagare.csv", 2, "kön", "unknown_gender"],
+        ["deltagare.csv", 3, "organisation", "personal_data_in_field"],
+    ]
+    assert reasons(result.quarantine) == [(4, "unknown_activity")]
+    frames = [result.activities, result.participations, result.quarantine, result.warnings]
+    text = all_text(*frames).casefold()
+    for personal in ("kalle", "anka", "åsa", "öberg", "asa oberg", "bo ek", "@"):
+        assert personal not in text
