@@ -648,6 +648,13 @@ green. What changed:
 - parse: fast paths that give the same result for the common values: `_clean_text` with
   `str.split` (the same characters as `\\s`), `fold` of ASCII text without NFKD, plain
   lower-case e-mail addresses with one regex.
+
+Third round (privacy checks). Cleaning now also keeps personal data out of the wrong columns
+(a participant's own name or an e-mail address typed into `organisation`, names echoed in
+issue rows, e-mail addresses in the register's free text). As first written that cost about
+1 s at 1M (read + clean 23.4×), mostly folding the same names again for every batch of issue
+rows; `parse.fold` now caches its results (bounded), and read + clean at 1M is **16.8×**
+(2.64 s ÷ 0.16 s) with the checks in place; peak memory 721 MB.
 """
 
 

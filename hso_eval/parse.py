@@ -18,6 +18,7 @@ import numbers
 import re
 import unicodedata
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
@@ -78,9 +79,15 @@ def normalise_header(text: object) -> str:
 def fold(text: str) -> str:
     """The key for vocabulary look-ups: case, diacritics and extra whitespace ignored.
 
-    `"  Örnsköldsvik  "` and `"ornskoldsvik"` fold to the same key.
+    `"  Örnsköldsvik  "` and `"ornskoldsvik"` fold to the same key. Cleaning folds the same
+    names several times (identity, then the personal-data checks on issue rows): the results
+    are cached, bounded so that a long-lived kernel does not grow without limit.
     """
-    text = str(text)
+    return _fold(str(text))
+
+
+@lru_cache(maxsize=1 << 18)
+def _fold(text: str) -> str:
     if text.isascii():
         # The same key, quicker: ASCII has no invisible characters, NFKD leaves it as it is and
         # casefold is lower; `split()` splits on the characters `\s` matches (`str.isspace`).
