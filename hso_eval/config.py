@@ -249,8 +249,8 @@ def _read_yaml(path: Path, what: str) -> dict[str, Any]:
         mark = getattr(exc, "problem_mark", None)
         where = f" rad {mark.line + 1}" if mark is not None else ""
         raise ParameterError(
-            f"{display(path)}{where}: filen är ingen giltig YAML ({getattr(exc, 'problem', exc)}). "
-            "Kontrollera indrag och kolon."
+            f"{display(path)}{where}: filen är ingen giltig YAML. Kontrollera indrag, kolon och "
+            "hakparenteser på raden och raden ovanför (skriv t.ex. 'period: 2025H1')."
         ) from exc
     except UnicodeDecodeError as exc:
         raise ParameterError(f"{display(path)}: filen är inte sparad som UTF-8.") from exc
