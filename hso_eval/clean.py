@@ -70,6 +70,7 @@ from hso_eval.vocab import (
     ORGANISER_ROLES,
     ROLES,
     STATUSES,
+    Vocabulary,
     normalise_municipality,
     work_package_vocabulary,
 )
@@ -293,6 +294,31 @@ def _strings(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def _vocabulary_value(
+    text: pd.DataFrame,
+    kept: pd.Series,
+    warnings: _Issues,
+    column: str,
+    vocabulary: Vocabulary,
+    default: str,
+    reason: str,
+    what: str,
+) -> pd.Series:
+    """An optional vocabulary column: canonical values, the default where empty or unknown.
+
+    An unknown value is warned about (`reason`), naming the default and every accepted value.
+    """
+    values = vocabulary.normalise(text[column], categorical=True)
+    accepted = ", ".join(vocabulary.values[:-1]) + " eller " + vocabulary.values[-1]
+    warnings.add(
+        kept & text[column].notna() & values.isna(),
+        column,
+        reason,
+        f"är {what}; sätts till '{default}' (skriv {accepted}).",
+    )
+    return _with_default(values, default)
+
+
 def _with_default(values: pd.Series, default: str) -> pd.Series:
     """Categorical `values` with `default` where they are NA."""
     return _set_where(values, values.isna(), default)
@@ -470,15 +496,16 @@ def clean_activities(raw: RawTable, project: Project, period: Period) -> Cleaned
         f"början {period.start} (ändra till genomförd eller inställd, eller rätta datumet).",
     )
 
-    organiser = ORGANISER_ROLES.normalise(text["arrangörsroll"], categorical=True)
-    warnings.add(
-        kept & text["arrangörsroll"].notna() & organiser.isna(),
+    organiser = _vocabulary_value(
+        text,
+        kept,
+        warnings,
         "arrangörsroll",
+        ORGANISER_ROLES,
+        DEFAULT_ORGANISER_ROLE,
         "unknown_organiser_role",
-        f"är ingen känd arrangörsroll; sätts till '{DEFAULT_ORGANISER_ROLE}' (skriv egen, "
-        "samarrangemang eller deltagande).",
+        "ingen känd arrangörsroll",
     )
-    organiser = _with_default(organiser, DEFAULT_ORGANISER_ROLE)
 
     counts = {}
     for column in ("antal_deltagare", "antal_kvinnor", "antal_män"):
@@ -667,21 +694,11 @@ def clean_participants(raw: RawTable, activities: pd.DataFrame, key: bytes) -> C
 
     municipality, municipality_code = _municipalities(text, kept, warnings)
 
-    genders = GENDERS.normalise(text["kön"], categorical=True)
-    warnings.add(
-        kept & text["kön"].notna() & genders.isna(),
-        "kön",
-        "unknown_gender",
-        f"är inget känt kön; sätts till '{DEFAULT_GENDER}' (skriv kvinna, man, annat eller "
-        "ej angivet).",
+    genders = _vocabulary_value(
+        text, kept, warnings, "kön", GENDERS, DEFAULT_GENDER, "unknown_gender", "inget känt kön"
     )
-    roles = ROLES.normalise(text["roll"], categorical=True)
-    warnings.add(
-        kept & text["roll"].notna() & roles.isna(),
-        "roll",
-        "unknown_role",
-        f"är ingen känd roll; sätts till '{DEFAULT_ROLE}' (skriv deltagare, talare, moderator "
-        "eller arrangör).",
+    roles = _vocabulary_value(
+        text, kept, warnings, "roll", ROLES, DEFAULT_ROLE, "unknown_role", "ingen känd roll"
     )
 
     participations = pd.DataFrame(
@@ -692,8 +709,8 @@ def clean_participants(raw: RawTable, activities: pd.DataFrame, key: bytes) -> C
             "organisation_type": org_types,
             "municipality": municipality,
             "municipality_code": municipality_code,
-            "gender": _with_default(genders, DEFAULT_GENDER),
-            "role": _with_default(roles, DEFAULT_ROLE),
+            "gender": genders,
+            "role": roles,
             "source_row": raw.rows.to_numpy(),
         },
         index=raw.index,
