@@ -16,13 +16,18 @@ import datetime as dt
 import hashlib
 import io
 import math
+import os
+import warnings
 import zipfile
 from collections.abc import Hashable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from hso_eval.errors import InputFileError
 from hso_eval.parse import _category_series, _Distinct, normalise_header
@@ -306,8 +311,12 @@ def _csv_cells(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
     values = uniques.to_numpy(dtype=object)  # the distinct strings (no NA among them)
     # `_one_cell_text(v) is not None` for a string: not empty after `strip()`, i.e. not "" and
-    # not all whitespace (`str.isspace`, the characters `strip` removes); a C method per value.
-    keep = np.array([bool(v) and not v.isspace() for v in values], dtype=bool)
+    # not all whitespace (`str.isspace`, the characters `strip` removes). A value with a
+    # printable ASCII character is neither (found in Arrow); the rest are asked one by one.
+    keep = pc.match_substring_regex(pa.array(values, pa.large_string()), "[!-~]")
+    keep = keep.to_numpy(zero_copy_only=False)
+    unsure = np.flatnonzero(~keep)
+    keep[unsure] = [bool(v) and not v.isspace() for v in values[unsure]]
     # New code per distinct value: its rank among the kept ones; -1 for empty text and NA.
     renumber = np.append(np.where(keep, np.cumsum(keep) - 1, -1), -1)
     # int32 codes (a file has far fewer than 2**31 distinct cells): half the memory per row.
@@ -360,6 +369,7 @@ def read_table(
             reason="unsupported_extension",
         )
     try:
+        before = path.stat()
         data = path.read_bytes()
     except OSError as exc:
         raise InputFileError(
@@ -368,13 +378,17 @@ def read_table(
             path=path,
             reason="unreadable",
         ) from exc
-    sha256 = hashlib.sha256(data).hexdigest()
     encoding = delimiter = None
-    if suffix == ".xlsx":
-        grid, used_sheet = _read_xlsx_grid(path, data, sheet, shown, spec.sheet_name)
-    else:
-        grid, encoding, delimiter = _read_csv_grid(data, spec, shown, path)
-        used_sheet = None
+    # The checksum is computed alongside the parsing (hashlib lets go of the GIL).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        checksum = pool.submit(hashlib.sha256, data)
+        if suffix == ".xlsx":
+            grid, used_sheet = _read_xlsx_grid(path, data, sheet, shown, spec.sheet_name)
+        else:
+            grid, encoding, delimiter = _read_csv_grid(data, spec, shown, path)
+            used_sheet = None
+            _check_unchanged(path, before, shown)  # the parser read the file again
+        sha256 = checksum.result().hexdigest()
     del data  # only the sha256 is kept: the bytes are not held while the raw table is built
     where = f"{shown} (blad '{used_sheet}')" if used_sheet is not None else shown
     return _build_raw(
@@ -388,6 +402,25 @@ def read_table(
         encoding=encoding,
         delimiter=delimiter,
     )
+
+
+def _check_unchanged(path: Path, before: os.stat_result, shown: str) -> None:
+    """Raise `InputFileError` if the file at `path` is no longer the one `before` described.
+
+    The CSV is hashed and checked from the bytes read first, then parsed from the file: a file
+    saved in between would give a checksum that does not belong to the rows.
+    """
+    try:
+        after = path.stat()
+    except OSError:
+        after = None
+    fields = ("st_dev", "st_ino", "st_size", "st_mtime_ns")
+    if after is None or any(getattr(before, f) != getattr(after, f) for f in fields):
+        raise InputFileError(
+            f"{shown}: filen ändrades medan den lästes. Vänta tills den är sparad och kör igen.",
+            path=path,
+            reason="changed_while_reading",
+        )
 
 
 def _read_xlsx_grid(
@@ -628,7 +661,7 @@ def _is_text_dtype(dtype: object) -> bool:
 
 
 def _parse_csv(
-    data: bytes, text: str | None, encoding: str, delimiter: str, width: int
+    data: bytes, text: str | None, encoding: str, delimiter: str, width: int, path: Path
 ) -> pd.DataFrame:
     """Parse the CSV into `width` columns of text cells, exactly as ``dtype=str`` would.
 
@@ -637,55 +670,89 @@ def _parse_csv(
     strings), and inference builds the Arrow strings straight from the parser's buffer, which
     is several times faster than ``dtype=str`` (Python strings first). If any column comes out
     as something else (numbers, booleans, a mix), or anything goes wrong, the file is parsed
-    again with ``dtype=str``. UTF-8 is parsed from the bytes, Windows-1252 from `text`.
+    again with ``dtype=str``. Windows-1252 is parsed from `text`. UTF-8 (validated before) is
+    parsed from the file at `path`, which the C parser reads about twice as fast as the same
+    bytes from memory, and with its own UTF-8 decoding, which skips a leading byte-order mark
+    as "utf-8-sig" does (a file with two marks keeps the old route, which drops both).
+
+    Raises `pd.errors.ParserError` when a record has more than `width` fields, and
+    `pd.errors.ParserWarning` (as an exception) when the first one has: pandas would otherwise
+    take the extra field as the row's index or drop it.
     """
     options: dict[str, object] = {
         "sep": delimiter,
         "header": None,
         "names": range(width),
+        "index_col": False,
         "keep_default_na": False,
         "skip_blank_lines": False,
         "quotechar": '"',
         "engine": "c",
     }
+    from_file = encoding == "utf-8" and not data.startswith(codecs.BOM_UTF8 * 2)
 
-    def source() -> io.IOBase:
+    def source() -> io.IOBase | str:
+        if from_file:
+            return str(path)
         return io.BytesIO(data) if encoding == "utf-8" else io.StringIO(text)
 
-    if encoding == "utf-8":
+    if encoding == "utf-8" and not from_file:
         options["encoding"] = "utf-8-sig"
-    try:
-        grid = pd.read_csv(source(), **options)  # type: ignore[call-overload]
-        if all(_is_text_dtype(t) for t in grid.dtypes):
-            return grid
-    except Exception:  # the dtype=str parse below reports it (or succeeds)
-        pass
-    return pd.read_csv(source(), dtype=str, **options)  # type: ignore[call-overload]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pd.errors.ParserWarning)
+        try:
+            grid = pd.read_csv(source(), **options)  # type: ignore[call-overload]
+            if all(_is_text_dtype(t) for t in grid.dtypes):
+                return grid
+        except Exception:  # the dtype=str parse below reports it (or succeeds)
+            pass
+        return pd.read_csv(source(), dtype=str, **options)  # type: ignore[call-overload]
+
+
+#: Threads for work that lets go of the GIL (Arrow's hashing of the columns of a file).
+WORKERS = max(1, min(4, len(os.sched_getaffinity(0))))
+
+#: The first this many bytes give the first guess of the number of columns (`_read_csv_grid`).
+_WIDTH_HEAD = 1 << 16
 
 
 def _read_csv_grid(
     data: bytes, spec: TableSpec, shown: str, path: Path
 ) -> tuple[pd.DataFrame, str, str]:
-    """The CSV as a grid of text cells (row i is record i + 1), with its encoding and delimiter."""
+    """The CSV as a grid of text cells (row i is record i + 1), with its encoding and delimiter.
+
+    The number of columns is the most fields of any record. Tried in turn until one parses:
+    the most delimiters on a line among the first lines (`_WIDTH_HEAD` bytes) plus one, which
+    holds for almost every file and costs nothing; the same over all lines; and, when a quoted
+    field spans lines, every delimiter in the file. A parse only succeeds when no record has
+    more fields than the grid has columns (`_parse_csv`), and the columns a larger count adds
+    are empty, so the first count that parses gives the same cells as the larger ones.
+    """
     text, encoding, blank = _decode(data, shown, path)
     if blank:
         return pd.DataFrame(dtype=object), encoding, ","
     head = text if text is not None else _text_head(data, encoding, HEADER_SEARCH_ROWS)
     delimiter = _sniff_delimiter(head, spec)
-    width = _max_delimiters_per_line(data, encoding, delimiter) + 1
     grid = None
 
-    # If the widest line does not parse, every delimiter in the file is a column (a quoted
-    # field spanning lines). Counted only then, on the bytes (one ASCII byte in both encodings).
     def widths() -> Iterator[int]:
-        yield width
-        yield data.count(delimiter.encode("ascii")) + 1
+        # Whole lines only (a line break is one ASCII byte in both encodings).
+        head = data[: data.rfind(b"\n", 0, _WIDTH_HEAD) + 1] or data
+        tried = _max_delimiters_per_line(head, encoding, delimiter) + 1
+        yield tried
+        for width in (
+            lambda: _max_delimiters_per_line(data, encoding, delimiter) + 1,
+            lambda: data.count(delimiter.encode("ascii")) + 1,
+        ):
+            if (attempt := width()) > tried:
+                tried = attempt
+                yield attempt
 
     for attempt in widths():
         try:
-            grid = _parse_csv(data, text, encoding, delimiter, attempt)
+            grid = _parse_csv(data, text, encoding, delimiter, attempt, path)
             break
-        except pd.errors.ParserError:
+        except (pd.errors.ParserError, pd.errors.ParserWarning):
             continue
         except (ValueError, csv.Error) as exc:  # pragma: no cover - defensive
             raise InputFileError(
@@ -774,8 +841,10 @@ def _build_raw(
     )
     distinct: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     if text_columns:  # a CSV: emptiness and raw cells from one factorisation per column
-        for name in body.columns:
-            distinct[name] = _csv_cells(body[name])
+        # Arrow's hashing lets go of the GIL: the columns are factorised side by side.
+        with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+            factorised = pool.map(_csv_cells, [body[name] for name in body.columns])
+            distinct = dict(zip(body.columns, factorised, strict=True))
         body_empty = pd.DataFrame(
             {name: codes < 0 for name, (codes, _) in distinct.items()}, index=body.index
         )

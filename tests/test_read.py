@@ -165,6 +165,57 @@ def test_row_with_data_only_in_unknown_column_is_a_data_row(tmp_path):
     assert raw.blank == 0
 
 
+@pytest.mark.parametrize("at", [3, 5000])
+def test_a_wider_row_anywhere_in_a_long_file_is_read_whole(tmp_path, at):
+    """A row with cells past the header's columns counts, near the top or far below it.
+
+    The width of the grid is first guessed from the first lines; a longer row further down
+    (row 5000 lies well past them) makes the reader count again, so no cell is dropped.
+    """
+    rows = [ROW.replace("A1", f"A{i}") for i in range(2, 6000)]
+    rows[at - 2] = ";;;;;;;extra text far out\n"  # no known cell, only one past the header
+    raw = read_table(write(tmp_path, "a.csv", HEAD + "".join(rows)), ACTIVITY_SPEC)
+    assert raw.read == len(rows)  # the wide row is a data row (with its known cells empty)
+    assert raw.blank == 0
+    assert at in raw.rows.tolist()
+    assert raw.frame.loc[raw.rows.tolist().index(at)].isna().all()
+
+
+def test_a_header_with_a_quoted_line_break_keeps_all_its_columns(tmp_path):
+    """A quoted header cell spanning two lines: the record has more fields than either line.
+
+    pandas would take the fields past the guessed width as the row index (and shift every
+    header); the reader counts again instead.
+    """
+    head = HEAD.rstrip("\n") + ';"Anteckning\n(fritt)";x;y\n'
+    raw = read_table(write(tmp_path, "a.csv", head + ROW), ACTIVITY_SPEC)
+    assert raw.unknown_columns == ["Anteckning\n(fritt)", "x", "y"]
+    assert raw.frame.loc[0, "aktivitets_id"] == "A1"
+    assert raw.frame.loc[0, "titel"] == "Möte i Örnsköldsvik"
+    assert raw.rows.tolist() == [2]  # rows count records: the header is one
+
+
+def test_a_file_saved_while_it_is_read_is_not_used(tmp_path, monkeypatch):
+    """The checksum and the rows must come from the same file: a save in between stops."""
+    import os
+
+    import pandas as pd
+
+    path = write(tmp_path, "a.csv", HEAD + ROW)
+    parse = pd.read_csv
+
+    def save_meanwhile(*args, **kwargs):
+        path.write_text(HEAD + ROW + ROW.replace("A1", "A2"), encoding="utf-8")
+        os.utime(path, ns=(1, 1))
+        return parse(*args, **kwargs)
+
+    monkeypatch.setattr(pd, "read_csv", save_meanwhile)
+    with pytest.raises(InputFileError, match="ändrades medan den lästes") as caught:
+        read_table(path, ACTIVITY_SPEC)
+    assert caught.value.reason == "changed_while_reading"
+    assert "a.csv" in str(caught.value)
+
+
 def test_sha256_of_file_bytes(tmp_path):
     """The table carries the sha256 of the file's bytes."""
     path = write(tmp_path, "a.csv", HEAD + ROW)
