@@ -24,6 +24,8 @@ from urllib.parse import urlsplit
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 __all__ = [
     "EMAIL_IN_TEXT",
@@ -32,6 +34,7 @@ __all__ = [
     "SERIAL_RANGE",
     "SWEDISH_MONTHS",
     "fold",
+    "fold_array",
     "normalise_email",
     "normalise_header",
     "normalise_text",
@@ -86,6 +89,36 @@ def fold(text: str) -> str:
     return _fold(str(text))
 
 
+#: Characters that `fold` maps one by one: printable ASCII (lower-cased) and the Swedish letters
+#: with diacritics (to their base letter). A text of these, with single spaces between words,
+#: folds to the same key as `_fold` gives (tests/test_parse.py checks it character by character
+#: and on generated texts); `fold_array` does it for a whole array at once, in Arrow.
+_FOLD_LETTERS = {"å": "a", "ä": "a", "ö": "o", "é": "e", "Å": "a", "Ä": "a", "Ö": "o", "É": "e"}
+PLAIN_FOLD = "[!-~{0}]+(?: [!-~{0}]+)*".format("".join(_FOLD_LETTERS))
+
+
+def fold_array(values: np.ndarray) -> np.ndarray:
+    """`fold` of every string in an object array (no missing values), as an object array.
+
+    Values matching `PLAIN_FOLD` (most names and organisations) are folded in Arrow: ASCII
+    lower-casing and the Swedish letters replaced; the rest with `fold`, one call each.
+    """
+    return _map_plain(values, lambda v: (fold(v),), _PLAIN_FOLD, 1)[0][: len(values)]
+
+
+def _fold_plain(values: np.ndarray, arrow: pa.Array) -> tuple[np.ndarray]:
+    """`Plain.result` for `PLAIN_FOLD`."""
+    folded = pc.ascii_lower(arrow)
+    for letter, base in _FOLD_LETTERS.items():
+        folded = pc.replace_substring(folded, letter, base)
+    return (_to_objects(folded),)
+
+
+def _to_objects(arrow: pa.Array) -> np.ndarray:
+    """Arrow strings as an object array of Python strings."""
+    return arrow.to_numpy(zero_copy_only=False)
+
+
 @lru_cache(maxsize=1 << 18)
 def _fold(text: str) -> str:
     if text.isascii():
@@ -133,11 +166,14 @@ def _map_distinct(
     func: Callable[[Any], tuple[Any, ...]],
     empty: tuple[Any, ...],
     factorized: Factorized | None = None,
+    plain: Plain | tuple[Plain, ...] | None = None,
 ) -> _Distinct:
     """Apply `func` once per distinct non-missing value (see `_Distinct`).
 
     `empty` is the result for missing values. `factorized`, when given, is the factorisation
-    of `series` computed before (`read.RawTable.distinct`), so it is not hashed again.
+    of `series` computed before (`read.RawTable.distinct`), so it is not hashed again. `plain`
+    names the values whose result is known without calling `func` (see `Plain`): with many
+    distinct values, they are found and handled in Arrow at once.
     """
     if factorized is None and isinstance(series.dtype, pd.CategoricalDtype):
         # Already coded (see `_category_series`): the codes are the factorisation; unused
@@ -149,15 +185,88 @@ def _map_distinct(
         codes, uniques = factorized
     if isinstance(uniques.dtype, pd.StringDtype):  # Arrow strings: convert all at once (fast)
         uniques = uniques.to_numpy(dtype=object)
+    codes = np.where(codes < 0, len(uniques), codes)
+    if plain is not None:
+        outputs = _map_plain(np.asarray(uniques, dtype=object), func, plain, len(empty))
+        for column, value in zip(outputs, empty, strict=True):
+            column[-1] = value
+        return _Distinct(codes, outputs)
     results = [func(u) for u in uniques]
     results.append(empty)  # code -1 (missing) is sent to the last entry
-    codes = np.where(codes < 0, len(uniques), codes)
     outputs = []
     for i in range(len(empty)):
         column = np.empty(len(results), dtype=object)
         column[:] = [r[i] for r in results]
         outputs.append(column)
     return _Distinct(codes, outputs)
+
+
+class Plain(NamedTuple):
+    """Values whose result is known without calling the function (`_map_distinct`).
+
+    `pattern` is matched against the whole value in Arrow (RE2). It is written with literal
+    characters and ranges only (no `\\s`, `\\w`, `.` or case-insensitive flags), where Python's
+    `re` and RE2 agree, so that tests can check with `re` that the function gives `result` for
+    every value the pattern matches. `result(values, arrow)` gets the matching values (as an
+    object array and as an Arrow array) and returns one entry per output: an array aligned with
+    them, or one value for all.
+    """
+
+    pattern: str
+    result: Callable[[np.ndarray, pa.Array], tuple[Any, ...]] = lambda values, arrow: (values,)
+
+
+#: Fewer distinct values than this are all given to the function (Arrow's fixed cost is larger).
+_PLAIN_MIN = 256
+
+#: Characters of plain text: none is whitespace (`str.isspace`) or in `_INVISIBLE`. Printable
+#: ASCII, Latin-1 and Latin Extended-A/B letters and signs (not the soft hyphen), typographic
+#: dashes, quotes and dots (U+2010–U+2027, U+2030–U+205E) and currency signs.
+_TEXT_CHARS = "!-~\u00a1-\u00ac\u00ae-\u024f\u2010-\u2027\u2030-\u205e\u20a0-\u20bf"
+#: A text that `_clean_text` returns unchanged: plain characters, single spaces between words.
+PLAIN_TEXT = f"[{_TEXT_CHARS}]+(?: [{_TEXT_CHARS}]+)*"
+_PLAIN_TEXT = Plain(PLAIN_TEXT)
+_PLAIN_FOLD = Plain(PLAIN_FOLD, lambda values, arrow: _fold_plain(values, arrow))
+
+
+def _map_plain(
+    uniques: np.ndarray,
+    func: Callable[[Any], tuple[Any, ...]],
+    plain: Plain | tuple[Plain, ...],
+    width: int,
+) -> list[np.ndarray]:
+    """Per output (`width` of them), an object array: `func` of each of `uniques`, plus a last
+    entry (left None, for the caller).
+
+    Values matching a `plain` pattern (tried in order) get its result, computed in Arrow for
+    all of them at once; the others, and every value when there are few or they are not all
+    strings, call `func`.
+    """
+    n = len(uniques)
+    outputs = [np.empty(n + 1, dtype=object) for _ in range(width)]
+    rest = np.arange(n)  # the values no pattern has matched yet
+    arrow = None
+    if n >= _PLAIN_MIN:
+        try:
+            arrow = pa.array(uniques, type=pa.large_string())
+        except (pa.ArrowException, TypeError, UnicodeError):  # not all strings: no fast path
+            arrow = None
+    for each in (plain,) if isinstance(plain, Plain) else plain:
+        if arrow is None or not len(rest):
+            break
+        matched = pc.match_substring_regex(arrow, f"^(?:{each.pattern})$")
+        hit = matched.to_numpy(zero_copy_only=False)
+        if hit.any():
+            values = arrow.filter(matched)
+            for column, result in zip(
+                outputs, each.result(uniques[rest[hit]], values), strict=True
+            ):
+                column[rest[hit]] = result
+            rest, arrow = rest[~hit], arrow.filter(pc.invert(matched))
+    results = [func(u) for u in uniques[rest]]
+    for k, column in enumerate(outputs):
+        column[rest] = [r[k] for r in results]
+    return outputs
 
 
 def _string_series(mapped: _Distinct, k: int, index: pd.Index) -> pd.Series:
@@ -246,7 +355,7 @@ def normalise_text(
     cells with only spaces become NA. Returns dtype "string" (`categorical`: the same values as
     a categorical, see `_category_series`).
     """
-    mapped = _map_distinct(series, lambda v: (_clean_text(v),), (None,), factorized)
+    mapped = _map_distinct(series, lambda v: (_clean_text(v),), (None,), factorized, _PLAIN_TEXT)
     return _text_series(mapped, 0, series.index, categorical)
 
 
@@ -482,6 +591,30 @@ EMAIL_IN_TEXT = re.compile(
 #: An address that needs no normalising: lower-case ASCII, one `@`, a dotted domain, nothing
 #: that `_normalise_email_value` strips, reduces or rejects. Most cells look like this.
 _PLAIN_EMAIL = re.compile(r"[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+")
+_EMAIL_ASCII = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
+#: Plain text without `<` and `>` (see `_TEXT_CHARS`), the name in "Namn <adress>".
+_NAME_CHARS = "!-;=?-~" + _TEXT_CHARS.removeprefix("!-~")
+#: Addresses whose `_normalise_email_value` is known without calling it, for `_map_distinct`
+#: (tests/test_parse.py checks each against the function):
+_PLAIN_EMAIL_VALUE = (
+    # already normalised: valid, unchanged;
+    Plain(_PLAIN_EMAIL.pattern, lambda values, arrow: (values, False)),
+    # capitals or spaces around: valid, trimmed and lower-cased;
+    Plain(
+        f"[ ]*{_EMAIL_ASCII}[ ]*",
+        lambda values, arrow: (_to_objects(pc.ascii_lower(pc.utf8_trim(arrow, " "))), False),
+    ),
+    # "Namn <adress>" as Outlook copies it: valid, the address lower-cased;
+    Plain(
+        f"[{_NAME_CHARS}]+(?: [{_NAME_CHARS}]+)* <(?P<address>{_EMAIL_ASCII})>",
+        lambda values, arrow: (
+            _to_objects(pc.ascii_lower(pc.replace_substring_regex(arrow, "^.*<|>$", ""))),
+            False,
+        ),
+    ),
+    # a local part and "@" with no domain: invalid.
+    Plain(r"[ ]*[A-Za-z0-9._%+-]+@[ ]*", lambda values, arrow: (None, True)),
+)
 
 
 def _normalise_email_value(value: object) -> tuple[str | None, bool]:
@@ -514,12 +647,19 @@ def normalise_email(
     no spaces. `Namn <adress>` and `mailto:adress` are reduced to the address. Invalid
     addresses become NA.
     """
-    mapped = _map_distinct(series, _normalise_email_value, (None, False), factorized)
+    mapped = _map_distinct(
+        series, _normalise_email_value, (None, False), factorized, _PLAIN_EMAIL_VALUE
+    )
     addresses = _text_series(mapped, 0, series.index, categorical)
     return addresses, _bool_series(mapped, 1, series.index)
 
 
 _URL_FORBIDDEN = re.compile(r"[\s<>\"`\x00-\x1f\x7f]")
+#: A link that `_parse_url_value` keeps as it is: http(s), an ASCII host, a plain path.
+_PLAIN_URL = Plain(
+    r"https?://[A-Za-z0-9.-]+(?:[/?#][A-Za-z0-9._~/%?=&#+-]*)?",
+    lambda values, arrow: (values, False),
+)
 
 
 def _parse_url_value(value: object) -> tuple[str | None, bool]:
@@ -546,6 +686,6 @@ def parse_urls(
     Anything else that is not empty (`www.example.se`, `javascript:…`, `mailto:…`, text with
     spaces) is invalid and becomes NA.
     """
-    mapped = _map_distinct(series, _parse_url_value, (None, False), factorized)
+    mapped = _map_distinct(series, _parse_url_value, (None, False), factorized, _PLAIN_URL)
     links = _text_series(mapped, 0, series.index, categorical)
     return links, _bool_series(mapped, 1, series.index)

@@ -14,13 +14,15 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from hso_eval.parse import (
+    _PLAIN_FOLD,
     EMAIL_IN_TEXT,
     _Distinct,
     _map_distinct,
@@ -61,7 +63,9 @@ def _present(series: pd.Series) -> np.ndarray:
 
 def _fold_distinct(series: pd.Series) -> pd.Series:
     """`parse.fold` of each value, computed once per distinct value; NA → ""."""
-    mapped = _map_distinct(series.astype("string"), lambda value: (fold(value),), ("",))
+    mapped = _map_distinct(
+        series.astype("string"), lambda value: (fold(value),), ("",), plain=_PLAIN_FOLD
+    )
     return _string_series(mapped, 0, series.index)
 
 
@@ -73,6 +77,10 @@ def _distinct_values(series: pd.Series) -> tuple[np.ndarray, pd.Series]:
     """
     if isinstance(series.dtype, pd.CategoricalDtype):
         codes, uniques = series.cat.codes.to_numpy(), series.cat.categories
+        used = np.unique(codes[codes >= 0])
+        if 2 * len(used) < len(uniques):  # a few rows of a long column (issue rows, say)
+            codes = np.where(codes >= 0, np.searchsorted(used, codes), -1)
+            uniques = uniques[used]
     else:
         codes, uniques = pd.factorize(series, use_na_sentinel=True)
     values = pd.Series(pd.array([*np.asarray(uniques, dtype=object), None], dtype="string"))
@@ -129,9 +137,8 @@ def pseudonymise(identities: pd.Series, key: bytes, *, categorical: bool = False
     secret = bytes(key)
 
     def digest(value: str) -> tuple[str]:
-        return (
-            hmac.new(secret, value.encode("utf-8"), hashlib.sha256).hexdigest()[:PSEUDONYM_LENGTH],
-        )
+        # `hmac.digest`: the one-shot HMAC (OpenSSL), the same bytes as `hmac.new(...)`.
+        return (hmac.digest(secret, value.encode("utf-8"), "sha256").hex()[:PSEUDONYM_LENGTH],)
 
     if not isinstance(identities.dtype, pd.CategoricalDtype):
         identities = identities.astype("string")
@@ -208,11 +215,20 @@ def contains_email(values: pd.Series) -> np.ndarray:
     Searched once per distinct value; NA is False.
     """
     codes, distinct = _distinct_objects(values)
-    hit = np.array(
-        [v is not None and EMAIL_IN_TEXT.search(str(v)) is not None for v in distinct],
-        dtype=bool,
-    )
+    # Only a value with an "@" can match: the others are ruled out at once, in Arrow.
+    candidates = np.flatnonzero(_has_at(distinct))
+    hit = np.zeros(len(distinct), dtype=bool)
+    hit[candidates] = [EMAIL_IN_TEXT.search(str(distinct[i])) is not None for i in candidates]
     return hit[codes]
+
+
+def _has_at(distinct: np.ndarray) -> np.ndarray:
+    """True where a value (an object array, None for NA) holds an "@"; NA is False."""
+    try:
+        arrow = pa.array(distinct, type=pa.large_string())
+    except (pa.ArrowException, TypeError, UnicodeError):  # not all strings
+        return np.array([v is not None and "@" in str(v) for v in distinct], dtype=bool)
+    return pc.fill_null(pc.match_substring(arrow, "@"), False).to_numpy(zero_copy_only=False)
 
 
 def _folded_ids(*columns: pd.Series) -> list[np.ndarray]:
@@ -294,13 +310,17 @@ def redact_emails(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     column comes back as "string". `changed` is True for the rows where something was replaced.
     """
     codes, distinct = _distinct_objects(values)
-    before = pd.Series(distinct, dtype=object)
+    # Only a value with an "@" can hold an address: the others are ruled out at once.
+    candidates = np.flatnonzero(_has_at(distinct))
+    before = pd.Series(distinct[candidates], dtype=object)
     after = before.str.replace(EMAIL_IN_TEXT, EMAIL_REMOVED, regex=True)
-    changed = (before.notna() & (after != before)).to_numpy(dtype=bool)
+    changed = np.zeros(len(distinct), dtype=bool)
+    changed[candidates] = (before.notna() & (after != before)).to_numpy(dtype=bool)
     hit = changed[codes]
     if not changed.any():
         return values, hit
-    after_values = after.to_numpy(dtype=object)
+    after_values = distinct.copy()
+    after_values[candidates] = after.to_numpy(dtype=object)
     if isinstance(values.dtype, pd.CategoricalDtype):
         new_codes, categories = pd.factorize(after_values, use_na_sentinel=True)
         redacted = pd.Categorical.from_codes(new_codes[codes], categories=categories)

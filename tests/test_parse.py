@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from hso_eval import parse
 from hso_eval.parse import (
     EXCEL_EPOCH,
     fold,
@@ -523,3 +524,109 @@ def test_parse_urls_never_raises_and_only_http_links_survive(values: list[object
     for link in links.dropna():
         assert link.lower().startswith(("http://", "https://"))
     assert not (links.notna() & invalid).any()
+
+
+# ---------------------------------------------------------------------------------------------
+# Plain values: what Arrow decides for many values at once is what the function gives
+# ---------------------------------------------------------------------------------------------
+#: Characters that make the plain patterns miss or match at the edges: every kind of space,
+#: invisible characters, combining marks, letters with diacritics in both cases, the e-mail and
+#: link punctuation, and characters outside the plain classes.
+TRICKY = (
+    "aZ09 .-_@<>:;,/?#%+~=&\"'()[]\\\t\n\r\x0b\x0c\x1c\x1f\x85\xa0\xad\u1680\u2007\u2028\u200b"
+    "\u2060\ufeff\u3000åäöéÅÄÖÉüÜøß\u0301\u030aİıﬁ€–’…"
+)
+tricky_text = st.text(alphabet=TRICKY, max_size=24)
+
+
+def _plain_cases(plain: parse.Plain | tuple[parse.Plain, ...]) -> st.SearchStrategy[str]:
+    """Texts that match one of the patterns, and tricky texts around them."""
+    plains = (plain,) if isinstance(plain, parse.Plain) else plain
+    matching = [st.from_regex(f"(?:{p.pattern})", fullmatch=True) for p in plains]
+    return st.one_of(
+        *matching,
+        tricky_text,
+        st.tuples(st.one_of(*matching), tricky_text).map("".join),
+        st.tuples(tricky_text, st.one_of(*matching)).map("".join),
+    )
+
+
+FAST_PATHS = {
+    "text": (lambda v: (parse._clean_text(v),), parse._PLAIN_TEXT, 1),
+    "fold": (lambda v: (fold(v),), parse._PLAIN_FOLD, 1),
+    "email": (parse._normalise_email_value, parse._PLAIN_EMAIL_VALUE, 2),
+    "url": (parse._parse_url_value, parse._PLAIN_URL, 2),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FAST_PATHS))
+def test_plain_values_get_exactly_what_the_function_gives(name: str, monkeypatch) -> None:
+    """For every value, the Arrow fast path (RE2 match, Arrow result) equals the function."""
+    func, plain, width = FAST_PATHS[name]
+    monkeypatch.setattr(parse, "_PLAIN_MIN", 1)  # the fast path even for a handful of values
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.lists(_plain_cases(plain), min_size=1, max_size=12, unique=True))
+    def check(values: list[str]) -> None:
+        array = np.array(values, dtype=object)
+        outputs = parse._map_plain(array, func, plain, width)
+        expected = [func(v) for v in values]
+        for k in range(width):
+            assert list(outputs[k][:-1]) == [e[k] for e in expected], (name, values)
+
+    check()
+
+
+@pytest.mark.parametrize("name", sorted(FAST_PATHS))
+def test_python_and_arrow_agree_on_which_values_are_plain(name: str) -> None:
+    """The patterns mean the same to Python's `re` (the tests above) and to RE2 (Arrow)."""
+    import re
+
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    _, plain, _ = FAST_PATHS[name]
+    plains = (plain,) if isinstance(plain, parse.Plain) else plain
+
+    @settings(max_examples=100, deadline=None)
+    @given(st.lists(_plain_cases(plain), min_size=1, max_size=12))
+    def check(values: list[str]) -> None:
+        for p in plains:
+            arrow = pc.match_substring_regex(pa.array(values), f"^(?:{p.pattern})$")
+            python = [re.fullmatch(p.pattern, v) is not None for v in values]
+            assert arrow.to_pylist() == python, (p.pattern, values)
+
+    check()
+
+
+def _characters(pattern: str) -> list[str]:
+    """Every code point that the one-character class `pattern` matches."""
+    import re
+
+    one = re.compile(pattern)
+    return [chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000 and one.fullmatch(chr(c))]
+
+
+def test_plain_text_characters_are_never_space_or_invisible() -> None:
+    """Checked for every character of the class: `_clean_text` keeps each as it is."""
+    chars = _characters(f"[{parse._TEXT_CHARS}]")
+    assert len(chars) == 94 + 12 + 418 + 24 + 47 + 32  # the six ranges of the class
+    assert [c for c in chars if c.isspace() or parse._INVISIBLE.search(c)] == []
+    assert [c for c in chars if parse._clean_text(f"{c} {c}{c}") != f"{c} {c}{c}"] == []
+
+
+def test_plain_fold_characters_fold_one_by_one() -> None:
+    """Every character `PLAIN_FOLD` allows folds to what the Arrow path gives it."""
+    chars = _characters(parse.PLAIN_FOLD.split("+")[0])
+    assert len(chars) == 94 + 8
+    for c in chars:
+        fast = parse._FOLD_LETTERS.get(c, c.lower() if c.isascii() else c)
+        assert fold(c) == fast, repr(c)
+        assert fold(f"A{c}a {c}") == f"a{fast}a {fast}", repr(c)
+
+
+def test_fold_array_folds_a_long_column_like_fold() -> None:
+    names = ["Åsa Öberg", "ÅSA  ÖBERG", " anna-lena ", "Zoë Ünal", "Per Bäckström", "\u200bBo"]
+    names *= 100
+    values = np.array([f"{n} {i}" for i, n in enumerate(names)], dtype=object)
+    assert list(parse.fold_array(values)) == [fold(v) for v in values]
