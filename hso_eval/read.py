@@ -175,6 +175,8 @@ class RawTable:
     )
     #: The raw cells (an .xlsx); None for a CSV until `frame` builds them from `_distinct`.
     _frame: pd.DataFrame | None = field(default=None, repr=False, compare=False)
+    #: The coded columns `cells` gave out (a CSV): cleaning asks for some columns many times.
+    _coded: dict[str, pd.Series] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def frame(self) -> pd.DataFrame:
@@ -221,9 +223,11 @@ class RawTable:
         factorized = self.distinct(name)
         if factorized is None or self._frame is not None:
             return self.column(name), factorized
-        codes, uniques = factorized
-        coded = pd.Categorical.from_codes(codes, categories=pd.Index(uniques, dtype=object))
-        return pd.Series(coded, index=self.index), factorized
+        if name not in self._coded:
+            codes, uniques = factorized
+            coded = pd.Categorical.from_codes(codes, categories=pd.Index(uniques, dtype=object))
+            self._coded[name] = pd.Series(coded, index=self.index)
+        return self._coded[name], factorized
 
     def column(self, name: str) -> pd.Series:
         """The raw cells of canonical column `name`; all None when the file lacks the column."""

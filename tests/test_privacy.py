@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from hso_eval.privacy import (
     FORMULA_PREFIXES,
+    hmac_sha256,
     make_identity,
     mask_personal,
     neutralise_formulas,
@@ -80,6 +81,18 @@ def test_identity_never_raises_and_is_na_only_without_email_and_name(
 # ---------------------------------------------------------------------------------------------
 # Pseudonyms
 # ---------------------------------------------------------------------------------------------
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(st.binary(min_size=1, max_size=200), st.sampled_from([b"k" * 64, b"k" * 65])),
+    st.binary(max_size=300),
+)
+def test_fast_hmac_is_hmac_sha256_for_every_key_and_message(key: bytes, message: bytes) -> None:
+    """The pseudonyms stay what `hmac.new` gives: keys shorter, as long as, longer than a block."""
+    digest = hmac_sha256(key)
+    assert digest(message) == hmac.new(key, message, hashlib.sha256).hexdigest()
+    assert digest(message) == digest(message)  # the shared hash states are not consumed
+
+
 def test_pseudonym_is_the_keyed_hmac_sha256_cut_to_20_hex_characters() -> None:
     """The pseudonym is HMAC-SHA256(key, identity), first 20 hex characters."""
     expected = hmac.new(KEY, b"e:anna@x.example", hashlib.sha256).hexdigest()[:20]
