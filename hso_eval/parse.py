@@ -283,7 +283,11 @@ def _category_series(mapped: _Distinct, k: int, index: pd.Index) -> pd.Series:
     alive at once and converts to "string" only the rows that end in a clean table.
     """
     result_codes, categories = pd.factorize(mapped.outputs[k], use_na_sentinel=True)
-    codes = result_codes[mapped.codes]
+    # int32 codes (as a categorical keeps them for this many categories): no copy of the
+    # rows' codes; categories as an object Index: pandas would otherwise convert the distinct
+    # strings to Arrow first, which costs more than the rest of this function.
+    codes = result_codes.astype(np.int32)[mapped.codes]
+    categories = pd.Index(categories, dtype=object)
     return pd.Series(pd.Categorical.from_codes(codes, categories=categories), index=index)
 
 
