@@ -671,8 +671,7 @@ def clean_participants(raw: RawTable, activities: pd.DataFrame, key: bytes) -> C
         person_keys = pseudonymise(identities, key, categorical=True).where(candidates)
     else:
         person_keys = pd.Series(pd.NA, index=raw.index, dtype="string")
-    pairs = pd.DataFrame({"activity": ids, "person": person_keys})[candidates]
-    merged = pairs.duplicated(keep="first").reindex(raw.index, fill_value=False)
+    merged = pd.Series(_repeated_pairs(ids, person_keys, candidates.to_numpy()), index=raw.index)
     kept = candidates & ~merged
 
     warnings.add(
@@ -729,6 +728,22 @@ def clean_participants(raw: RawTable, activities: pd.DataFrame, key: bytes) -> C
     participations = conform(_strings(participations.loc[kept.to_numpy()]), PARTICIPATION_COLUMNS)
     account = _account(raw, kept.sum(), quarantined.sum(), merged.sum())
     return Cleaned(participations, quarantine.frame(), warnings.frame(), account)
+
+
+def _repeated_pairs(ids: pd.Series, persons: pd.Series, rows: np.ndarray) -> np.ndarray:
+    """True for each of `rows` whose (activity, person) pair an earlier one of them has.
+
+    Both columns are categorical and set on every row of `rows`; a pair is one integer made of
+    the two codes, so the look-up hashes integers, not strings.
+    """
+    out = np.zeros(len(ids), dtype=bool)
+    if not rows.any():
+        return out
+    activity = ids.cat.codes.to_numpy()[rows].astype(np.int64)
+    person = persons.cat.codes.to_numpy()[rows].astype(np.int64)
+    pair = activity * len(persons.cat.categories) + person
+    out[rows] = pd.Series(pair).duplicated(keep="first").to_numpy()
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
