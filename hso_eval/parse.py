@@ -247,10 +247,12 @@ def _map_plain(
     rest = np.arange(n)  # the values no pattern has matched yet
     arrow = None
     if n >= _PLAIN_MIN:
-        try:
-            arrow = pa.array(uniques, type=pa.large_string())
-        except (pa.ArrowException, TypeError, UnicodeError):  # not all strings: no fast path
+        try:  # the type is inferred: only a column of nothing but text gets Arrow strings
+            arrow = pa.array(uniques)
+        except (pa.ArrowException, TypeError, UnicodeError):  # mixed types: no fast path
             arrow = None
+        if arrow is not None and not pa.types.is_string(arrow.type):
+            arrow = None  # numbers, dates or bytes (which the functions turn into text first)
     for each in (plain,) if isinstance(plain, Plain) else plain:
         if arrow is None or not len(rest):
             break

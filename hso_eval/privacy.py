@@ -71,16 +71,17 @@ def _fold_distinct(series: pd.Series) -> pd.Series:
     return _string_series(mapped, 0, series.index)
 
 
-def _distinct_values(series: pd.Series) -> tuple[np.ndarray, pd.Series]:
+def _distinct_values(series: pd.Series, *, used_only: bool = False) -> tuple[np.ndarray, pd.Series]:
     """(row codes, distinct values as "string" with NA last): ``values[codes]`` is `series`.
 
     A categorical is already coded; anything else is factorised once. Missing values get the
-    code of the trailing NA, so the string operations below see them as before.
+    code of the trailing NA, so the string operations below see them as before. `used_only`:
+    a categorical's categories that no row uses are left out (a few rows of a long column).
     """
     if isinstance(series.dtype, pd.CategoricalDtype):
         codes, uniques = series.cat.codes.to_numpy(), series.cat.categories
         used = np.flatnonzero(np.bincount(codes[codes >= 0], minlength=len(uniques)))
-        if 2 * len(used) < len(uniques):  # a few rows of a long column (issue rows, say)
+        if used_only and 2 * len(used) < len(uniques):
             codes = np.where(codes >= 0, np.searchsorted(used, codes), -1)
             uniques = uniques[used]
     else:
@@ -310,8 +311,9 @@ def mentions_folded(values: pd.Series, other: pd.Series, min_length: int = 2) ->
     (folded) is never looked for. Checked once per distinct (value, other) pair; a row's
     `values` and `other` must share the index.
     """
-    value_codes, value_text = _distinct_values(values)
-    other_codes, other_text = _distinct_values(other)
+    # Issue rows are a few rows of long columns: only the names they hold are folded.
+    value_codes, value_text = _distinct_values(values, used_only=True)
+    other_codes, other_text = _distinct_values(other, used_only=True)
     value_keys = _fold_distinct(value_text).to_numpy(dtype=object)
     other_keys = _fold_distinct(other_text).to_numpy(dtype=object)
     value_len = np.fromiter((len(k) for k in value_keys), dtype=np.int64, count=len(value_keys))

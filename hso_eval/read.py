@@ -420,11 +420,15 @@ def _check_unchanged(path: Path, before: os.stat_result, shown: str) -> None:
         after = None
     fields = ("st_dev", "st_ino", "st_size", "st_mtime_ns")
     if after is None or any(getattr(before, f) != getattr(after, f) for f in fields):
-        raise InputFileError(
-            f"{shown}: filen ändrades medan den lästes. Vänta tills den är sparad och kör igen.",
-            path=path,
-            reason="changed_while_reading",
-        )
+        raise _changed_while_reading(path, shown)
+
+
+def _changed_while_reading(path: Path, shown: str) -> InputFileError:
+    return InputFileError(
+        f"{shown}: filen ändrades medan den lästes. Vänta tills den är sparad och kör igen.",
+        path=path,
+        reason="changed_while_reading",
+    )
 
 
 def _read_xlsx_grid(
@@ -697,7 +701,9 @@ def _parse_csv(
 
     def source() -> io.IOBase | str:
         if from_file:
-            return str(path)
+            # Absolute, so that pandas reads this very file: it would expand a leading "~"
+            # and take "scheme://" for a URL.
+            return os.path.abspath(path)
         return io.BytesIO(data) if encoding == "utf-8" else io.StringIO(text)
 
     if encoding == "utf-8" and not from_file:
@@ -714,7 +720,15 @@ def _parse_csv(
 
 
 #: Threads for work that lets go of the GIL (Arrow's hashing of the columns of a file).
-WORKERS = max(1, min(4, len(os.sched_getaffinity(0))))
+WORKERS = max(
+    1,
+    min(
+        4,
+        len(os.sched_getaffinity(0))  # the cores this process may use (Linux)
+        if hasattr(os, "sched_getaffinity")
+        else (os.cpu_count() or 1),  # macOS
+    ),
+)
 
 #: The first this many bytes give the first guess of the number of columns (`_read_csv_grid`).
 _WIDTH_HEAD = 1 << 16
@@ -758,6 +772,8 @@ def _read_csv_grid(
             break
         except (pd.errors.ParserError, pd.errors.ParserWarning):
             continue
+        except OSError as exc:  # the parser opens the file again: it was removed or replaced
+            raise _changed_while_reading(path, shown) from exc
         except (ValueError, csv.Error) as exc:  # pragma: no cover - defensive
             raise InputFileError(
                 f"{shown}: CSV-filen kan inte tolkas ({exc}). Spara den på nytt från Excel.",

@@ -216,6 +216,47 @@ def test_a_file_saved_while_it_is_read_is_not_used(tmp_path, monkeypatch):
     assert "a.csv" in str(caught.value)
 
 
+def test_a_file_removed_while_it_is_read_stops_with_a_message(tmp_path, monkeypatch):
+    import pandas as pd
+
+    path = write(tmp_path, "a.csv", HEAD + ROW)
+    parse = pd.read_csv
+
+    def remove_meanwhile(*args, **kwargs):
+        path.unlink(missing_ok=True)
+        return parse(*args, **kwargs)
+
+    monkeypatch.setattr(pd, "read_csv", remove_meanwhile)
+    with pytest.raises(InputFileError, match="ändrades medan den lästes") as caught:
+        read_table(path, ACTIVITY_SPEC)
+    assert caught.value.reason == "changed_while_reading"
+
+
+def test_a_folder_named_tilde_is_read_where_it_is(tmp_path, monkeypatch):
+    """`~/a.csv` relative to the working directory is that file, not one in the home folder."""
+    (tmp_path / "~").mkdir()
+    (tmp_path / "home").mkdir()
+    write(tmp_path / "~", "a.csv", HEAD + ROW)
+    write(tmp_path / "home", "a.csv", HEAD + ROW.replace("A1", "HOME"))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    raw = read_table(Path("~/a.csv"), ACTIVITY_SPEC)
+    assert raw.frame["aktivitets_id"].tolist() == ["A1"]
+
+
+def test_the_reader_imports_where_the_os_cannot_tell_its_cores():
+    """macOS has no os.sched_getaffinity: the number of threads falls back to the core count."""
+    import subprocess
+    import sys
+
+    code = (
+        "import os; del os.sched_getaffinity; import hso_eval.clean; "
+        "from hso_eval.read import WORKERS; print(WORKERS)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert 1 <= int(out.stdout) <= 4
+
+
 def test_sha256_of_file_bytes(tmp_path):
     """The table carries the sha256 of the file's bytes."""
     path = write(tmp_path, "a.csv", HEAD + ROW)
