@@ -655,6 +655,32 @@ issue rows, e-mail addresses in the register's free text). As first written that
 1 s at 1M (read + clean 23.4×), mostly folding the same names again for every batch of issue
 rows; `parse.fold` now caches its results (bounded), and read + clean at 1M is **16.8×**
 (2.64 s ÷ 0.16 s) with the checks in place; peak memory 721 MB.
+
+Fourth round (Arrow for plain values, reading from the file). Before, from `make bench`: read +
+clean at 1M **16.1×** (2.61 s ÷ 0.16 s). Side by side in one session (the third round's code
+in a git worktree against this one, best of 5 at 1M): read 1.04 s → 0.56 s, clean 1.55 s →
+1.01 s, read + clean 2.68 s → 1.60 s. Behaviour identical (benchmarks/compare_outputs.py at all
+four scales, the tests green, and new tests that compare each fast path with the function it
+replaces, character by character and on generated values). What changed:
+
+- parse: `Plain` patterns. Most distinct values are plain (text with no edge or double spaces
+  and no invisible characters; names of ASCII and Swedish letters; addresses that are already
+  normalised, capitalised, padded, in Outlook's "Namn <adress>" form or missing a domain;
+  http(s) links with an ASCII host). Arrow finds them with one RE2 match per column and gives
+  their result at once (unchanged, ASCII lower-cased, trimmed, the address taken out); the rest
+  still call the Python function. The patterns use literal characters only, where RE2 and
+  Python's `re` agree, and tests check every character of each class against the function.
+- coded columns keep object categories: pandas 3 converted the distinct strings of every coded
+  column to Arrow, which cost more than the rest of building the column.
+- pseudonyms: HMAC-SHA256 from the two padded keys hashed once and copied per message (RFC
+  2104), about four times faster than `hmac.new`/`hmac.digest` per message and the same
+  digests (a property test compares them).
+- read: UTF-8 is parsed by the C parser from the file (twice as fast as from a `BytesIO` with
+  "utf-8-sig"), with the file's identity checked before and after; the number of columns is
+  guessed from the first 64 kB and counted over the whole file only when a record is wider;
+  sha256 and the factorisation of the columns run in threads.
+- clean: the kept rows' string columns are decoded in threads; repeated (activity, person)
+  pairs are found on integer codes.
 """
 
 
@@ -791,28 +817,29 @@ def _counts(name: str) -> dict[str, int]:
 
 #: The explanation written when a read/clean target is missed (kept next to the profile).
 WHY = """
-*Read + clean ÷ bare read_csv.* The bare `read_csv` infers types and stops; read + clean of the
-same file must, per file: hash the bytes (sha256), validate the encoding, sniff the delimiter,
-find the widest line, parse, factorise every column once, then per column normalise the text,
-parse dates, counts, e-mails and links, look up vocabularies and municipalities, fold names,
-build identities and HMAC pseudonyms, find duplicates, build the quarantine and warning
-messages, and finally decode the kept rows into the clean tables' string columns. Since the
-second round the columns stay integer codes (pandas categoricals) from reading to the clean
-table, so per million rows what is left is a few passes that cannot be avoided: the C parser
-itself (2–2.5× the bare call: it reads both files, as text, with exact row numbers), one
-factorisation of every parsed column (~20–40 ms each), the delimiter count per line, and the
-final decode of ~8 string columns (~25 ms each); plus Python work per *distinct* value (about
-80 000 e-mail addresses, 60 000 names, 50 000 ids: `_clean_text`, `fold`, `_normalise_email_value`,
-`hmac`), with fast paths for the common plain ASCII values.
-Reaching ≤ 3× (about 0.5–1 s at 1M) would take moving the per-distinct-value normalisers to
-Arrow compute kernels and reading straight into Arrow dictionaries. Both were looked at and
-left: on this 2-core machine `pd.read_csv(engine="pyarrow")` of the participants file is *not*
-faster than the C parser (0.45 s against 0.31 s) and would need its quoting, blank-line and
-ragged-row behaviour matched to the C parser's; and the kernels do not match Python's string
-semantics exactly
-(`str.isspace`/`\\s` vs RE2's ASCII `\\s`, `str.lower`/`casefold` vs `utf8_lower`, NFKD +
-`unicodedata.combining` vs `\\p{Mn}`), so each would need its own proof of identical output
-for every input, not just for the benchmark's.
+*Read + clean ÷ bare read_csv.* The bare `read_csv` infers types and stops. Read + clean of the
+same data must read *both* files, prove what it read and keep every cell's row number, then
+clean every cell, and that first part alone is already about 3× the bare call. Profiled at 1M
+(pyinstrument, after the fourth round): reading the two files costs about 0.55–0.6 s, of which
+the C parser itself is 0.18 s (the bare call's work, for both files), reading the bytes for the
+sha256 that run.json records 0.07 s, validating them as UTF-8 before trusting the parser with
+them 0.07 s, and factorising every column once (two threads) 0.16 s; the sha256 itself runs
+alongside in a thread. Cleaning costs about 1.0 s: decoding the kept rows into the clean
+tables' eight string columns (0.2 s, memory-bound, two threads), building identities and
+pseudonyms for 53 000 distinct people (0.2 s), about twenty coded columns of a million rows
+(0.02–0.05 s each), and 70 000 quarantine and warning rows with their messages and personal-data
+masks (0.2 s). No single step is left that is worth more than about 1× the bare call.
+
+Reaching ≤ 3× would take a different design, not another fix: keep the clean tables as
+dictionary (categorical) columns all the way through Parquet into the notebooks and the Sweco
+package instead of plain strings (a change of the clean tables' types that every notebook and
+export relies on); trust the parser's own UTF-8 decoding instead of validating first (it
+raises on bad bytes, but that every byte of every field passes through it would need a proof);
+read straight into Arrow dictionaries with the C parser's exact quoting, blank-line and
+ragged-row behaviour (`pyarrow.csv` reading dictionaries was measured at 0.29–0.35 s for the
+participants file, no faster than parsing and factorising now); and build the issue messages in
+Arrow. Even then reading stays near 2× and the whole near 4–5×: ≤ 3× (about 0.5 s at 1M) means
+one compiled pass that reads, validates and normalises together.
 
 *Peak memory at 1M.* Met since the second round (see History); about 100 MB of it is the
 interpreter with pandas, pyarrow and numpy.
