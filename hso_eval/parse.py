@@ -226,7 +226,7 @@ _TEXT_CHARS = "!-~\u00a1-\u00ac\u00ae-\u024f\u2010-\u2027\u2030-\u205e\u20a0-\u2
 #: A text that `_clean_text` returns unchanged: plain characters, single spaces between words.
 PLAIN_TEXT = f"[{_TEXT_CHARS}]+(?: [{_TEXT_CHARS}]+)*"
 _PLAIN_TEXT = Plain(PLAIN_TEXT)
-_PLAIN_FOLD = Plain(PLAIN_FOLD, lambda values, arrow: _fold_plain(values, arrow))
+_PLAIN_FOLD = Plain(PLAIN_FOLD, _fold_plain)
 
 
 def _map_plain(

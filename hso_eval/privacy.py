@@ -80,7 +80,8 @@ def _distinct_values(series: pd.Series, *, used_only: bool = False) -> tuple[np.
     """
     if isinstance(series.dtype, pd.CategoricalDtype):
         codes, uniques = series.cat.codes.to_numpy(), series.cat.categories
-        used = np.flatnonzero(np.bincount(codes[codes >= 0], minlength=len(uniques)))
+        if used_only:
+            used = np.flatnonzero(np.bincount(codes[codes >= 0], minlength=len(uniques)))
         if used_only and 2 * len(used) < len(uniques):
             codes = np.where(codes >= 0, np.searchsorted(used, codes), -1)
             uniques = uniques[used]
