@@ -17,6 +17,7 @@ import hashlib
 import io
 import math
 import os
+import re
 import warnings
 import zipfile
 from collections.abc import Hashable, Iterator
@@ -556,6 +557,7 @@ def _decode(data: bytes, shown: str, path: Path) -> tuple[str | None, str, bool]
         return None, "utf-8", _utf8_blank(data)
     except UnicodeDecodeError:
         pass
+    _refuse_mixed_encoding(data, shown, path)
     try:
         text = data.decode("cp1252")
         return text, "cp1252", not text.strip()
@@ -565,6 +567,39 @@ def _decode(data: bytes, shown: str, path: Path) -> tuple[str | None, str, bool]
             f"{exc.start + 1}). Spara filen från Excel som 'CSV UTF-8'.",
             path=path,
             reason="unreadable",
+        ) from exc
+
+
+#: Å, Ä, Ö, å, ä, ö, é and ü as UTF-8 bytes. Read as Windows-1252 each begins with "Ã" and
+#: makes no sense in Swedish text ("Ã¥"), so a file holding one of them was saved as UTF-8.
+_UTF8_LETTERS = re.compile(rb"\xc3[\x84\x85\x96\xa4\xa5\xb6\xa9\xbc]")
+_LINE_BREAKS = re.compile(rb"\r\n|\r|\n")
+
+
+def _refuse_mixed_encoding(data: bytes, shown: str, path: Path) -> None:
+    """Raise `InputFileError` for a file that is UTF-8 in part and something else in part.
+
+    Typical when lines were pasted in from another program. Read as Windows-1252, the UTF-8
+    part would turn every Å, Ä and Ö into two wrong characters without a word; a byte-order mark
+    or a Swedish letter in UTF-8 tells that the file was meant to be UTF-8. The message names
+    the line of the first byte that is not UTF-8 and the character that byte would be, never
+    the line's text (a participant list holds personal data).
+    """
+    if not (data.startswith(codecs.BOM_UTF8) or _UTF8_LETTERS.search(data)):
+        return
+    try:
+        data.decode("utf-8")  # not "utf-8-sig": its error offsets leave out the mark
+    except UnicodeDecodeError as exc:
+        bad = data[exc.start : exc.start + 1]
+        line = len(_LINE_BREAKS.findall(data, 0, exc.start)) + 1
+        char = bad.decode("cp1252", errors="replace")
+        raise InputFileError(
+            f"{shown} rad {line}: filen är sparad som UTF-8, men raden har ett tecken i en "
+            f"annan teckenkodning (byte 0x{bad.hex().upper()}, '{char}' i Windows-1252), "
+            "troligen inklistrat från ett annat program; Å, Ä och Ö skulle bli fel. Spara filen "
+            "på nytt från Excel som 'CSV UTF-8' och kontrollera raden.",
+            path=path,
+            reason="mixed_encoding",
         ) from exc
 
 

@@ -69,6 +69,36 @@ def test_cp1252_is_detected(tmp_path):
     assert raw.encoding == "cp1252"
 
 
+@pytest.mark.parametrize("bom", ["", "\ufeff"])
+def test_utf8_file_with_pasted_windows_1252_line_is_refused(tmp_path, bom):
+    """A UTF-8 file with one line in Windows-1252 is not read as Windows-1252 throughout.
+
+    That would turn every Å, Ä, Ö of the UTF-8 lines into two wrong characters without a word;
+    the run stops instead and names the line and the byte.
+    """
+    path = tmp_path / "a.csv"
+    good = (bom + HEAD + ROW).encode("utf-8")
+    pasted = "A2;2024-03-16;AP1;möte;Årsmöte\n".encode("cp1252")
+    path.write_bytes(good + pasted + ROW.replace("A1", "A3").encode("utf-8"))
+    with pytest.raises(InputFileError) as caught:
+        read_table(path, ACTIVITY_SPEC)
+    assert caught.value.reason == "mixed_encoding"
+    message = str(caught.value)
+    assert message.startswith(f"{path} rad 3: filen är sparad som UTF-8")
+    assert "byte 0xF6, 'ö' i Windows-1252" in message
+    assert "Årsmöte" not in message  # the line's text is never shown (personal data)
+
+
+def test_windows_1252_file_with_a_word_like_utf8_is_still_windows_1252(tmp_path):
+    """Only Swedish letters written as UTF-8 mark a file as UTF-8: "Ã—" (C3 97, '×') is not one."""
+    raw = read_table(
+        write(tmp_path, "a.csv", HEAD + ROW + "A2;2024-03-16;AP1;möte;Ã—\n", "cp1252"),
+        ACTIVITY_SPEC,
+    )
+    assert raw.encoding == "cp1252"
+    assert raw.frame["titel"].tolist() == ["Möte i Örnsköldsvik", "Ã—"]
+
+
 def test_quoted_delimiters_and_newlines_stay_in_their_cell(tmp_path):
     """A quoted cell may hold the delimiter and a line break; row numbers count records."""
     text = HEAD + 'A1;2024-03-15;AP1;möte;"Titel; del två\nrad två"\n' + ROW.replace("A1", "A2")
