@@ -161,23 +161,25 @@ class _Issues:
         *,
         values: pd.Series | None = None,
         show_value: bool = True,
+        header: str | None = None,
     ) -> None:
         """Add one issue per True row of `mask`.
 
         `column` is the canonical column (None for the whole row); the issue names the header
-        as written. `text` (a string or a Series aligned with the rows) follows the value in the
-        message and ends with the fix. `values` overrides the cell text shown as the value.
+        as written, or `header` when given (with `values`: a column that is not in the spec).
+        `text` (a string or a Series aligned with the rows) follows the value in the message
+        and ends with the fix. `values` overrides the cell text shown as the value.
         """
         mask = pd.Series(np.asarray(mask, dtype=bool), index=self.raw.index)
         if not mask.any():
             return
         raw = self.raw
         rows = raw.rows[mask.to_numpy()].reset_index(drop=True)
-        if column is None:
+        if column is None and header is None:
             header = ""
             shown = pd.Series("", index=range(len(rows)), dtype="string")
         else:
-            header = raw.header(column)
+            header = header if header is not None else raw.header(str(column))
             at = mask.to_numpy()
             shown = values[at] if values is not None else self._cell_text(column, at)
             shown = _as_string(shown.reset_index(drop=True)).astype("string")
@@ -193,7 +195,7 @@ class _Issues:
         else:
             body = pd.Series(text, index=range(len(rows)), dtype="string")
         prefix = raw.name + " rad " + rows.astype("string")
-        if column is None:
+        if not header:
             message = prefix + ": " + body
         elif show_value:
             message = prefix + f", kolumn '{header}': '" + shown + "' " + body
@@ -212,6 +214,21 @@ class _Issues:
                 }
             )
         )
+
+    def add_stray(self, mask: pd.Series, reason: str, text: str, *, hide: bool) -> None:
+        """Add one issue per row of `mask` with a value in a column with no header (`raw.stray`).
+
+        The issue names the column by its Excel letter. `hide`: show `MASK` instead of the value
+        (a participant list: a column without a header may hold anything, personal data too).
+        """
+        stray = self.raw.stray
+        stray = stray[np.asarray(mask, dtype=bool)[stray["position"].to_numpy()]]
+        for letter, group in stray.groupby("column", sort=False):
+            at = np.zeros(self.raw.read, dtype=bool)
+            at[group["position"].to_numpy()] = True
+            values = pd.Series(pd.NA, index=self.raw.index, dtype="string")
+            values.iloc[group["position"].to_numpy()] = MASK if hide else group["value"].to_numpy()
+            self.add(at, None, reason, text, values=values, header=f"{letter} (utan rubrik)")
 
     def _mask_personal_data(self, shown: pd.Series, at: np.ndarray) -> pd.Series:
         """`shown` (the values of the rows `at`) with personal data replaced by `MASK`.
@@ -253,6 +270,51 @@ def _account(raw: RawTable, clean: int, quarantined: int, merged: int) -> FileAc
 
 def _false(raw: RawTable) -> pd.Series:
     return pd.Series(False, index=raw.index, dtype=bool)
+
+
+def _extra_fields(raw: RawTable) -> pd.Series:
+    """True for each row with more fields than its CSV's header row (`RawTable.stray`)."""
+    out = np.zeros(raw.read, dtype=bool)
+    beyond = raw.stray[raw.stray["beyond"]]
+    out[beyond["position"].to_numpy()] = True
+    return pd.Series(out, index=raw.index)
+
+
+def _quarantine_extra_fields(
+    raw: RawTable, live: pd.Series, quarantine: _Issues, *, hide: bool
+) -> pd.Series:
+    """Quarantine (`extra_fields`) the `live` rows with more fields than the CSV's header row.
+
+    Their values do not line up with the headers, usually because a text holds the delimiter
+    without quotes. Returns the rows. `hide`: see `_Issues.add_stray`.
+    """
+    extra = live & _extra_fields(raw)
+    delimiter = "tabb" if raw.delimiter == "\t" else f"'{raw.delimiter}'"
+    quarantine.add_stray(
+        extra,
+        "extra_fields",
+        "ligger utanför rubrikraden: raden har fler fält än rubrikraden, så värdena kan ha "
+        f"hamnat under fel rubriker, t.ex. av ett {delimiter} i en text utan citattecken (sätt "
+        "texten inom citattecken, ta bort tecknet eller ge kolumnen en rubrik).",
+        hide=hide,
+    )
+    return extra
+
+
+def _warn_values_without_header(
+    raw: RawTable, kept: pd.Series, warnings: _Issues, *, hide: bool
+) -> None:
+    """Warn (`value_without_header`) about each `kept` row's value in a column with no header.
+
+    The value is read into no column; the row's other values line up and are kept.
+    """
+    warnings.add_stray(
+        kept,
+        "value_without_header",
+        "står i en kolumn utan rubrik och läses inte (ge kolumnen en rubrik ur mallen, eller "
+        "flytta värdet till rätt kolumn).",
+        hide=hide,
+    )
 
 
 def _texts(raw: RawTable, skip: tuple[str, ...] = ()) -> pd.DataFrame:
@@ -452,7 +514,9 @@ def clean_activities(raw: RawTable, project: Project, period: Period) -> Cleaned
         hit = live & mask
         quarantine.add(hit, column, reason, message, show_value=show)
         quarantined |= hit
+    quarantined |= _quarantine_extra_fields(raw, live, quarantine, hide=False)
     kept = live & ~quarantined
+    _warn_values_without_header(raw, kept, warnings, hide=False)
 
     # Optional fields: emptied (or defaulted) with a warning, only for kept rows.
     ends, end_invalid = parse_dates(*raw.cells("slutdatum"))
@@ -664,6 +728,8 @@ def clean_participants(raw: RawTable, activities: pd.DataFrame, key: bytes) -> C
     )
     quarantine.add(no_identity, None, "no_identity", pd.Series(why, index=raw.index))
     quarantined = missing_id | unknown | no_identity
+    every_row = pd.Series(True, index=raw.index)
+    quarantined |= _quarantine_extra_fields(raw, every_row, quarantine, hide=True)
     candidates = ~quarantined
 
     if candidates.any():
@@ -673,6 +739,7 @@ def clean_participants(raw: RawTable, activities: pd.DataFrame, key: bytes) -> C
         person_keys = pd.Series(pd.NA, index=raw.index, dtype="string")
     merged = pd.Series(_repeated_pairs(ids, person_keys, candidates.to_numpy()), index=raw.index)
     kept = candidates & ~merged
+    _warn_values_without_header(raw, kept, warnings, hide=True)
 
     warnings.add(
         kept & email_invalid,

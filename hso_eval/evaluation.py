@@ -120,6 +120,7 @@ QUALITY_CODES: dict[str, str] = {
     "id_conflict": "Samma aktivitets-id på rader med olika innehåll",
     "unknown_activity": "Aktivitets-id finns inte i aktivitetsregistret",
     "no_identity": "Varken namn eller e-post",
+    "extra_fields": "Raden har fler fält än rubrikraden (CSV); värdena kan ha hamnat fel",
     "end_before_start": "Slutdatum före startdatum (slutdatum tömt)",
     "unparseable_date_optional": "Valfritt datum går inte att tolka (tömt)",
     "unknown_municipality": "Okänd kommun (tömd)",
@@ -134,6 +135,8 @@ QUALITY_CODES: dict[str, str] = {
     "unknown_organisation_type": "Okänd organisationstyp (satt till övrigt)",
     "unknown_gender": "Okänt kön",
     "unknown_role": "Okänd roll",
+    "personal_data_in_field": "Personuppgift (namn eller e-post) i fel fält (tömt eller maskerat)",
+    "value_without_header": "Värde i en kolumn utan rubrik (läses inte)",
 }
 
 

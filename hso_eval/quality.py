@@ -25,6 +25,7 @@ REASON_LABELS: dict[str, str] = {
     "id_conflict": "Samma id på olika rader",
     "unknown_activity": "Okänt aktivitets-id",
     "no_identity": "Varken namn eller e-post",
+    "extra_fields": "Fler fält än rubrikraden",
     "end_before_start": "Slutdatum före startdatum",
     "unparseable_date_optional": "Datum (valfritt) går inte att tolka",
     "unknown_municipality": "Okänd kommun",
@@ -40,6 +41,7 @@ REASON_LABELS: dict[str, str] = {
     "unknown_gender": "Okänt kön",
     "unknown_role": "Okänd roll",
     "personal_data_in_field": "Personuppgift i fel fält",
+    "value_without_header": "Värde i kolumn utan rubrik",
 }
 
 

@@ -139,6 +139,10 @@ PARTICIPANT_SPEC = TableSpec(
 )
 
 
+#: `RawTable.stray`'s columns and types.
+STRAY_COLUMNS = {"position": "int64", "column": "string", "value": "string", "beyond": "bool"}
+
+
 # ---------------------------------------------------------------------------------------------
 # The raw table
 # ---------------------------------------------------------------------------------------------
@@ -169,6 +173,16 @@ class RawTable:
     spec: TableSpec
     encoding: str | None = None
     delimiter: str | None = None
+    #: Values in columns with no header (`_stray_values`): one row per data row that has one,
+    #: with its position (in `index`), the Excel column letter, the value and whether it lies
+    #: past a CSV header's last field (`STRAY_COLUMNS`).
+    stray: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(
+            {name: pd.Series(dtype=dtype) for name, dtype in STRAY_COLUMNS.items()}
+        ),
+        repr=False,
+        compare=False,
+    )
     #: Per column (CSV only), `pd.factorize(frame[name])` as computed while reading: row codes
     #: (-1 for None) and the distinct cells. Lets cleaning skip re-hashing long text columns.
     _distinct: dict[str, tuple[np.ndarray, np.ndarray]] = field(
@@ -389,8 +403,9 @@ def read_table(
         checksum = pool.submit(hashlib.sha256, data)
         if suffix == ".xlsx":
             grid, used_sheet = _read_xlsx_grid(path, data, sheet, shown, spec.sheet_name)
+            widths = None
         else:
-            grid, encoding, delimiter = _read_csv_grid(data, spec, shown, path)
+            grid, encoding, delimiter, widths = _read_csv_grid(data, spec, shown, path)
             used_sheet = None
             _check_unchanged(path, before, shown)  # the parser read the file again
         sha256 = checksum.result().hexdigest()
@@ -406,6 +421,7 @@ def read_table(
         role=role,
         encoding=encoding,
         delimiter=delimiter,
+        record_widths=widths,
     )
 
 
@@ -771,8 +787,9 @@ _WIDTH_HEAD = 1 << 16
 
 def _read_csv_grid(
     data: bytes, spec: TableSpec, shown: str, path: Path
-) -> tuple[pd.DataFrame, str, str]:
-    """The CSV as a grid of text cells (row i is record i + 1), with its encoding and delimiter.
+) -> tuple[pd.DataFrame, str, str, list[int]]:
+    """The CSV as a grid of text cells (row i is record i + 1), its encoding and delimiter, and
+    the number of fields of each of its first records (`_record_widths`).
 
     The number of columns is the most fields of any record. Tried in turn until one parses:
     the most delimiters on a line among the first lines (`_WIDTH_HEAD` bytes) plus one, which
@@ -783,7 +800,7 @@ def _read_csv_grid(
     """
     text, encoding, blank = _decode(data, shown, path)
     if blank:
-        return pd.DataFrame(dtype=object), encoding, ","
+        return pd.DataFrame(dtype=object), encoding, ",", []
     head = text if text is not None else _text_head(data, encoding, HEADER_SEARCH_ROWS)
     delimiter = _sniff_delimiter(head, spec)
     grid = None
@@ -824,7 +841,31 @@ def _read_csv_grid(
         )
     # The columns stay text (Arrow-backed); `_build_raw` makes the raw cells Python objects
     # once per distinct value instead of once per cell.
-    return grid, encoding, delimiter
+    return grid, encoding, delimiter, _record_widths(head, delimiter, HEADER_SEARCH_ROWS)
+
+
+_COMPLETE_LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)")
+
+
+def _record_widths(head: str, delimiter: str, n: int) -> list[int]:
+    """The number of fields of each of the first `n` records of `head` (fewer if it holds fewer).
+
+    The grid pads every record with empty cells to the widest one, so it cannot tell a header
+    row's own trailing empty fields (Excel writes one per empty column) from fields the header
+    never had; `_stray_values` needs to know. Only complete lines are read (a line break follows
+    them), split where the C parser splits: at CR, LF and CRLF.
+    """
+    lines = _COMPLETE_LINES.findall(head)
+    reader = csv.reader(lines, delimiter=delimiter, quotechar='"')
+    widths: list[int] = []
+    try:
+        for record in reader:
+            widths.append(len(record))
+            if len(widths) == n:
+                break
+    except csv.Error:  # a quote the head does not close: the widths so far
+        pass
+    return widths
 
 
 def _build_raw(
@@ -838,8 +879,12 @@ def _build_raw(
     role: str,
     encoding: str | None,
     delimiter: str | None,
+    record_widths: list[int] | None = None,
 ) -> RawTable:
-    """Locate the header row in `grid`, map headers, drop blank rows, keep Excel row numbers."""
+    """Locate the header row in `grid`, map headers, drop blank rows, keep Excel row numbers.
+
+    `record_widths`: a CSV's fields per record for its first records (`_record_widths`).
+    """
     index = spec.header_index()
     top = grid.iloc[:HEADER_SEARCH_ROWS]
     header_text = top.apply(cell_text)  # column-wise over at most ten rows
@@ -908,12 +953,8 @@ def _build_raw(
         body_empty = body_text.isna()
     # Every cell outside the known columns counts too: a row with data only in an unknown
     # column is not blank (it is a data row with its known cells empty).
-    rest = grid.iloc[header_pos + 1 :].drop(columns=list(known.index))
-    rest_blank = (
-        rest.apply(cell_text).isna().all(axis=1)
-        if len(rest.columns)
-        else pd.Series(True, index=body.index)
-    )
+    rest = grid.iloc[header_pos + 1 :].drop(columns=list(known.index)).apply(cell_text)
+    rest_blank = rest.isna().all(axis=1) if len(rest.columns) else pd.Series(True, index=body.index)
     blank = body_empty.all(axis=1) & rest_blank if len(body.columns) else rest_blank
     nonblank_pos = np.flatnonzero(~blank.to_numpy())
     last = int(nonblank_pos[-1]) + 1 if len(nonblank_pos) else 0
@@ -925,6 +966,12 @@ def _build_raw(
         name="row",
     )
     columns = [c.name for c in spec.columns if c.name in present]
+    header_fields = None
+    if record_widths is not None:  # a CSV: the fields the header row itself has
+        header_fields = (
+            record_widths[header_pos] if header_pos < len(record_widths) else grid.shape[1]
+        )
+    stray = _stray_values(rest, written, keep, header_fields)
     frame = None
     if distinct:  # a CSV: the raw cells are built from the codes when asked for (RawTable.frame)
         distinct = {name: (distinct[name][0][keep], distinct[name][1]) for name in columns}
@@ -945,9 +992,61 @@ def _build_raw(
         spec=spec,
         encoding=encoding,
         delimiter=delimiter,
+        stray=stray,
         _distinct=distinct,
         _frame=frame,
     )
+
+
+def _column_letters(position: int) -> str:
+    """Excel's name of the column at 0-based `position`: A, …, Z, AA, AB, …"""
+    letters = ""
+    position += 1
+    while position:
+        position, rest = divmod(position - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _stray_values(
+    rest: pd.DataFrame, header: pd.Series, keep: np.ndarray, header_fields: int | None
+) -> pd.DataFrame:
+    """One value per data row that has any in a column with no header (`STRAY_COLUMNS`).
+
+    `rest`: the body's cells outside the known columns as text (`cell_text`; grid positions as
+    column labels);
+    `header`: the header row's text per grid position (NA where empty); `keep`: the body rows
+    that are data rows; `header_fields`: the fields of a CSV's header row (None for an .xlsx).
+    Such a value is read into no column. In a CSV, one past the header's last field also means
+    that the row has more fields than the header: its values may not line up (`beyond`). The
+    value kept per row is the first past the header's fields, else the first of the row.
+    """
+    headerless = [c for c in rest.columns if pd.isna(header[c])]
+    found = pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in STRAY_COLUMNS.items()})
+    if not headerless:
+        return found
+    position = np.full(int(keep.sum()), -1, dtype=np.int64)  # the stray column per data row
+    value = np.full(len(position), None, dtype=object)
+    beyond = np.zeros(len(position), dtype=bool)
+    for column in headerless:  # grid order: left to right
+        text = rest[column].to_numpy(dtype=object, na_value=None)[keep]
+        past = header_fields is not None and column >= header_fields
+        # The first value per row; the first one past the header's fields wins over it.
+        new = pd.notna(text) & ((position < 0) | (past & ~beyond))
+        position[new] = column
+        value[new] = text[new]
+        beyond |= new & past
+    rows = np.flatnonzero(position >= 0)
+    if not len(rows):
+        return found
+    return pd.DataFrame(
+        {
+            "position": rows,
+            "column": [_column_letters(int(c)) for c in position[rows]],
+            "value": pd.array(list(value[rows]), dtype="string"),
+            "beyond": beyond[rows],
+        }
+    ).astype(STRAY_COLUMNS)
 
 
 def _normalise_or_na(text: Hashable) -> str | None:

@@ -599,3 +599,106 @@ def test_clean_inputs_publishes_no_name_or_address(tmp_path):
     text = all_text(*frames).casefold()
     for personal in ("kalle", "anka", "åsa", "öberg", "asa oberg", "bo ek", "@"):
         assert personal not in text
+
+
+# ---------------------------------------------------------------------------------------------
+# Values in columns with no header
+# ---------------------------------------------------------------------------------------------
+def register_text(tmp_path: Path, text: str):
+    """Clean an activity register written exactly as `text` (UTF-8)."""
+    path = tmp_path / "aktiviteter.csv"
+    path.write_text(text, encoding="utf-8")
+    return clean_activities(read_table(path, ACTIVITY_SPEC), PROJECT, PERIOD)
+
+
+def without_status(frame: pd.DataFrame) -> pd.DataFrame:
+    """The issues other than `status_missing` (the registers here have no status column)."""
+    return frame[frame["reason"] != "status_missing"]
+
+
+def test_csv_row_with_more_fields_than_header_is_quarantined(tmp_path):
+    """An unquoted ';' in a title shifts the row's values: quarantined, the value named."""
+    table, quarantine, warnings, account = register_text(
+        tmp_path,
+        "aktivitets_id;datum;arbetspaket;aktivitetstyp;titel;status\n"
+        "A1;2024-03-15;AP1;möte;Möte; del två;genomförd\n"
+        "A2;2024-03-15;AP1;möte;Möte;genomförd\n",
+    )
+    assert table["activity_id"].tolist() == ["A2"]
+    assert reasons(quarantine) == [(2, "extra_fields")]
+    issue = quarantine.iloc[0]
+    assert (issue["column"], issue["value"]) == ("G (utan rubrik)", "genomförd")
+    assert issue["message"].startswith(
+        "aktiviteter.csv rad 2, kolumn 'G (utan rubrik)': 'genomförd' ligger utanför rubrikraden"
+    )
+    assert "';' i en text utan citattecken" in issue["message"]
+    assert warnings.empty
+    assert account.rows() == {"read": 2, "clean": 1, "quarantined": 1, "merged": 0, "blank": 0}
+
+
+def test_value_under_an_empty_header_cell_is_warned_about(tmp_path):
+    """Excel writes an empty header cell as an empty field: the row lines up and is kept."""
+    table, quarantine, warnings, account = register_text(
+        tmp_path,
+        "aktivitets_id;datum;arbetspaket;aktivitetstyp;titel;;anteckning\n"
+        "A1;2024-03-15;AP1;möte;Möte;ring Eva;x\n"
+        "A2;2024-03-15;AP1;möte;Möte;;\n",
+    )
+    assert table["activity_id"].tolist() == ["A1", "A2"]
+    assert quarantine.empty
+    warnings = without_status(warnings)
+    assert reasons(warnings) == [(2, "value_without_header")]
+    assert warnings.iloc[0]["message"] == (
+        "aktiviteter.csv rad 2, kolumn 'F (utan rubrik)': 'ring Eva' står i en kolumn utan "
+        "rubrik och läses inte (ge kolumnen en rubrik ur mallen, eller flytta värdet till rätt "
+        "kolumn)."
+    )
+    assert account.unknown_columns == ["anteckning"]  # a named column: listed, not warned
+
+
+def test_xlsx_value_without_header_is_warned_about_by_column_letter(tmp_path):
+    """In a sheet whose table starts in column C, the letter is the one Excel shows."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append([])
+    sheet.append([None, None, *A_HEAD, None, "Anteckning"])
+    sheet.append([None, None, *row("A1"), "Sundsvall", "x"])
+    sheet.append([None, None, *row("A2"), None, None])
+    path = tmp_path / "aktiviteter.xlsx"
+    book.save(path)
+    table, quarantine, warnings, _ = clean_activities(
+        read_table(path, ACTIVITY_SPEC), PROJECT, PERIOD
+    )
+    assert table["activity_id"].tolist() == ["A1", "A2"]
+    assert quarantine.empty
+    warnings = without_status(warnings)
+    assert reasons(warnings) == [(3, "value_without_header")]
+    assert (warnings.iloc[0]["column"], warnings.iloc[0]["value"]) == (
+        "H (utan rubrik)",
+        "Sundsvall",
+    )
+
+
+def test_participant_value_without_header_is_masked(tmp_path):
+    """A column with no header in a participant list may hold personal data: never shown."""
+    register = csv_file(tmp_path, "aktiviteter.csv", A_HEAD, [row("A1")])
+    acts = clean_activities(read_table(register, ACTIVITY_SPEC), PROJECT, PERIOD)
+    path = tmp_path / "deltagare.csv"
+    path.write_text(
+        "aktivitets_id;namn;e-post;organisation;\n"
+        "A1;Anna Sjöberg;anna.sjoberg@harnosand.example;Härnösands kommun;070-123 45 67\n"
+        "A1;Bo Ek;bo.ek@timra.example;Timrå;kommun;Ek\n",
+        encoding="utf-8",
+    )
+    table, quarantine, warnings, account = clean_participants(
+        read_table(path, PARTICIPANT_SPEC), acts.table, KEY
+    )
+    assert len(table) == 1
+    assert reasons(quarantine) == [(3, "extra_fields")]
+    assert reasons(warnings) == [(2, "value_without_header")]
+    for issue in (quarantine.iloc[0], warnings.iloc[0]):
+        assert issue["value"] == MASK
+        assert "070-123" not in issue["message"] and "Ek" not in issue["message"].split(":")[1]
+    assert quarantine.iloc[0]["column"] == "F (utan rubrik)"
+    assert warnings.iloc[0]["column"] == "E (utan rubrik)"
+    assert account.rows() == {"read": 2, "clean": 1, "quarantined": 1, "merged": 0, "blank": 0}

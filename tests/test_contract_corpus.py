@@ -42,6 +42,12 @@ FILE_ERRORS = [
     ),
     ("aktiviteter_blad.xlsx", ACTIVITY_SPEC, "Aktiviteter", ["'Instruktioner'", "'Register'"]),
     ("finns_inte.csv", ACTIVITY_SPEC, None, ["finns_inte.csv", "finns inte"]),
+    (
+        "aktiviteter_blandad_kodning.csv",
+        ACTIVITY_SPEC,
+        None,
+        ["rad 3", "sparad som UTF-8", "byte 0xF6", "'CSV UTF-8'"],
+    ),
 ]
 
 
@@ -184,6 +190,12 @@ ACTIVITY_CASES = {
         },
         account=(1, 1, 0, 0),
         values={("A1", "attendance"): pd.NA, ("A1", "women"): pd.NA},
+    ),
+    "aktiviteter_falt_utan_rubrik.csv": dict(
+        quarantine={(2, "H (utan rubrik)", "extra_fields")},
+        warnings={(3, "F (utan rubrik)", "value_without_header")},
+        account=(3, 2, 1, 0),
+        values={("A2", "status"): "genomförd", ("A3", "status"): "genomförd"},
     ),
     "aktiviteter_kon_summa_over_antal.csv": dict(
         warnings={(2, "antal_deltagare", "gender_counts_exceed_total")},

@@ -90,6 +90,11 @@ def make() -> None:
         csv_text(A_HEAD, [activity("A1")]), encoding="utf-8"
     )
     (HERE / "deltagare_binar.csv").write_bytes(bytes(range(256)) * 4)
+    # UTF-8, with one line pasted in from a Windows-1252 file (line 3).
+    (HERE / "aktiviteter_blandad_kodning.csv").write_bytes(
+        csv_text(A_HEAD, [activity("A1", titel="Möte i Örnsköldsvik")]).encode("utf-8")
+        + csv_text(A_HEAD, [activity("A2", titel="Årsmöte")]).split("\n", 1)[1].encode("cp1252")
+    )
     (HERE / "aktiviteter_fel_filtyp.txt").write_text(
         csv_text(A_HEAD, [activity("A1")]), encoding="utf-8"
     )
@@ -328,6 +333,15 @@ def make() -> None:
         "aktiviteter_kon_summa_over_antal.csv",
         [*A_HEAD, "antal_deltagare", "antal_kvinnor", "antal_män"],
         [[*activity("A1"), "20", "15", "10"], [*activity("A2"), "20", "12", "8"]],
+    )
+    # An unquoted ';' in a title (row 2: one field more than the header) and a value under the
+    # empty header cell F (row 3).
+    (HERE / "aktiviteter_falt_utan_rubrik.csv").write_text(
+        "aktivitets_id;datum;arbetspaket;aktivitetstyp;titel;;status\n"
+        "A1;2024-03-15;AP1;möte;Möte; del två;;genomförd\n"
+        "A2;2024-03-16;AP1;möte;Möte;ring Eva;genomförd\n"
+        "A3;2024-03-17;AP1;möte;Möte;;genomförd\n",
+        encoding="utf-8",
     )
     write_csv(
         "aktiviteter_lank_ogiltig.csv",
