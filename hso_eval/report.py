@@ -173,10 +173,12 @@ def _held_in_period(data: PeriodData) -> pd.DataFrame:
 def published_attendance(data: PeriodData) -> pd.Series:
     """Per activity held in the period (by id): the attendance as the report publishes it.
 
-    The per-activity numbers are one breakdown of `attendance_total`, whose total the key
-    figures publish. So they go through the same `indicators.suppress_small_cells`: a count of
-    people below min_cell shows as "<5", and when exactly one is hidden, the smallest other one
-    is hidden too (".."), so the total minus the shown values cannot give it away.
+    The per-activity numbers break down `attendance_total`, whose total the key figures publish
+    and whose total per work package the report publishes too (the indicator table, and the
+    participations per work package in the gender chart). So they go through the same
+    `indicators.suppress_small_cells`, one work package at a time: a count of people below
+    min_cell shows as "<5", and when exactly one is hidden in a work package, its smallest other
+    one is hidden too (".."), so no published total minus the shown values can give it away.
     """
     cached = data.__dict__.get("_published_attendance")
     if cached is not None:
@@ -188,7 +190,8 @@ def published_attendance(data: PeriodData) -> pd.Series:
         {
             "indicator": "attendance_total",
             "scope": "period",
-            "dimension": "activity",
+            # One breakdown per work package: complementary cells come from the same package.
+            "dimension": "activity " + held.loc[per.index, "work_package"].astype(str).to_numpy(),
             "category": ids.to_numpy(),
             "value": per["attendance"].to_numpy(dtype=float),
             "target": float("nan"),
