@@ -278,6 +278,27 @@ def test_municipality_highlights_partners_and_limits_top(indicators, project) ->
     assert "flest från Sundsvall (60)" in alt and "Sundsvall och Härnösand" in alt
 
 
+def test_municipality_missing_is_its_own_last_bar_and_subtitle_counts_bars(project) -> None:
+    """'uppgift saknas' is no municipality: a light bar of its own last, not among the top N,
+    and the subtitle names the number of municipalities actually drawn."""
+    table = _indicator_rows(
+        ("participations", "period", "municipality", "Sundsvall", 60),
+        ("participations", "period", "municipality", "uppgift saknas", 70),
+        ("participations", "period", "municipality", "Härnösand", 40),
+        ("participations", "period", "municipality", "Ånge", 3),
+    )
+    fig = figures.participations_by_municipality(table, project, top=10)
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels == ["Sundsvall", "Härnösand", "Övriga kommuner", "Kommun saknas"]
+    colours = [to_hex(p.get_facecolor()).upper() for p in ax.patches]
+    assert colours[-1] == figures.LIGHT.upper()
+    assert [p.get_width() for p in ax.patches] == [60, 40, 0, 70]  # övriga: 3, under 5
+    assert any(t.startswith("De 2 kommunerna med flest") for t in _texts(fig))
+    alt = figures.alt_text(fig)
+    assert "de 2 största och övriga" in alt and "Totalt 173" in alt and "utan kommun 70" in alt
+
+
 # -- 5. map ----------------------------------------------------------------------------------
 
 

@@ -42,7 +42,7 @@ from hso_eval.figures.style import (
     house_style,
     swedish_axis,
 )
-from hso_eval.indicators import INDICATOR_LABELS
+from hso_eval.indicators import INDICATOR_LABELS, MISSING
 from hso_eval.periods import Period
 from hso_eval.present import MONTHS, format_number, format_percent
 
@@ -397,8 +397,11 @@ def participations_by_municipality(
         title = f"{_capitalise(noun)} per kommun"
         what = f"Liggande staplar: {noun} per kommun {when}"
         values = _indicator_rows(indicators, indicator, scope, "municipality")
+        # Rows with no municipality are no municipality: a bar of their own, last, not ranked.
+        missing = float(values.get(MISSING, 0.0))
+        values = values.drop(MISSING, errors="ignore")
         shown, rest = _fold_small(values, limit, keep=top)
-        if shown.empty and rest == 0:
+        if shown.empty and rest == 0 and missing == 0:
             return _no_data(fig, ax, title, what)
         labels = [str(c) for c in shown.index]
         colours = [ACCENT if c in partner_places else NEUTRAL for c in labels]
@@ -406,6 +409,11 @@ def participations_by_municipality(
             labels.append("Övriga kommuner")
             colours.append(LIGHT)
         bar_values, display = _bar_values(shown, rest, limit)
+        if missing > 0:
+            labels.append("Kommun saknas")
+            colours.append(LIGHT)
+            bar_values.append(missing if missing >= limit else 0.0)
+            display.append(_count(missing, limit))
         _barh_with_labels(ax, labels, bar_values, colours, display)
         ax.set_xlabel(f"Antal {noun}")
         ax.legend(
@@ -415,17 +423,22 @@ def participations_by_municipality(
             ],
             loc="lower right",
         )
-        subtitle = f"De {top} kommunerna med flest {noun} {when}"
+        subtitle = {
+            0: f"{_capitalise(noun)} {when}",
+            1: f"Kommunen med flest {noun} {when}",
+        }.get(len(shown), f"De {len(shown)} kommunerna med flest {noun} {when}")
         if ((values > 0) & (values < limit)).any():
             subtitle += f". Kommuner under {limit} ingår i övriga."
         _set_titles(ax, title, subtitle)
 
-        total = float(values.sum())
+        total = float(values.sum()) + missing
         partners_shown = [c for c in labels if c in partner_places]
-        alt = f"{what}, de {min(top, len(shown))} största och övriga; partnerkommunerna markerade."
+        alt = f"{what}, de {len(shown)} största och övriga; partnerkommunerna markerade."
         alt += f" Totalt {_count(total, limit)} {noun}"
         if not shown.empty:
             alt += f"; flest från {shown.index[0]} ({format_number(shown.iloc[0])})"
+        if missing > 0:
+            alt += f"; utan kommun {_count(missing, limit)}"
         alt += (
             f". Av projektets {len(partner_places)} partnerkommuner syns {len(partners_shown)} "
             f"i diagrammet"
