@@ -6,10 +6,11 @@ Exit statuses: 0 ok, 1 run failure, 2 bad parameters or input, 3 busy.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from hso_eval import __version__
@@ -17,6 +18,45 @@ from hso_eval.errors import HsoEvalError
 from hso_eval.imports import skip_slow_optional_imports
 
 EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_BUSY = 0, 1, 2, 3
+
+
+#: argparse's own texts (Python 3.11–3.13) in Swedish; a text not listed stays as it is.
+ARGPARSE_SV = {
+    "usage: ": "användning: ",
+    "positional arguments": "argument",
+    "options": "flaggor",
+    "show this help message and exit": "visa den här hjälpen och avsluta",
+    "show program's version number and exit": "visa versionen och avsluta",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: fel: %(message)s\n",
+    "the following arguments are required: %s": "de här argumenten saknas: %s",
+    "unrecognized arguments: %s": "okända argument: %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": (
+        "okänt val: %(value)r (välj bland %(choices)s)"
+    ),
+    "argument %(argument_name)s: %(message)s": "argumentet %(argument_name)s: %(message)s",
+    "expected one argument": "ett värde saknas",
+    "invalid %(type)s value: %(value)r": "ogiltigt värde (%(type)s): %(value)r",
+    "ambiguous option: %(option)s could match %(matches)s": (
+        "tvetydig flagga: %(option)s kan vara %(matches)s"
+    ),
+    "ignored explicit argument %r": "värdet %r används inte",
+    "not allowed with argument %s": "går inte ihop med argumentet %s",
+}
+
+
+@contextlib.contextmanager
+def _swedish_argparse() -> Iterator[None]:
+    """argparse speaks Swedish while the command line is read (help, usage, errors).
+
+    argparse looks its texts up through `gettext` each time it writes one, and Python ships no
+    Swedish catalogue for them, so they are swapped for `ARGPARSE_SV` here, for the duration.
+    """
+    english = argparse._  # type: ignore[attr-defined]
+    argparse._ = lambda text: ARGPARSE_SV.get(text, english(text))  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        argparse._ = english  # type: ignore[attr-defined]
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -60,11 +100,16 @@ def _parser() -> argparse.ArgumentParser:
     run_all.add_argument("--force", action="store_true", help="kör alla perioder, även oförändrade")
 
     check = add("check", help="validera parametrar och indata utan att publicera")
-    check.add_argument("params", type=Path)
+    check.add_argument("params", type=Path, help="periodens parameterfil (YAML)")
 
     mall = add("mall", help="skriv en tom inmatningsmall (xlsx) med rullgardinslistor")
     mall.add_argument("out", type=Path, help="t.ex. mall.xlsx")
-    mall.add_argument("--project", type=Path, default=Path("params/project.yaml"))
+    mall.add_argument(
+        "--project",
+        type=Path,
+        default=Path("params/project.yaml"),
+        help="projektets konfiguration (arbetspaket och ordlistor till rullgardinerna)",
+    )
     mall.add_argument("--force", action="store_true", help="skriv över en befintlig fil")
     return p
 
@@ -134,7 +179,8 @@ COMMANDS = {"run": _cmd_run, "run-all": _cmd_run_all, "check": _cmd_check, "mall
 
 def main(argv: Sequence[str] | None = None) -> int:
     skip_slow_optional_imports()
-    args = _parser().parse_args(argv)
+    with _swedish_argparse():
+        args = _parser().parse_args(argv)
     _setup_logging(args.quiet)
     t0 = time.perf_counter()
     try:

@@ -150,3 +150,24 @@ def test_run_all_carries_on_after_an_unexpected_error(tmp_path, capsys, monkeypa
     assert ran == ["2024H1", "2024H2"]
     assert "2024H1: misslyckades – oväntat fel (RuntimeError: kernel dog)" in out
     assert "2024H2: körd" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["--help"], "användning: hso-eval"),
+        (["run", "--help"], "visa den här hjälpen och avsluta"),
+        (["run"], "hso-eval run: fel: de här argumenten saknas: params"),
+        (["körning"], "okänt val: 'körning'"),
+    ],
+)
+def test_command_line_help_and_usage_errors_are_swedish(capsys, argv, expected):
+    """argparse's own texts (usage, section titles, -h, errors) come out in Swedish."""
+    with pytest.raises(SystemExit) as caught:
+        main(argv)
+    out = capsys.readouterr()
+    text = out.out + out.err
+    assert caught.value.code == (0 if "--help" in argv else 2)
+    assert expected in text
+    for english in ("usage:", "positional arguments", "options:", "show this", "error:"):
+        assert english not in text
