@@ -22,6 +22,9 @@ from hso_eval.paths import display, repo_root, resolve
 from hso_eval.periods import Period
 
 KEY_ENV = "HSO_PSEUDONYM_KEY"
+#: Set by the runner for its kernels: the folder of the clean tables it saved once for the run
+#: (`context.load_period` loads them instead of cleaning again).
+CLEAN_CACHE_ENV = "HSO_EVAL_CLEAN_CACHE"
 
 #: The keys of a period file, in the order a notebook's `parameters` cell holds them.
 PERIOD_KEYS: tuple[str, ...] = (

@@ -1,12 +1,14 @@
 """What a notebook calls first: one period's validated parameters, clean tables and indicators.
 
 A notebook's `parameters` cell holds the period-file keys (with demo defaults) plus `clean_cache`.
-The runner sets `clean_cache` to the directory where it saved the cleaning once, so notebooks share
-one cleaning; run by hand in JupyterLab, `clean_cache` is None and the notebook cleans by itself.
+The runner saves the cleaning once and gives its kernels the folder in `CLEAN_CACHE_ENV`, so the
+notebooks share one cleaning (and the executed notebooks show no folder of the machine); run by
+hand in JupyterLab, neither is set and the notebook cleans by itself.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -14,7 +16,8 @@ from typing import Any
 
 import pandas as pd
 
-from hso_eval.config import PERIOD_KEYS, Project, RunParams, build_params
+from hso_eval.config import CLEAN_CACHE_ENV, PERIOD_KEYS, Project, RunParams, build_params
+from hso_eval.paths import resolve
 from hso_eval.periods import Period
 from hso_eval.tables import CleanResult
 
@@ -65,8 +68,9 @@ def load_period(clean_cache: str | Path | None = None, **parameters: Any) -> Per
     """
     given = {k: v for k, v in parameters.items() if k in PERIOD_KEYS or v is not None}
     params = build_params(given)
+    clean_cache = clean_cache or os.environ.get(CLEAN_CACHE_ENV)
     if clean_cache:
-        clean = CleanResult.load(Path(clean_cache))
+        clean = CleanResult.load(resolve(clean_cache))  # relative to the repository root
     else:
         from hso_eval.clean import clean_inputs
 

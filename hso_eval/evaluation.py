@@ -366,15 +366,20 @@ def package_dir(data: PeriodData) -> Path:
     return resolve(DRAFT_DIR) / data.period.code / PACKAGE_DIRNAME
 
 
-def describe_destination(path: Path) -> str:
-    """A Swedish sentence that says where the package goes and whether it will be published."""
+def describe_destination(data: PeriodData) -> str:
+    """A Swedish sentence that says where the package goes and whether it will be published.
+
+    Under the runner it names where the package is published, not the staging folder it is
+    written to first: the sentence stays in the executed notebook, which is published too.
+    """
     if os.environ.get(STAGING_ENV):
+        published = display(data.params.output_dir / PACKAGE_DIRNAME)
         return (
-            f"Paketet skrivs till körningens mellanlager ({display(path)}) och publiceras "
-            "tillsammans med rapporten när hela körningen har lyckats."
+            f"Paketet publiceras i {published} tillsammans med rapporten när hela körningen har "
+            "lyckats."
         )
     return (
-        f"Utkast: paketet skrivs till {display(path)} och publiceras inte. Kör "
+        f"Utkast: paketet skrivs till {display(package_dir(data))} och publiceras inte. Kör "
         "'hso-eval run params/<period>.yaml' för att publicera det med periodens rapporter."
     )
 

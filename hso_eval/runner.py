@@ -3,7 +3,7 @@
 The recipe (each step logged with its duration):
 1. take the lock for the output directory (exit 3 when busy);
 2. read the key and clean the inputs once (file-level errors stop here, exit 2);
-3. save the clean tables where every notebook loads them (`clean_cache`);
+3. save the clean tables where every notebook loads them (`config.CLEAN_CACHE_ENV`);
 4. execute each notebook with papermill into the staging directory;
 5. export the report notebooks to self-contained HTML;
 6. write run.json and run.log, then swap the staging directory in (atomic) and rewrite the index.
@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from hso_eval import __version__
-from hso_eval.config import KEY_ENV, RunParams
+from hso_eval.config import CLEAN_CACHE_ENV, KEY_ENV, RunParams
 from hso_eval.errors import HsoEvalError, RunError
 from hso_eval.paths import display, repo_root
 from hso_eval.publish import (
@@ -153,11 +153,13 @@ def _step(record: RunRecord, name: str) -> Iterator[None]:
 
 
 @contextmanager
-def _kernel_environment(staging: Path) -> Iterator[None]:
-    """Environment the kernels inherit: the root, a non-interactive backend, the staging dir."""
+def _kernel_environment(staging: Path, cache: Path) -> Iterator[None]:
+    """Environment the kernels inherit: the root, a non-interactive backend, the staging dir
+    and the saved clean tables (`config.CLEAN_CACHE_ENV`)."""
     saved = dict(os.environ)
     os.environ["HSO_EVAL_ROOT"] = str(repo_root())
     os.environ["HSO_EVAL_STAGING"] = str(staging)
+    os.environ[CLEAN_CACHE_ENV] = str(cache)
     os.environ["MPLBACKEND"] = "Agg"
     os.environ.pop(KEY_ENV, None)  # kernels never need the key: they load pseudonymised tables
     try:
@@ -341,9 +343,15 @@ def _execute_notebooks(
     from hso_eval.kernels import for_log
 
     footer = _footer(params, record)
-    parameters = {**params.as_notebook_parameters(), "clean_cache": str(cache)}
+    # The clean tables' folder reaches the kernels through the environment, not as a parameter:
+    # the executed notebooks are published, and would show a temporary folder of this machine
+    # (under a home folder that carries a name) that is gone by the time anyone reads them.
+    parameters = params.as_notebook_parameters()
     kernel_manager = for_log(staging / "notebooks" / "kernels.log")
-    with _kernel_environment(staging), ThreadPoolExecutor(max_workers=NOTEBOOK_WORKERS) as pool:
+    with (
+        _kernel_environment(staging, cache),
+        ThreadPoolExecutor(max_workers=NOTEBOOK_WORKERS) as pool,
+    ):
         futures = [
             pool.submit(
                 _execute_one, job, parameters, staging, record, position, progress, kernel_manager
@@ -415,7 +423,25 @@ def _execute_one(
                 f"{job.name}.ipynb stoppade i cell {exc.exec_count}: {exc.ename}: "
                 f"{exc.evalue.splitlines()[0] if exc.evalue else ''}".strip()
             ) from exc
+        _publishable_paths(executed, source)
     return executed
+
+
+def _publishable_paths(executed: Path, source: Path) -> None:
+    """Point papermill's record of the notebook's paths at the repository and the publication.
+
+    papermill writes the absolute input and output paths into the executed notebook's metadata:
+    a folder of this machine (a home folder carries a name) and a staging folder that is gone
+    once published. Plain JSON, as nbformat writes it, so nbformat's validator is not loaded.
+    """
+    nb = json.loads(executed.read_text(encoding="utf-8"))
+    record = nb.get("metadata", {}).get("papermill")
+    if record is None:
+        return
+    record["input_path"] = display(source)
+    record["output_path"] = f"notebooks/{executed.name}"  # where it lies in the publication
+    text = json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False)
+    executed.write_text(text + "\n", encoding="utf-8")
 
 
 def _input_rows(record: RunRecord) -> list[dict[str, Any]]:

@@ -164,6 +164,19 @@ def test_no_output_holds_a_name_an_email_or_the_key(demo_runs):
         assert not leaked_names, leaked_names[:3]
 
 
+def test_no_output_shows_the_machines_folders(demo_runs):
+    """Published files name paths relative to the repository: no absolute folder of this
+    machine (the repository's, or the run's staging folder) is in any of them."""
+    for folder in demo_runs.values():
+        blob = _all_output_text(folder)
+        assert str(ROOT) not in blob
+        assert ".staging-" not in blob and ".work-" not in blob
+        executed = json.loads(read(folder / "notebooks" / "halvarsrapport.ipynb"))
+        papermill = executed["metadata"]["papermill"]
+        assert papermill["input_path"] == "notebooks/halvarsrapport.ipynb"
+        assert "clean_cache" not in papermill["parameters"]
+
+
 def test_sheet_text_is_shown_as_text_not_run(tmp_path):
     """A register title '<script>alert(1)</script>' shows as text in the report, never as a tag."""
     from openpyxl import load_workbook

@@ -558,12 +558,13 @@ def test_package_dir_uses_staging_or_draft(
     """Under the runner the package goes to staging; by hand to reports/_utkast, not output_dir."""
     monkeypatch.setenv(evaluation.STAGING_ENV, "/tmp/staging-x")
     assert evaluation.package_dir(data) == Path("/tmp/staging-x/utvarderingsunderlag")
-    assert "mellanlager" in evaluation.describe_destination(evaluation.package_dir(data))
+    published = data.params.output_dir / "utvarderingsunderlag"
+    assert evaluation.describe_destination(data).startswith(f"Paketet publiceras i {published}")
     monkeypatch.delenv(evaluation.STAGING_ENV)
     draft = evaluation.package_dir(data)
     assert draft.parts[-3:] == ("_utkast", "2024H1", "utvarderingsunderlag")
     assert not draft.is_relative_to(data.params.output_dir)
-    assert evaluation.describe_destination(draft).startswith("Utkast")
+    assert evaluation.describe_destination(data).startswith("Utkast")
 
 
 # ---------------------------------------------------------------------------------------------
