@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,25 @@ ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.e2e
 
 
+@pytest.fixture
+def repo_reports_untouched():
+    """Run by hand, the evaluation notebook writes its draft into the repository's reports/;
+    whatever the test adds there is removed again, so `make test` leaves no files behind."""
+    reports = ROOT / "reports"
+    before = set(reports.rglob("*")) if reports.exists() else None
+    yield
+    if before is None:
+        shutil.rmtree(reports, ignore_errors=True)
+        return
+    for path in sorted(set(reports.rglob("*")) - before, reverse=True):  # deepest first
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+
+
 @pytest.mark.parametrize("name", ["datakvalitet", "halvarsrapport", "utvarderingsunderlag"])
+@pytest.mark.usefixtures("repo_reports_untouched")
 def test_notebook_runs_unchanged_from_its_own_folder(tmp_path, monkeypatch, name):
     """Executed as JupyterLab does (cwd notebooks/, no parameters injected), the notebook runs
     without error on the demo data and shows Swedish HTML output."""
