@@ -238,7 +238,8 @@ def _activity_frame(
     )
     end = activities["end_date"]
     has_end = end.notna() & (end != activities["start_date"])
-    out.loc[has_end, "date"] = out.loc[has_end, "date"] + "–" + _iso(end[has_end])
+    # Spaced dash between two ISO dates: a narrow column breaks at the spaces, not in a date.
+    out.loc[has_end, "date"] = out.loc[has_end, "date"] + " – " + _iso(end[has_end])
     if attendance:
         out["attendance"] = _attendance_display(data, activities)
     return out
@@ -374,7 +375,7 @@ def communication_html(data: PeriodData) -> str:
                 extra.append("med " + row.parties.replace("; ", ", "))
             where = where if isinstance(where, str) else ""
             items.append(
-                f"<li>{html.escape(present.format_date_prose(row.start_date))}: "
+                f"<li>{html.escape(present.format_date_range(row.start_date, row.end_date))}: "
                 f"<strong>{html.escape(str(row.title))}</strong>"
                 f"{html.escape(', ' + where if where else '')} "
                 f"({html.escape('; '.join(extra))})</li>"
@@ -440,7 +441,10 @@ def planned_html(data: PeriodData) -> str:
     nxt = data.period.next()
     frame = _activity_frame(data, planned, attendance=False)
     frame["wp"] = planned["work_package"]
-    frame["when"] = planned["start_date"].map(present.format_date_prose)
+    frame["when"] = [
+        present.format_date_range(start, end)
+        for start, end in zip(planned["start_date"], planned["end_date"], strict=True)
+    ]
     table = present.html_table(
         frame,
         columns={
@@ -470,19 +474,19 @@ def indicator_summary(data: PeriodData) -> pd.DataFrame:
         sel = totals[totals["indicator"] == indicator].set_index("scope")
         if sel.empty:
             continue
-        target_row = data.project.target(indicator, "cumulative") or data.project.target(
-            indicator, "period"
-        )
-        target = "–"
-        if target_row is not None:
-            share = indicator in ind.SHARE_INDICATORS
+        # Both targets when the configuration sets both (e.g. 25 per half-year, 150 in all).
+        targets = []
+        for scope, words in (("period", "per halvår"), ("cumulative", "sedan start")):
+            target_row = data.project.target(indicator, scope)
+            if target_row is None:
+                continue
             value = (
                 present.format_percent(target_row.value)
-                if share
+                if indicator in ind.SHARE_INDICATORS
                 else present.format_number(target_row.value)
             )
-            scope = "sedan start" if target_row.scope == "cumulative" else "per halvår"
-            target = f"{value} {scope}" + (" (exempel)" if target_row.example else "")
+            targets.append(f"{value} {words}" + (" (exempel)" if target_row.example else ""))
+        target = "; ".join(targets) or "–"
         rows.append(
             {
                 "indicator": ind.INDICATOR_LABELS.get(indicator, indicator),

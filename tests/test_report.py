@@ -58,7 +58,7 @@ def test_key_figures_come_from_the_published_indicators(demo):
     """The key-figures box gives held activities, ca-marked attendance and '4 av 7' partners."""
     figures = dict(report.key_figures(demo))
     assert figures["Genomförda aktiviteter"] == "27"
-    assert figures["Deltagare totalt"].startswith("ca ")
+    assert figures["Deltagare totalt"].startswith("ca\u00a0")
     assert figures["Besökta projektparter"] == "4 av 7"
 
 
@@ -150,3 +150,26 @@ def test_a_windows_1252_narrative_is_read(tmp_path):
         narrative=str(path),
     )
     assert "Härnösand och Örnsköldsvik." in report.introduction_html(data)
+
+
+def test_indicator_summary_shows_every_configured_target(demo):
+    """A period target and a target since the start are both shown (activities: 25 and 150)."""
+    summary = report.indicator_summary(demo).set_index("indicator")
+    assert summary.loc["Genomförda aktiviteter", "target"] == (
+        "25 per halvår (exempel); 150 sedan start (exempel)"
+    )
+    assert summary.loc["Andel kvinnor", "target"] == "50\u00a0% per halvår (exempel)"
+
+
+def test_multi_day_activities_show_their_whole_span(demo):
+    """Business Arena Norr ran 17–18 April: the table gives both ISO dates with a spaced dash
+    (a narrow column breaks between them, not inside one), and the prose says 17–18 april."""
+    tables = _text(report.activities_html(demo))
+    assert "2024-04-17 – 2024-04-18 Business Arena Norr" in tables
+    assert "17–18 april 2024: Business Arena Norr" in _text(report.communication_html(demo))
+
+
+def test_planned_activities_say_when_they_end(demo):
+    """A planned activity over several weeks shows its span in 'När', not its first day only."""
+    text = _text(report.planned_html(demo))
+    assert "2024-10-22 – 2024-11-29 22 oktober – 29 november 2024" in text
