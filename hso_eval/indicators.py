@@ -141,6 +141,9 @@ MISSING = "uppgift saknas"
 HIDDEN = ".."
 #: What a cell without a value (a share with no denominator) shows.
 NO_VALUE = "–"
+#: Between thousands, before "%" and after "ca": a no-break space, so a number never breaks
+#: across lines (as `present.format_number` and `present.format_percent` write them).
+NBSP = "\u00a0"
 
 # The vocabulary values these definitions rest on (the input contract's). Gender and role are
 # closed lists: their breakdowns list every value, in the vocabulary's order.
@@ -264,7 +267,7 @@ def suppress_small_cells(
 
     approximate = out["approximate"].to_numpy(dtype=bool) & (value > 0)
     display = np.where(share, _format_shares(value), _format_counts(value))
-    display = np.where(approximate, "ca " + display, display)
+    display = np.where(approximate, f"ca{NBSP}" + display, display)
     display = np.where(small, f"<{min_cell}", display)
     display = np.where(complementary | hidden_share, HIDDEN, display)
 
@@ -804,9 +807,9 @@ def _finish(table: pd.DataFrame, project: Project) -> pd.DataFrame:
 # Swedish display
 # ---------------------------------------------------------------------------------------------
 def _format_counts(values: np.ndarray) -> np.ndarray:
-    """``1234.0`` -> ``"1 234"`` (a space between thousands); NaN -> ``"–"``."""
+    """``1234.0`` -> ``"1 234"`` (a no-break space between thousands); NaN -> ``"–"``."""
     whole = pd.Series(np.round(values)).astype("Int64").astype("string")
-    text = whole.str.replace(r"\B(?=(\d{3})+$)", " ", regex=True)
+    text = whole.str.replace(r"\B(?=(\d{3})+$)", NBSP, regex=True)
     return text.fillna(NO_VALUE).to_numpy(dtype=object)
 
 
@@ -814,4 +817,4 @@ def _format_shares(values: np.ndarray) -> np.ndarray:
     """``0.48`` -> ``"48 %"``, ``0.485`` -> ``"48,5 %"`` (a decimal when needed); NaN -> ``"–"``."""
     percent = pd.Series(np.round(values * 100, 1)).astype("string")
     text = percent.str.replace(r"\.0$", "", regex=True).str.replace(".", ",", regex=False)
-    return (text + " %").fillna(NO_VALUE).to_numpy(dtype=object)
+    return (text + f"{NBSP}%").fillna(NO_VALUE).to_numpy(dtype=object)

@@ -690,16 +690,16 @@ def test_small_counts_of_people_show_as_less_than_min_cell(published) -> None:
 def test_a_lone_hidden_cell_hides_the_next_smallest_too(published) -> None:
     """With only 'annat' hidden, 'man' (31, next smallest non-zero) is hidden; 0 and total stay."""
     assert shown(published, "participations", "gender", "man") == ("..", True)
-    assert shown(published, "participations", "gender", "kvinna") == ("1 200", False)
+    assert shown(published, "participations", "gender", "kvinna") == ("1\u00a0200", False)
     assert shown(published, "participations", "gender", "ej angivet") == ("0", False)
-    assert shown(published, "participations", "total") == ("1 234", False)
+    assert shown(published, "participations", "total") == ("1\u00a0234", False)
 
 
 def test_two_hidden_cells_need_no_complement(published) -> None:
     """Role has talare 2 and moderator 4 both hidden, so deltagare stays published."""
     assert shown(published, "participations", "role", "talare") == ("<5", True)
     assert shown(published, "participations", "role", "moderator") == ("<5", True)
-    assert shown(published, "participations", "role", "deltagare") == ("1 228", False)
+    assert shown(published, "participations", "role", "deltagare") == ("1\u00a0228", False)
 
 
 def test_activities_and_organisations_are_not_people(published) -> None:
@@ -710,14 +710,14 @@ def test_activities_and_organisations_are_not_people(published) -> None:
 
 def test_approximate_values_read_ca(published) -> None:
     """An approximate 250 shows as 'ca 250'; an approximate 3 people still shows as '<5'."""
-    assert shown(published, "attendance_total", "total") == ("ca 250", False)
+    assert shown(published, "attendance_total", "total") == ("ca\u00a0250", False)
     assert shown(published, "attendance_total", "work_package", "AP1") == ("<5", True)
 
 
 def test_shares_show_as_swedish_percent_and_hide_small_denominators(published) -> None:
     """0.485 -> '48,5 %', 0.48 -> '48 %'; a share of 4 people is hidden; no denominator -> '–'."""
-    assert shown(published, "share_women", "total") == ("48,5 %", False)
-    assert shown(published, "share_women", "work_package", "AP1") == ("48 %", False)
+    assert shown(published, "share_women", "total") == ("48,5\u00a0%", False)
+    assert shown(published, "share_women", "work_package", "AP1") == ("48\u00a0%", False)
     assert shown(published, "share_women", "work_package", "AP2") == ("..", True)
     assert shown(published, "share_women", "work_package", "AP3") == ("–", False)
 
@@ -726,7 +726,7 @@ def test_shares_without_denominators_are_hidden() -> None:
     """When no denominators are given, every share with a value is hidden."""
     out = suppress_small_cells(SMALL, 5)
     assert shown(out, "share_women", "total") == ("..", True)
-    assert shown(out, "participations", "total") == ("1 234", False)
+    assert shown(out, "participations", "total") == ("1\u00a0234", False)
 
 
 def test_suppression_returns_a_new_frame_with_the_true_values(published) -> None:
@@ -748,6 +748,6 @@ def test_published_fixture_hides_the_single_annat(project: Project) -> None:
     out = compute_published_indicators(ACTIVITIES, PARTICIPATIONS, project, H1)
     period = out[out["scope"] == "period"]
     assert shown(period, "participations", "gender", "annat") == ("<5", True)
-    assert shown(period, "share_women", "total") == ("60 %", False)  # 3 of 5
+    assert shown(period, "share_women", "total") == ("60\u00a0%", False)  # 3 of 5
     assert shown(period, "share_women_speakers", "total") == ("..", True)  # 3 speakers < 5
     assert shown(period, "activities_held", "total") == ("3", False)
