@@ -38,7 +38,9 @@ def progress_against_targets(
 
     Reads the tidy table's ``total`` rows that have a target. A line marks 100 %. When any
     target is an example (``exempel: true`` in project.yaml), the subtitle says "Målvärden är
-    exempel" and so does the alt text.
+    exempel" and so does the alt text. Shares (``share_*``, e.g. 50 % women) are left out: their
+    target is a balance, not an amount to reach, and "103 % of the target" past a 100 % line
+    would read as an achievement. The indicator table shows them against their targets.
     """
     with house_style():
         fig, ax = _new_figure(ax)
@@ -51,9 +53,13 @@ def progress_against_targets(
         scopes = ("period", "cumulative")
         scope_colours = {"period": SKY, "cumulative": BLUE}
         entries: dict[str, dict[str, tuple[float, float]]] = {}
+        balances: set[str] = set()
         for r in rows.itertuples(index=False):
             value, target = pd.to_numeric(r.value), float(r.target)
             if pd.isna(value) or target <= 0 or r.scope not in scopes:
+                continue
+            if str(r.indicator).startswith("share_"):  # a balance, not an amount (see above)
+                balances.add(str(r.indicator))
                 continue
             entries.setdefault(str(r.indicator), {})[str(r.scope)] = (float(value), target)
         examples = project.targets_are_examples or any(
@@ -61,9 +67,11 @@ def progress_against_targets(
             for ind, by_scope in entries.items()
             for sc in by_scope
         )
-        subtitle = "Andel av målvärdet; linjen visar 100 %"
+        subtitle = "Andel av målvärdet; linjen visar 100 %."
         if examples:
-            subtitle += ". Målvärden är exempel"
+            subtitle += " Målvärden är exempel."
+        if balances:
+            subtitle += " Mål för andelar (jämn könsfördelning) står i tabellen."
         if not entries:
             return _no_data(fig, ax, title, what, subtitle)
 
@@ -119,4 +127,6 @@ def progress_against_targets(
         alt = f"{what}, för perioden och sedan projektstart. {'; '.join(sentences)}."
         if examples:
             alt += " Målvärdena är exempel, inte från beviljandebeslutet."
+        if balances:
+            alt += " Mål för andelar (jämn könsfördelning) redovisas i tabellen, inte här."
         return _finish(fig, title, alt)
