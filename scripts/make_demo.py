@@ -874,13 +874,25 @@ annonser och mejlsignatur har delats med alla parter, och ett nätverk för part
 kommunikatörer har startat.
 
 Webbplatsen "Västernorrland växer" har fått en första landningssida under Härnösands kommuns
-webbplats. I juni kom DI-bilagan med samma namn, som berättar om länets roll i den gröna
-omställningen. Regionens investeringskarta har spridits i många sammanhang och används nu även
-av andra aktörer.
+webbplats. Den 12 juni publicerades DI-bilagan med samma namn tillsammans med Dagens Industri;
+den berättar om länets roll i den gröna omställningen. Regionens investeringskarta har spridits i
+många sammanhang och används nu även av andra aktörer. En mängd marknadskommunikation har tagits
+fram, för annonsering och för deltagandet i Almedalen; bilder och länkar finns i bilaga 1,
+"Kommunikation period 1".
 
-Projektet har också synts utåt: i Skellefteå deltog vi i Business Arena Norr tillsammans med
-Sundsvallsregionen, och vi har träffat näringslivsrepresentanter i Härnösand och Svenskt
-Näringsliv. Under perioden har fyra av de sju partnerkommunerna fått besök.
+Enskilda möten med projektparterna pågår: under perioden har fyra av de sju partnerkommunerna,
+ungefär hälften, fått besök.
+
+Projektet har också synts utåt, i alla arbetspaket:
+
+- **AP1:** i Skellefteå deltog vi i den nationella arenan Business Arena Norr tillsammans med
+  Sundsvallsregionen, för att omvärldsbevaka, bygga relationer i norra Sverige och stärka
+  Västernorrlands position i samhällsomställningen.
+- **AP2:** Business Arena Norr stärkte också samverkan med andra parter. Vi samverkar med
+  SAM-projektet, som kompletterar HSO i det gemensamma målet om en hållbar samhällsomställning,
+  och vi har haft möten med näringslivsrepresentanter i Härnösand och med Svenskt Näringsliv.
+- **AP3:** i Almedalen samverkade vi med N6-initiativet, Handelskammaren Mittsverige och
+  regionerna i Västerbotten, Norrbotten och Jämtland Härjedalen (se Genomförda aktiviteter).
 
 ## Organisation
 
@@ -892,28 +904,49 @@ Region Västernorrland (föreslagen delprojektledare), AP2 har ett delat ansvar 
 Regionen och Länsstyrelsen, AP3 leds av Region Västernorrland och AP4 av huvudprojektledaren.
 
 Styrgrupp är Regionens RUS-grupp med tillväxtcheferna från kommunerna, Region Västernorrland och
-Länsstyrelsen. Referensgrupp är Regionens stora samverkansråd. Ett första styrgruppsmöte och
-ett fördjupningsmöte med styrgruppen har hållits.
+Länsstyrelsen. Referensgrupp är Regionens
+[stora samverkansråd](https://www.rvn.se). Ett första
+styrgruppsmöte och ett fördjupningsmöte med styrgruppen har hållits.
 
 ## Genomförda aktiviteter
 
+Ett urval ur AP3, Påverkansarbete, som har haft full aktivitet sedan start:
+
 Inom AP3 arbetar tre tematiska påverkansgrupper med deltagare från Regionen, kommunerna och
 Länsstyrelsen: Strategin för norra Sverige, Totalförsvaret och Hållbar elförsörjning. Grupperna
-har haft regelbundna arbetsmöten under våren.
+har haft regelbundna arbetsmöten under våren. Dessutom samordnas grupper för EU:s
+sammanhållningspolitik och för kompetensförsörjning tillsammans med de nordligaste regionerna.
 
-I Almedalen samarrangerade projektet två seminarier med N6, Handelskammaren Mittsverige och
-regionerna i Västerbotten, Norrbotten och Jämtland Härjedalen: ett om bostadsbyggande i norra
-Sverige och ett om hur riskerna i den gröna omställningen ska delas med staten. Båda var
-fullsatta och hade talare på hög nivå. Till minglet efteråt kom ungefär 250 personer.
+- **Investeringskarta:** Regionens karta över de stora investeringarna i Västernorrland har fått
+  stor spridning; den finns bland annat med i SKR:s rapport "Den gröna omställningen – hur blir
+  etableringarna verklighet?", och flera myndigheter räknar nu Västernorrland till den gröna
+  omställningen i norra Sverige.
+- **DI-bilaga:** "Västernorrland växer" publicerades med Dagens Industri den 12 juni, med
+  artiklar och budskap som tagits fram inom projektet. Den används vidare för att göra länets
+  investeringar och samhällsomvandling kända.
+- **Norra Sverige:** samarbetet med de övriga regionerna och länen i norr ger påverkansarbetet
+  kraft. Det sker genom regionernas gemensamma kontor i Stockholm, genom kommunernas samverkan
+  och vid evenemang som Almedalen.
+- **Almedalen:** projektet har en strategi för deltagandet i Almedalen under projektets tre år.
+  I år samarrangerade projektet två seminarier med N6, Handelskammaren Mittsverige och
+  regionerna i Västerbotten, Norrbotten och Jämtland Härjedalen: ett om bostadsbyggande i norra
+  Sverige och ett om hur riskerna i den gröna omställningen ska delas med staten. Båda var
+  fullsatta och hade talare på hög nivå. Vid minglet efteråt, med ungefär 250 deltagare, lyfte
+  alla fyra landshövdingar och de närvarande regionråden vikten av samverkan i norra Sverige.
 
 ## Planerade aktiviteter
 
-- Besök hos de partnerkommuner som återstår: Ånge, Örnsköldsvik och Timrå.
-- Uppstartsmöte med utvärderaren Sweco i början av september.
-- En heldag för hela arbetsgruppen när processledarna har börjat.
-- Det första processledningsmötet med Mittuniversitetets Kraft-modell i oktober.
+- Besök hos de partnerkommuner som återstår: Ånge 12 augusti, Örnsköldsvik 15 augusti och
+  Timrå 20 september.
+- Uppstartsmöte med utvärderaren Sweco den 3 september.
+- En heldag den 12 september för hela arbetsgruppen, när processledarna har börjat.
+- Det första processledningsmötet med Mittuniversitetets Kraft-modell 24–25 oktober.
 - Beslut om delprojektledare i alla arbetspaket.
-- Deltagande i Bünsow Business Growth Forum och ett föredrag på Samhällsbyggardagen.
+- Tillsammans med Regionen planera en informationsträff med länets alla näringslivskontor.
+- Besök på Bünsow Business Growth Forum 10 oktober och ett föredrag om samhällsomställningen på
+  Samhällsbyggardagen 15 oktober, som bland andra Svenskt Näringsliv och Byggföretagen arrangerar.
+- HSO presenteras på företagsfrukostar.
+- Fler tjänstemannanätverk i regionen, till exempel ett ÖP-nätverk.
 - Upphandling av en kommunikationskonsult för påverkansarbetet.
 - Utvärdering av Almedalen och början på planeringen för 2025.
 - Det första referensgruppsmötet i december.

@@ -76,6 +76,21 @@ def test_half_year_report_reproduces_the_seed_facts(demo_runs):
     assert "2024-01-01 – 2024-06-30" in text
     assert "4 av 7" in text
     assert "Almedalen" in text
+    # Facts of the hand-written report that only its prose carries (the demo narrative).
+    for fact in (
+        "SAM-projektet",
+        "Svenskt Näringsliv",
+        "den 12 juni",
+        "SKR:s rapport",
+        "EU:s sammanhållningspolitik",
+        "gemensamma kontor i Stockholm",
+        "projektets tre år",
+        "alla fyra landshövdingar",
+        '"Kommunikation period 1"',
+        "företagsfrukostar",
+        "ÖP-nätverk",
+    ):
+        assert fact in text.replace("&quot;", '"'), fact
     for heading in (
         "Inledning",
         "Strukturer, rutiner och rapportering",
