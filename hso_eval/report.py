@@ -421,7 +421,10 @@ def activities_html(data: PeriodData) -> str:
     parts = [
         _p(
             f"{len(held)} aktiviteter genomfördes under perioden. Antal deltagare under "
-            f'{data.project.min_cell} redovisas som "<{data.project.min_cell}".',
+            f'{data.project.min_cell} redovisas som "<{data.project.min_cell}"; ".." betyder '
+            "att antalet döljs för att ett litet tal inte ska gå att räkna fram ur summorna. "
+            '"–" betyder att det inte finns något antal (ingen deltagarlista och inget angivet '
+            "antal).",
             "hso-note",
         )
     ]

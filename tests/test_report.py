@@ -123,6 +123,10 @@ def test_a_hidden_attendance_cannot_be_recovered_from_the_total(demo):
     assert not (hidden_per_package == 1).any(), hidden_per_package.to_dict()
     html = report.activities_html(demo)
     assert "&lt;5" in html and ">..<" in html
+    # ... and the note above the tables says what both mean.
+    note = _text(html)
+    assert '"<5"' in note.replace("&quot;", '"').replace("&lt;", "<")
+    assert '".." betyder att antalet döljs' in note.replace("&quot;", '"')
 
 
 def test_narrative_headings_that_match_no_section_are_named():
