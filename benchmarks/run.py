@@ -934,7 +934,7 @@ WHY = """
 same data must read *both* files, prove what it read (the sha256 in run.json, a UTF-8 check
 before the parser is trusted) and keep every cell's row number, then clean every cell. The
 stage table above shows the split, measured in this run: reading alone (`read_table` of both
-files) is already about 3× the bare call. Its parts are the C parser on both files (about the
+files) is already more than 3× the bare call. Its parts are the C parser on both files (about the
 bare call's work for two files), the bytes read once for the sha256 and the UTF-8 check, and one
 factorisation per column (two threads). Cleaning the 50 350 register rows costs more than a bare
 read of the million participation rows, because almost every register value is distinct
