@@ -236,6 +236,8 @@ def test_participations_by_gender_hides_small_cells(activities, project) -> None
     assert f"kvinnor 11 (61{NBSP}%)" in alt and "annat <5" in alt
     assert "Flest i AP3 Påverkansarbete (13)" in alt
     assert "Antal under 5 visas inte" in alt
+    # 61 % of all 18, while 'andel kvinnor' is 11 of 16 women and men: the alt text says so.
+    assert "andelen kvinnor i rapportens tabeller räknas bland kvinnor och män" in alt
 
 
 def test_participations_by_gender_ignores_activities_outside_period(activities, project) -> None:

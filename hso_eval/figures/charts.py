@@ -315,6 +315,13 @@ def participations_by_gender(
             f"{what}. Totalt {_count(total, limit)} {noun}: {_join_sv(parts)}. "
             f"Flest i {_wp_label(top, project)} ({_count(by_wp[top], limit)})."
         )
+        if any(totals[g] > 0 for g in genders if g not in ("kvinna", "man")):
+            # The indicator "andel kvinnor" counts women among women and men only: say so, or
+            # the two shares of women in the report seem to disagree.
+            alt += (
+                f" Andelarna räknas av alla {noun}; andelen kvinnor i rapportens tabeller räknas "
+                "bland kvinnor och män."
+            )
         if small.to_numpy().any():
             alt += f" {_suppression_note(limit)}"
         return _finish(fig, title, alt)
