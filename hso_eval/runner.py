@@ -347,7 +347,7 @@ def _execute_notebooks(
     # the executed notebooks are published, and would show a temporary folder of this machine
     # (under a home folder that carries a name) that is gone by the time anyone reads them.
     parameters = params.as_notebook_parameters()
-    kernel_manager = for_log(staging / "notebooks" / "kernels.log")
+    kernel_manager = for_log(staging / "notebooks" / "kernels.log")  # removed below if empty
     with (
         _kernel_environment(staging, cache),
         ThreadPoolExecutor(max_workers=NOTEBOOK_WORKERS) as pool,
@@ -377,6 +377,9 @@ def _execute_notebooks(
                     version=__version__,
                 )
                 (staging / f"{job.name}.html").write_text(page, encoding="utf-8")
+    kernel_log = staging / "notebooks" / "kernels.log"
+    if kernel_log.is_file() and kernel_log.stat().st_size == 0:
+        kernel_log.unlink()  # the kernels said nothing: no empty file in the publication
     if errors:
         raise errors[0]
 

@@ -179,6 +179,15 @@ def test_no_output_holds_a_name_an_email_or_the_key(demo_runs):
         assert not leaked_names, leaked_names[:3]
 
 
+def test_publication_holds_no_empty_file(demo_runs):
+    """Every published file has content (an empty kernels.log, say, is left out)."""
+    for folder in demo_runs.values():
+        empty = [
+            p.relative_to(folder) for p in folder.rglob("*") if p.is_file() and not p.stat().st_size
+        ]
+        assert not empty, empty
+
+
 def test_no_output_shows_the_machines_folders(demo_runs):
     """Published files name paths relative to the repository: no absolute folder of this
     machine (the repository's, or the run's staging folder) is in any of them."""
