@@ -276,6 +276,42 @@ def suppress_small_cells(
     return out
 
 
+def suppress_nested_cells(
+    table: pd.DataFrame, groups: pd.Series | np.ndarray, min_cell: int = 5
+) -> pd.DataFrame:
+    """`suppress_small_cells` for one breakdown of people whose totals are also published per
+    group (e.g. attendance per activity, with totals per work package and in all).
+
+    A count from 1 to ``min_cell - 1`` shows as ``"<5"``. Then, until nothing changes: wherever
+    a group, or the whole breakdown, has exactly one hidden cell, its smallest other non-zero
+    cell is hidden too (``".."``). So neither a group's total nor the grand total minus the
+    shown values isolates one hidden cell. Returns a copy with `suppressed` and `display`.
+    """
+    out = table.reset_index(drop=True).copy()
+    value = out["value"].to_numpy(dtype=float)
+    small = (value >= 1) & (value < min_cell)
+    hidden = small.copy()
+    labels = np.asarray(groups, dtype=object)
+    scopes = [labels == g for g in pd.unique(labels)] + [np.ones(len(out), dtype=bool)]
+    changed = True
+    while changed:
+        changed = False
+        for scope in scopes:
+            candidates = scope & ~hidden & (value > 0)
+            if (hidden & scope).sum() == 1 and candidates.any():
+                at = np.flatnonzero(candidates)
+                hidden[at[np.argmin(value[at])]] = True  # the first of equal ones
+                changed = True
+    approximate = out["approximate"].to_numpy(dtype=bool) & (value > 0)
+    display = _format_counts(value)
+    display = np.where(approximate, f"ca{NBSP}" + display, display)
+    display = np.where(small, f"<{min_cell}", display)
+    display = np.where(hidden & ~small, HIDDEN, display)
+    out["suppressed"] = hidden
+    out["display"] = pd.Series(display, index=out.index, dtype="string")
+    return out
+
+
 def compute_published_indicators(
     activities: pd.DataFrame,
     participations: pd.DataFrame,

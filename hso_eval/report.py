@@ -175,10 +175,11 @@ def published_attendance(data: PeriodData) -> pd.Series:
 
     The per-activity numbers break down `attendance_total`, whose total the key figures publish
     and whose total per work package the report publishes too (the indicator table, and the
-    participations per work package in the gender chart). So they go through the same
-    `indicators.suppress_small_cells`, one work package at a time: a count of people below
-    min_cell shows as "<5", and when exactly one is hidden in a work package, its smallest other
-    one is hidden too (".."), so no published total minus the shown values can give it away.
+    participations per work package in the gender chart). So they go through
+    `indicators.suppress_nested_cells` with the work packages as groups: a count of people below
+    min_cell shows as "<5", and no work package, nor the whole period, is left with exactly one
+    hidden cell (".." hides the smallest other), so no published total minus the shown values
+    can give one away.
     """
     cached = data.__dict__.get("_published_attendance")
     if cached is not None:
@@ -190,15 +191,15 @@ def published_attendance(data: PeriodData) -> pd.Series:
         {
             "indicator": "attendance_total",
             "scope": "period",
-            # One breakdown per work package: complementary cells come from the same package.
-            "dimension": "activity " + held.loc[per.index, "work_package"].astype(str).to_numpy(),
+            "dimension": "activity",
             "category": ids.to_numpy(),
             "value": per["attendance"].to_numpy(dtype=float),
             "target": float("nan"),
             "approximate": per["approximate"].to_numpy(dtype=bool),
         }
     )
-    shown = ind.suppress_small_cells(breakdown, data.project.min_cell)
+    packages = held.loc[per.index, "work_package"].astype(str).to_numpy()
+    shown = ind.suppress_nested_cells(breakdown, packages, data.project.min_cell)
     cached = pd.Series(shown["display"].to_numpy(), index=ids.to_numpy(), dtype="string")
     data.__dict__["_published_attendance"] = cached
     return cached

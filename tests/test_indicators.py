@@ -11,6 +11,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from hso_eval.config import (
     INDICATOR_IDS,
@@ -29,6 +31,7 @@ from hso_eval.indicators import (
     compute_published_indicators,
     partners_visited_summary,
     share_denominators,
+    suppress_nested_cells,
     suppress_small_cells,
 )
 from hso_eval.periods import Period
@@ -751,3 +754,51 @@ def test_published_fixture_hides_the_single_annat(project: Project) -> None:
     assert shown(period, "share_women", "total") == ("60\u00a0%", False)  # 3 of 5
     assert shown(period, "share_women_speakers", "total") == ("..", True)  # 3 speakers < 5
     assert shown(period, "activities_held", "total") == ("3", False)
+
+
+# ---------------------------------------------------------------------------------------------
+# Suppression with published group totals (attendance per activity, totals per work package)
+# ---------------------------------------------------------------------------------------------
+def _attendance(values: list[float]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "indicator": "attendance_total",
+            "scope": "period",
+            "dimension": "activity",
+            "category": [f"A{i}" for i in range(len(values))],
+            "value": values,
+            "target": np.nan,
+            "approximate": False,
+        }
+    )
+
+
+def test_a_lone_small_cell_in_its_package_is_covered_by_other_packages() -> None:
+    """AP1 has only a 3: the grand total would give it away, so a cell of AP2 is hidden, and
+    then one more there, because AP2's own total is published too."""
+    out = suppress_nested_cells(_attendance([3, 10, 20]), ["AP1", "AP2", "AP2"])
+    assert out["display"].tolist() == ["<5", "..", ".."]
+    out = suppress_nested_cells(_attendance([3, 10, 20, 30]), ["AP1", "AP1", "AP2", "AP2"])
+    assert out["display"].tolist() == ["<5", "..", "20", "30"]  # AP1 covers itself
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["AP1", "AP2", "AP3"]), st.integers(0, 40)),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_no_group_and_not_the_whole_is_left_with_one_hidden_cell(cells) -> None:
+    """Whatever the counts: small ones are hidden, and no work package (nor all of them) has
+    exactly one hidden cell while it has another non-zero cell that could cover it."""
+    groups = np.array([g for g, _ in cells], dtype=object)
+    values = np.array([v for _, v in cells], dtype=float)
+    out = suppress_nested_cells(_attendance(list(values)), groups)
+    hidden = out["suppressed"].to_numpy()
+    assert (hidden >= ((values >= 1) & (values < 5))).all()
+    for scope in [groups == g for g in set(groups)] + [np.ones(len(values), dtype=bool)]:
+        others = scope & ~hidden & (values > 0)
+        assert (hidden & scope).sum() != 1 or not others.any()
+    for value, is_hidden, shown in zip(values, hidden, out["display"], strict=True):
+        assert is_hidden or shown == str(int(value))  # the rest shown as they are
