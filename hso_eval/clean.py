@@ -302,14 +302,15 @@ def _quarantine_extra_fields(
 
 
 def _warn_values_without_header(
-    raw: RawTable, kept: pd.Series, warnings: _Issues, *, hide: bool
+    raw: RawTable, rows: pd.Series, warnings: _Issues, *, hide: bool
 ) -> None:
-    """Warn (`value_without_header`) about each `kept` row's value in a column with no header.
+    """Warn (`value_without_header`) about the value in a column with no header of each of `rows`
+    (the kept rows and the duplicates merged into them: the value is lost either way).
 
-    The value is read into no column; the row's other values line up and are kept.
+    The value is read into no column; the row's other values line up.
     """
     warnings.add_stray(
-        kept,
+        rows,
         "value_without_header",
         "står i en kolumn utan rubrik och läses inte (ge kolumnen en rubrik ur mallen, eller "
         "flytta värdet till rätt kolumn).",
@@ -414,8 +415,14 @@ def clean_activities(raw: RawTable, project: Project, period: Period) -> Cleaned
     shown: dict[str, pd.Series] = {}
     quarantine, warnings = _Issues(raw, shown), _Issues(raw, shown)
 
-    # Exact duplicates merge into the first occurrence.
-    merged = text.duplicated(keep="first") if len(text) else _false(raw)
+    # Exact duplicates merge into the first occurrence. A row with more fields than the header
+    # (quarantined below) takes no part: its values may not line up, so it neither absorbs a
+    # good row with the same values nor makes an id conflict with it.
+    extra = _extra_fields(raw)
+    aligned = ~extra
+    merged = _false(raw)
+    if len(text):
+        merged[aligned] = text[aligned].duplicated(keep="first")
     live = ~merged
 
     # Required fields.
@@ -430,7 +437,7 @@ def clean_activities(raw: RawTable, project: Project, period: Period) -> Cleaned
     lowest = pd.Timestamp(project.start) - DATE_TOLERANCE
     highest = pd.Timestamp(project.end) + DATE_TOLERANCE
     out_of_range = starts.notna() & ((starts < lowest) | (starts > highest))
-    conflict = live & ids.notna() & ids.where(live).duplicated(keep=False)
+    conflict = live & aligned & ids.notna() & ids.where(live & aligned).duplicated(keep=False)
 
     rules: list[tuple[pd.Series, str, str, str, bool]] = [
         (
@@ -516,7 +523,8 @@ def clean_activities(raw: RawTable, project: Project, period: Period) -> Cleaned
         quarantined |= hit
     quarantined |= _quarantine_extra_fields(raw, live, quarantine, hide=False)
     kept = live & ~quarantined
-    _warn_values_without_header(raw, kept, warnings, hide=False)
+    # Merged rows too: a value without a header is lost with the row it stands on.
+    _warn_values_without_header(raw, ~quarantined, warnings, hide=False)
 
     # Optional fields: emptied (or defaulted) with a warning, only for kept rows.
     ends, end_invalid = parse_dates(*raw.cells("slutdatum"))
@@ -739,7 +747,8 @@ def clean_participants(raw: RawTable, activities: pd.DataFrame, key: bytes) -> C
         person_keys = pd.Series(pd.NA, index=raw.index, dtype="string")
     merged = pd.Series(_repeated_pairs(ids, person_keys, candidates.to_numpy()), index=raw.index)
     kept = candidates & ~merged
-    _warn_values_without_header(raw, kept, warnings, hide=True)
+    # Merged rows too: a value without a header is lost with the row it stands on.
+    _warn_values_without_header(raw, candidates, warnings, hide=True)
 
     warnings.add(
         kept & email_invalid,

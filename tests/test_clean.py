@@ -702,3 +702,53 @@ def test_participant_value_without_header_is_masked(tmp_path):
     assert quarantine.iloc[0]["column"] == "F (utan rubrik)"
     assert warnings.iloc[0]["column"] == "E (utan rubrik)"
     assert account.rows() == {"read": 2, "clean": 1, "quarantined": 1, "merged": 0, "blank": 0}
+
+
+def test_a_row_with_extra_fields_never_absorbs_a_good_row(tmp_path):
+    """Row 2's values do not line up (quarantined); row 3 has the same known values and is
+    right: it is kept, not merged into the quarantined row, and no id conflict is made."""
+    table, quarantine, _, account = register_text(
+        tmp_path,
+        "aktivitets_id;datum;arbetspaket;aktivitetstyp;titel\n"
+        "A1;2024-03-15;AP1;möte;Möte;x\n"
+        "A1;2024-03-15;AP1;möte;Möte\n",
+    )
+    assert table["activity_id"].tolist() == ["A1"]
+    assert table["source_row"].tolist() == [3]
+    assert reasons(quarantine) == [(2, "extra_fields")]
+    assert account.rows() == {"read": 2, "clean": 1, "quarantined": 1, "merged": 0, "blank": 0}
+
+
+def test_a_value_without_header_on_a_merged_duplicate_is_warned_about(tmp_path):
+    """Two rows alike in every read column merge; the note under no header on the second is
+    lost with it, so it gets its warning all the same."""
+    _, quarantine, warnings, account = register_text(
+        tmp_path,
+        "aktivitets_id;datum;arbetspaket;aktivitetstyp;titel;\n"
+        "A1;2024-03-15;AP1;möte;Möte;\n"
+        "A1;2024-03-15;AP1;möte;Möte;ring Eva\n",
+    )
+    assert account.rows() == {"read": 2, "clean": 1, "quarantined": 0, "merged": 1, "blank": 0}
+    assert quarantine.empty
+    assert reasons(without_status(warnings)) == [(3, "value_without_header")]
+
+
+def test_a_value_without_header_on_a_merged_participant_is_warned_about(tmp_path):
+    """The same person twice on one activity merges; the second row's value under no header
+    is warned about (and masked)."""
+    register = csv_file(tmp_path, "aktiviteter.csv", A_HEAD, [row("A1")])
+    acts = clean_activities(read_table(register, ACTIVITY_SPEC), PROJECT, PERIOD)
+    path = tmp_path / "deltagare.csv"
+    path.write_text(
+        "aktivitets_id;namn;e-post;;organisation\n"
+        "A1;Anna Sjöberg;anna.sjoberg@harnosand.example;;Härnösands kommun\n"
+        "A1;Anna Sjöberg;anna.sjoberg@harnosand.example;viktigt;Härnösands kommun\n",
+        encoding="utf-8",
+    )
+    _, quarantine, warnings, account = clean_participants(
+        read_table(path, PARTICIPANT_SPEC), acts.table, KEY
+    )
+    assert account.rows() == {"read": 2, "clean": 1, "quarantined": 0, "merged": 1, "blank": 0}
+    assert quarantine.empty
+    assert reasons(warnings) == [(3, "value_without_header")]
+    assert warnings.iloc[0]["value"] == MASK
