@@ -9,6 +9,7 @@ import argparse
 import contextlib
 import logging
 import sys
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -44,19 +45,25 @@ ARGPARSE_SV = {
 }
 
 
+_ARGPARSE_LOCK = threading.Lock()
+
+
 @contextlib.contextmanager
 def _swedish_argparse() -> Iterator[None]:
     """argparse speaks Swedish while the command line is read (help, usage, errors).
 
     argparse looks its texts up through `gettext` each time it writes one, and Python ships no
     Swedish catalogue for them, so they are swapped for `ARGPARSE_SV` here, for the duration.
+    The swap is module state: a lock keeps two at once (threads calling `main`) from leaving
+    argparse in Swedish for good.
     """
-    english = argparse._  # type: ignore[attr-defined]
-    argparse._ = lambda text: ARGPARSE_SV.get(text, english(text))  # type: ignore[attr-defined]
-    try:
-        yield
-    finally:
-        argparse._ = english  # type: ignore[attr-defined]
+    with _ARGPARSE_LOCK:
+        english = argparse._  # type: ignore[attr-defined]
+        argparse._ = lambda text: ARGPARSE_SV.get(text, english(text))  # type: ignore[attr-defined]
+        try:
+            yield
+        finally:
+            argparse._ = english  # type: ignore[attr-defined]
 
 
 def _parser() -> argparse.ArgumentParser:

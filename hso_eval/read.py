@@ -586,9 +586,12 @@ def _decode(data: bytes, shown: str, path: Path) -> tuple[str | None, str, bool]
         ) from exc
 
 
-#: Å, Ä, Ö, å, ä, ö, é and ü as UTF-8 bytes. Read as Windows-1252 each begins with "Ã" and
-#: makes no sense in Swedish text ("Ã¥"), so a file holding one of them was saved as UTF-8.
-_UTF8_LETTERS = re.compile(rb"\xc3[\x84\x85\x96\xa4\xa5\xb6\xa9\xbc]")
+#: UTF-8 bytes that make no sense read as Windows-1252: Å, Ä, Ö, å, ä, ö, é and ü ("Ã¥"), the
+#: no-break space ("Â "), and the dashes, quotes and ellipsis that Excel and Word type ("â€“").
+#: A file holding one of them was saved as UTF-8.
+_UTF8_LETTERS = re.compile(
+    rb"\xc3[\x84\x85\x96\xa4\xa5\xb6\xa9\xbc]|\xc2\xa0|\xe2\x80[\x93\x94\x98\x99\x9c\x9d\xa6]"
+)
 _LINE_BREAKS = re.compile(rb"\r\n|\r|\n")
 
 
@@ -597,9 +600,10 @@ def _refuse_mixed_encoding(data: bytes, shown: str, path: Path) -> None:
 
     Typical when lines were pasted in from another program. Read as Windows-1252, the UTF-8
     part would turn every Å, Ä and Ö into two wrong characters without a word; a byte-order mark
-    or a Swedish letter in UTF-8 tells that the file was meant to be UTF-8. The message names
-    the line of the first byte that is not UTF-8 and the character that byte would be, never
-    the line's text (a participant list holds personal data).
+    or one of `_UTF8_LETTERS` tells that the file was meant to be UTF-8. The message names the
+    line of the first byte that is not UTF-8 (a line of the text file: a quoted cell with line
+    breaks above it makes it larger than the row in Excel) and the character that byte would
+    be, never the line's text (a participant list holds personal data).
     """
     if not (data.startswith(codecs.BOM_UTF8) or _UTF8_LETTERS.search(data)):
         return
@@ -610,7 +614,7 @@ def _refuse_mixed_encoding(data: bytes, shown: str, path: Path) -> None:
         line = len(_LINE_BREAKS.findall(data, 0, exc.start)) + 1
         char = bad.decode("cp1252", errors="replace")
         raise InputFileError(
-            f"{shown} rad {line}: filen är sparad som UTF-8, men raden har ett tecken i en "
+            f"{shown}: filen är sparad som UTF-8, men textrad {line} har ett tecken i en "
             f"annan teckenkodning (byte 0x{bad.hex().upper()}, '{char}' i Windows-1252), "
             "troligen inklistrat från ett annat program; Å, Ä och Ö skulle bli fel. Spara filen "
             "på nytt från Excel som 'CSV UTF-8' och kontrollera raden.",
@@ -853,9 +857,10 @@ def _record_widths(head: str, delimiter: str, n: int) -> list[int]:
     The grid pads every record with empty cells to the widest one, so it cannot tell a header
     row's own trailing empty fields (Excel writes one per empty column) from fields the header
     never had; `_stray_values` needs to know. Only complete lines are read (a line break follows
-    them), split where the C parser splits: at CR, LF and CRLF.
+    them), split where the C parser splits: at CR, LF and CRLF; lazily, because for a
+    Windows-1252 file `head` is the whole decoded text.
     """
-    lines = _COMPLETE_LINES.findall(head)
+    lines = (m.group() for m in _COMPLETE_LINES.finditer(head))
     reader = csv.reader(lines, delimiter=delimiter, quotechar='"')
     widths: list[int] = []
     try:

@@ -171,3 +171,14 @@ def test_command_line_help_and_usage_errors_are_swedish(capsys, argv, expected):
     assert expected in text
     for english in ("usage:", "positional arguments", "options:", "show this", "error:"):
         assert english not in text
+
+
+def test_argparse_is_english_again_after_the_command_line_is_read(capsys):
+    """The Swedish texts are only swapped in while hso-eval reads its own command line: other
+    programs in the same process (a notebook's own argparse) keep theirs."""
+    import argparse
+
+    with pytest.raises(SystemExit):
+        main(["run"])
+    capsys.readouterr()
+    assert argparse._("usage: ") == "usage: "

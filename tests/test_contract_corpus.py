@@ -46,7 +46,7 @@ FILE_ERRORS = [
         "aktiviteter_blandad_kodning.csv",
         ACTIVITY_SPEC,
         None,
-        ["rad 3", "sparad som UTF-8", "byte 0xF6", "'CSV UTF-8'"],
+        ["textrad 3", "sparad som UTF-8", "byte 0xF6", "'CSV UTF-8'"],
     ),
 ]
 

@@ -84,9 +84,21 @@ def test_utf8_file_with_pasted_windows_1252_line_is_refused(tmp_path, bom):
         read_table(path, ACTIVITY_SPEC)
     assert caught.value.reason == "mixed_encoding"
     message = str(caught.value)
-    assert message.startswith(f"{path} rad 3: filen är sparad som UTF-8")
+    assert message.startswith(f"{path}: filen är sparad som UTF-8, men textrad 3 har")
     assert "byte 0xF6, 'ö' i Windows-1252" in message
     assert "Årsmöte" not in message  # the line's text is never shown (personal data)
+
+
+def test_utf8_file_with_only_a_dash_and_a_pasted_line_is_refused_too(tmp_path):
+    """No Swedish letter, but a dash typed by Excel ('–', UTF-8 E2 80 93) marks the file as
+    UTF-8: a pasted Windows-1252 line stops the run instead of turning it into 'â€“'."""
+    path = tmp_path / "a.csv"
+    good = (HEAD + "A1;2024-03-15;AP1;mote;Mote 10–12\n").encode("utf-8")
+    path.write_bytes(good + "A2;2024-03-16;AP1;mote;Mote \u00e4\n".encode("cp1252"))
+    with pytest.raises(InputFileError) as caught:
+        read_table(path, ACTIVITY_SPEC)
+    assert caught.value.reason == "mixed_encoding"
+    assert "textrad 3" in str(caught.value)
 
 
 def test_windows_1252_file_with_a_word_like_utf8_is_still_windows_1252(tmp_path):

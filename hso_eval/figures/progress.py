@@ -21,7 +21,7 @@ from hso_eval.figures.style import (
     _set_titles,
     house_style,
 )
-from hso_eval.indicators import INDICATOR_LABELS, SCOPE_LABELS
+from hso_eval.indicators import INDICATOR_LABELS, SCOPE_LABELS, SHARE_INDICATORS
 from hso_eval.present import format_number, format_percent
 
 
@@ -38,9 +38,9 @@ def progress_against_targets(
 
     Reads the tidy table's ``total`` rows that have a target. A line marks 100 %. When any
     target is an example (``exempel: true`` in project.yaml), the subtitle says "Målvärden är
-    exempel" and so does the alt text. Shares (``share_*``, e.g. 50 % women) are left out: their
-    target is a balance, not an amount to reach, and "103 % of the target" past a 100 % line
-    would read as an achievement. The indicator table shows them against their targets.
+    exempel" and so does the alt text. Shares (`SHARE_INDICATORS`, e.g. 50 % women) are left
+    out: their target is a balance, not an amount to reach, and "103 % of the target" past a
+    100 % line would read as an achievement. The indicator table shows them against targets.
     """
     with house_style():
         fig, ax = _new_figure(ax)
@@ -58,7 +58,7 @@ def progress_against_targets(
             value, target = pd.to_numeric(r.value), float(r.target)
             if pd.isna(value) or target <= 0 or r.scope not in scopes:
                 continue
-            if str(r.indicator).startswith("share_"):  # a balance, not an amount (see above)
+            if str(r.indicator) in SHARE_INDICATORS:  # a balance, not an amount (see above)
                 balances.add(str(r.indicator))
                 continue
             entries.setdefault(str(r.indicator), {})[str(r.scope)] = (float(value), target)
