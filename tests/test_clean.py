@@ -611,6 +611,15 @@ def register_text(tmp_path: Path, text: str):
     return clean_activities(read_table(path, ACTIVITY_SPEC), PROJECT, PERIOD)
 
 
+def participant_text(tmp_path: Path, text: str):
+    """Clean a participant list written exactly as `text` against a register holding A1."""
+    register = csv_file(tmp_path, "aktiviteter.csv", A_HEAD, [row("A1")])
+    acts = clean_activities(read_table(register, ACTIVITY_SPEC), PROJECT, PERIOD)
+    path = tmp_path / "deltagare.csv"
+    path.write_text(text, encoding="utf-8")
+    return clean_participants(read_table(path, PARTICIPANT_SPEC), acts.table, KEY)
+
+
 def without_status(frame: pd.DataFrame) -> pd.DataFrame:
     """The issues other than `status_missing` (the registers here have no status column)."""
     return frame[frame["reason"] != "status_missing"]
@@ -681,17 +690,11 @@ def test_xlsx_value_without_header_is_warned_about_by_column_letter(tmp_path):
 
 def test_participant_value_without_header_is_masked(tmp_path):
     """A column with no header in a participant list may hold personal data: never shown."""
-    register = csv_file(tmp_path, "aktiviteter.csv", A_HEAD, [row("A1")])
-    acts = clean_activities(read_table(register, ACTIVITY_SPEC), PROJECT, PERIOD)
-    path = tmp_path / "deltagare.csv"
-    path.write_text(
+    table, quarantine, warnings, account = participant_text(
+        tmp_path,
         "aktivitets_id;namn;e-post;organisation;\n"
         "A1;Anna Sjöberg;anna.sjoberg@harnosand.example;Härnösands kommun;070-123 45 67\n"
         "A1;Bo Ek;bo.ek@timra.example;Timrå;kommun;Ek\n",
-        encoding="utf-8",
-    )
-    table, quarantine, warnings, account = clean_participants(
-        read_table(path, PARTICIPANT_SPEC), acts.table, KEY
     )
     assert len(table) == 1
     assert reasons(quarantine) == [(3, "extra_fields")]
@@ -736,17 +739,11 @@ def test_a_value_without_header_on_a_merged_duplicate_is_warned_about(tmp_path):
 def test_a_value_without_header_on_a_merged_participant_is_warned_about(tmp_path):
     """The same person twice on one activity merges; the second row's value under no header
     is warned about (and masked)."""
-    register = csv_file(tmp_path, "aktiviteter.csv", A_HEAD, [row("A1")])
-    acts = clean_activities(read_table(register, ACTIVITY_SPEC), PROJECT, PERIOD)
-    path = tmp_path / "deltagare.csv"
-    path.write_text(
+    _, quarantine, warnings, account = participant_text(
+        tmp_path,
         "aktivitets_id;namn;e-post;;organisation\n"
         "A1;Anna Sjöberg;anna.sjoberg@harnosand.example;;Härnösands kommun\n"
         "A1;Anna Sjöberg;anna.sjoberg@harnosand.example;viktigt;Härnösands kommun\n",
-        encoding="utf-8",
-    )
-    _, quarantine, warnings, account = clean_participants(
-        read_table(path, PARTICIPANT_SPEC), acts.table, KEY
     )
     assert account.rows() == {"read": 2, "clean": 1, "quarantined": 0, "merged": 1, "blank": 0}
     assert quarantine.empty
