@@ -589,7 +589,7 @@ def _decode(data: bytes, shown: str, path: Path) -> tuple[str | None, str, bool]
 #: UTF-8 bytes that make no sense read as Windows-1252: Å, Ä, Ö, å, ä, ö, é and ü ("Ã¥"), the
 #: no-break space ("Â "), and the dashes, quotes and ellipsis that Excel and Word type ("â€“").
 #: A file holding one of them was saved as UTF-8.
-_UTF8_LETTERS = re.compile(
+_UTF8_MARKERS = re.compile(
     rb"\xc3[\x84\x85\x96\xa4\xa5\xb6\xa9\xbc]|\xc2\xa0|\xe2\x80[\x93\x94\x98\x99\x9c\x9d\xa6]"
 )
 _LINE_BREAKS = re.compile(rb"\r\n|\r|\n")
@@ -600,12 +600,12 @@ def _refuse_mixed_encoding(data: bytes, shown: str, path: Path) -> None:
 
     Typical when lines were pasted in from another program. Read as Windows-1252, the UTF-8
     part would turn every Å, Ä and Ö into two wrong characters without a word; a byte-order mark
-    or one of `_UTF8_LETTERS` tells that the file was meant to be UTF-8. The message names the
+    or one of `_UTF8_MARKERS` tells that the file was meant to be UTF-8. The message names the
     line of the first byte that is not UTF-8 (a line of the text file: a quoted cell with line
     breaks above it makes it larger than the row in Excel) and the character that byte would
     be, never the line's text (a participant list holds personal data).
     """
-    if not (data.startswith(codecs.BOM_UTF8) or _UTF8_LETTERS.search(data)):
+    if not (data.startswith(codecs.BOM_UTF8) or _UTF8_MARKERS.search(data)):
         return
     try:
         data.decode("utf-8")  # not "utf-8-sig": its error offsets leave out the mark
