@@ -60,7 +60,7 @@ evaluation package uses the unsuppressed table.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -217,18 +217,64 @@ def share_denominators(
     return table.loc[:, list(DENOMINATOR_COLUMNS)].astype(DENOMINATOR_COLUMNS)
 
 
+def complementary_suppression(
+    values: np.ndarray | Sequence[float],
+    hidden: np.ndarray | Sequence[bool],
+    relations: Iterable[tuple[np.ndarray, int | None]],
+    min_cell: int = 5,
+) -> np.ndarray:
+    """The numbers to hide so that no published total gives a hidden count away.
+
+    `values` are published counts of people, cells and totals alike; `hidden` marks the ones
+    hidden to begin with (the small counts, and any a related table hides). Each relation is
+    (positions of cells, position of their total in `values`, or None for a total published
+    elsewhere and never hidden): the cells add up to the total. Until nothing changes, wherever
+    a relation has exactly one hidden number, or hidden cells that add up to less than
+    `min_cell` under a shown total, its smallest other non-zero cell is hidden too (the first of
+    equal ones), or its total when no cell is left. So no shown total minus shown cells gives
+    one hidden count, nor a small sum of hidden ones. Returns the new mask (a copy).
+    """
+    values = np.asarray(values, dtype=float)
+    hidden = np.array(hidden, dtype=bool)
+    relations = [(np.asarray(cells, dtype=np.int64), total) for cells, total in relations]
+    changed = True
+    while changed:
+        changed = False
+        for cells, total in relations:
+            inside = cells[hidden[cells]]
+            total_hidden = total is not None and bool(hidden[total])
+            unknown = len(inside) + total_hidden
+            small_sum = not total_hidden and values[inside].sum() < min_cell
+            if unknown == 0 or (unknown >= 2 and not small_sum):
+                continue
+            free = cells[~hidden[cells] & (values[cells] > 0)]
+            if len(free):
+                hidden[free[np.argmin(values[free])]] = True
+            elif total is not None and not total_hidden and values[total] > 0:
+                hidden[total] = True
+            else:
+                continue
+            changed = True
+    return hidden
+
+
 def suppress_small_cells(
     table: pd.DataFrame,
     min_cell: int = 5,
     *,
     denominators: pd.DataFrame | None = None,
+    hidden: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """A copy of the indicator table for publishing, with the columns `suppressed` and `display`.
 
     - A count of people (`PEOPLE_INDICATORS`) from 1 to ``min_cell - 1`` shows as ``"<5"``.
-    - Complementary suppression: in each (indicator, scope, dimension) breakdown where exactly one
-      cell is hidden that way, the smallest other non-zero cell is hidden too (shown as ``".."``),
-      so the published total cannot give the hidden cell away. Total rows are never hidden this way.
+    - Complementary suppression (`complementary_suppression`): in each (indicator, scope,
+      dimension) breakdown where one cell is hidden, or hidden cells add up to less than
+      min_cell, the smallest other non-zero cell is hidden too (shown as ``".."``), until none
+      is; so the published total cannot give a hidden cell away. Total rows are never hidden
+      this way.
+    - `hidden`: counts of people to hide as well (one bool per row), because a table published
+      beside this one needs them hidden (`compute_published_indicators`).
     - A share whose denominator (from `share_denominators`) is below `min_cell` shows as ``".."``.
       Without `denominators`, every share is hidden: a share whose base is unknown is not
       published.
@@ -242,18 +288,14 @@ def suppress_small_cells(
     indicator = out["indicator"].astype(str)
     people = indicator.isin(PEOPLE_INDICATORS).to_numpy()
     small = people & (value >= 1) & (value < min_cell)
+    forced = people & (np.zeros(len(out), dtype=bool) if hidden is None else np.asarray(hidden))
 
-    keys = [out["indicator"], out["scope"], out["dimension"]]
-    small_in_group = pd.Series(small).groupby(keys).transform("sum").to_numpy()
-    candidate = (
-        people
-        & ~small
-        & (value > 0)
-        & (small_in_group == 1)
-        & (out["dimension"] != "total").to_numpy(dtype=bool, na_value=True)
-    )
-    chosen = out.loc[candidate].groupby(keys, sort=False)["value"].idxmin()
-    complementary = out.index.isin(chosen.to_numpy())
+    breakdown = people & (out["dimension"] != "total").to_numpy(dtype=bool, na_value=True)
+    keys = ["indicator", "scope", "dimension"]
+    groups = out.loc[breakdown].groupby(keys, sort=False).indices.values()
+    positions = np.flatnonzero(breakdown)
+    relations = [(positions[at], None) for at in groups]
+    complementary = complementary_suppression(value, small | forced, relations, min_cell) & ~small
 
     share = indicator.isin(SHARE_INDICATORS).to_numpy()
     if denominators is None:
@@ -276,40 +318,216 @@ def suppress_small_cells(
     return out
 
 
+def _display_counts(
+    value: np.ndarray, hidden: np.ndarray, min_cell: int, approximate: np.ndarray | None = None
+) -> np.ndarray:
+    """Swedish counts as published: "<5" for a small hidden one, ".." for another hidden one."""
+    display = _format_counts(value)
+    if approximate is not None:
+        display = np.where(approximate & (value > 0), f"ca{NBSP}" + display, display)
+    small = (value >= 1) & (value < min_cell)
+    display = np.where(small, f"<{min_cell}", display)
+    return np.where(hidden & ~small, HIDDEN, display)
+
+
+def nested_suppression(
+    values: np.ndarray, groupings: Sequence[Sequence[Hashable]], min_cell: int = 5
+) -> tuple[np.ndarray, list[dict[Hashable, bool]]]:
+    """Which cells of one breakdown of people, and which of its group totals, to hide.
+
+    Each grouping gives every cell a group (e.g. an activity's work package, its activity type),
+    and each group's total is published too, as is the grand total. Small cells and small group
+    totals are hidden, then `complementary_suppression` over "the cells of each group add up to
+    its total" and "the group totals add up to the grand total". NaN cells count as 0.
+    Returns (hidden per cell, per grouping {group: its total is hidden}).
+    """
+    values = np.asarray(values, dtype=float)
+    entries = [np.nan_to_num(values)]
+    relations: list[tuple[np.ndarray, int | None]] = []
+    totals: list[tuple[list[Hashable], np.ndarray]] = []
+    size = len(values)
+    for grouping in groupings:
+        labels = np.asarray(grouping, dtype=object)
+        names = list(pd.unique(labels))
+        at = np.arange(size, size + len(names))
+        sums = np.array([entries[0][labels == name].sum() for name in names], dtype=float)
+        relations += [
+            (np.flatnonzero(labels == name), int(i)) for name, i in zip(names, at, strict=True)
+        ]
+        relations.append((at, None))  # the grand total is published
+        entries.append(sums)
+        totals.append((names, at))
+        size += len(names)
+    value = np.concatenate(entries)
+    hidden = complementary_suppression(
+        value, (value >= 1) & (value < min_cell), relations, min_cell
+    )
+    groups = [
+        {name: bool(hidden[i]) for name, i in zip(names, at, strict=True)} for names, at in totals
+    ]
+    return hidden[: len(values)], groups
+
+
 def suppress_nested_cells(
-    table: pd.DataFrame, groups: pd.Series | np.ndarray, min_cell: int = 5
+    table: pd.DataFrame, groupings: Sequence[Sequence[Hashable]], min_cell: int = 5
 ) -> pd.DataFrame:
     """`suppress_small_cells` for one breakdown of people whose totals are also published per
-    group (e.g. attendance per activity, with totals per work package and in all).
+    group, for each of `groupings` (e.g. attendance per activity, with totals per work package
+    and per activity type, and in all): see `nested_suppression`.
 
-    A count from 1 to ``min_cell - 1`` shows as ``"<5"``. Then, until nothing changes: wherever
-    a group, or the whole breakdown, has exactly one hidden cell, its smallest other non-zero
-    cell is hidden too (``".."``). So neither a group's total nor the grand total minus the
-    shown values isolates one hidden cell. Returns a copy with `suppressed` and `display`.
+    A count from 1 to ``min_cell - 1`` shows as ``"<5"``, a complementary cell as ``".."``.
+    Returns a copy with `suppressed` and `display`.
     """
     out = table.reset_index(drop=True).copy()
     value = out["value"].to_numpy(dtype=float)
-    small = (value >= 1) & (value < min_cell)
-    hidden = small.copy()
-    labels = np.asarray(groups, dtype=object)
-    scopes = [labels == g for g in pd.unique(labels)] + [np.ones(len(out), dtype=bool)]
-    changed = True
-    while changed:
-        changed = False
-        for scope in scopes:
-            candidates = scope & ~hidden & (value > 0)
-            if (hidden & scope).sum() == 1 and candidates.any():
-                at = np.flatnonzero(candidates)
-                hidden[at[np.argmin(value[at])]] = True  # the first of equal ones
-                changed = True
-    approximate = out["approximate"].to_numpy(dtype=bool) & (value > 0)
-    display = _format_counts(value)
-    display = np.where(approximate, f"ca{NBSP}" + display, display)
-    display = np.where(small, f"<{min_cell}", display)
-    display = np.where(hidden & ~small, HIDDEN, display)
+    hidden, _ = nested_suppression(value, groupings, min_cell)
+    approximate = out["approximate"].to_numpy(dtype=bool)
     out["suppressed"] = hidden
-    out["display"] = pd.Series(display, index=out.index, dtype="string")
+    out["display"] = pd.Series(
+        _display_counts(value, hidden, min_cell, approximate), index=out.index, dtype="string"
+    )
     return out
+
+
+def crosstab_suppression(
+    counts: np.ndarray, min_cell: int = 5
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Which cells of a two-way table of people, and which row and column totals, to hide.
+
+    Both margins and the grand total are published too. Small cells and small totals are
+    hidden, then `complementary_suppression` over the rows, the columns and both margins.
+    Returns (hidden cells, same shape as `counts`; hidden row totals; hidden column totals).
+    """
+    counts = np.asarray(counts, dtype=float)
+    n_rows, n_cols = counts.shape
+    cells = np.arange(n_rows * n_cols).reshape(n_rows, n_cols)
+    row_at = n_rows * n_cols + np.arange(n_rows)
+    col_at = n_rows * n_cols + n_rows + np.arange(n_cols)
+    value = np.concatenate([counts.ravel(), counts.sum(axis=1), counts.sum(axis=0)])
+    relations: list[tuple[np.ndarray, int | None]] = [
+        *((cells[r], int(row_at[r])) for r in range(n_rows)),
+        *((cells[:, c], int(col_at[c])) for c in range(n_cols)),
+        (row_at, None),
+        (col_at, None),
+    ]
+    hidden = complementary_suppression(
+        value, (value >= 1) & (value < min_cell), relations, min_cell
+    )
+    return hidden[: n_rows * n_cols].reshape(n_rows, n_cols), hidden[row_at], hidden[col_at]
+
+
+@dataclass(frozen=True)
+class PublishedCrosstab:
+    """Participations in the period's held activities, work package (rows) × gender (columns),
+    as the report may publish them: `counts`, and which cells and totals are hidden."""
+
+    counts: pd.DataFrame
+    hidden: pd.DataFrame
+    row_hidden: pd.Series
+    column_hidden: pd.Series
+    min_cell: int
+
+    def display(self) -> pd.DataFrame:
+        """The cells as published ("<5", "..", or the number)."""
+        shown = _display_counts(
+            self.counts.to_numpy(dtype=float).ravel(), self.hidden.to_numpy().ravel(), self.min_cell
+        )
+        return pd.DataFrame(
+            shown.reshape(self.counts.shape), index=self.counts.index, columns=self.counts.columns
+        )
+
+    def total_display(self, axis: int) -> pd.Series:
+        """The published totals per row (axis 1) or per column (axis 0)."""
+        totals = self.counts.sum(axis=axis)
+        hidden = self.row_hidden if axis == 1 else self.column_hidden
+        shown = _display_counts(totals.to_numpy(dtype=float), hidden.to_numpy(), self.min_cell)
+        return pd.Series(shown, index=totals.index)
+
+
+def gender_by_work_package(
+    activities: pd.DataFrame,
+    participations: pd.DataFrame,
+    project: Project | None,
+    period: Period,
+    *,
+    min_cell: int | None = None,
+) -> PublishedCrosstab:
+    """Participations in the period's held activities by work package and gender, suppressed.
+
+    The report draws them (`figures.participations_by_gender`) and publishes both margins too
+    (participations per gender and per work package in the indicator table, and the grand
+    total), so `complementary_suppression` runs over the rows, the columns and both margins:
+    no margin minus shown cells gives away a hidden cell. Only work packages with
+    participations are rows (in the configuration's order); columns are the genders, in
+    vocabulary order. `min_cell`: the project's unless given (5 without a project).
+    """
+    facts = _Facts.select(_Register.build(activities, participations), period.start, period.end)
+    wp, gender = facts.part["work_package"], facts.part["gender"]
+    width = len(gender.labels)
+    counts = np.bincount(wp.codes * width + gender.codes, minlength=len(wp.labels) * width)
+    table = pd.DataFrame(
+        counts.reshape(len(wp.labels), width).astype(float),
+        index=pd.Index(wp.labels, dtype=object),
+        columns=pd.Index(gender.labels, dtype=object),
+    )
+    known = _work_packages(project) if project is not None else []
+    rows = [r for r in _category_order(table.index, known) if r in table.index]
+    table = table.reindex(index=rows, columns=list(_GENDERS), fill_value=0.0)
+    table = table.loc[table.sum(axis=1) > 0]
+    if min_cell is None:
+        min_cell = project.min_cell if project is not None else 5
+    hidden, row_hidden, column_hidden = crosstab_suppression(table.to_numpy(), min_cell)
+    return PublishedCrosstab(
+        counts=table,
+        hidden=pd.DataFrame(hidden, index=table.index, columns=table.columns),
+        row_hidden=pd.Series(row_hidden, index=table.index),
+        column_hidden=pd.Series(column_hidden, index=table.columns),
+        min_cell=min_cell,
+    )
+
+
+@dataclass(frozen=True)
+class PublishedAttendance:
+    """The attendance of each activity held in the period, as the report publishes it."""
+
+    display: pd.Series  # by activity id
+    hidden_totals: dict[str, dict[Hashable, bool]]  # dimension -> category -> total hidden
+
+
+def published_attendance(
+    activities: pd.DataFrame,
+    participations: pd.DataFrame,
+    project: Project,
+    period: Period,
+) -> PublishedAttendance:
+    """Per activity held in the period: its attendance as published, and the hidden totals.
+
+    The per-activity numbers break down `attendance_total`, whose total the key figures publish
+    and whose totals per work package and per activity type the indicator table publishes. So
+    they go through `nested_suppression` with both groupings, and the totals it hides are
+    hidden in the indicator table too (`compute_published_indicators`).
+    """
+    status = activities["status"].astype("string").str.strip().str.casefold()
+    start = pd.to_datetime(activities["start_date"]).to_numpy(dtype="datetime64[s]")
+    held = (status == _HELD).fillna(False).to_numpy(dtype=bool)
+    held &= _between(start, period.start, period.end)
+    chosen = activities.loc[held].drop_duplicates("activity_id")
+    per = attendance_per_activity(chosen, participations)
+    dimensions = ("work_package", "activity_type")
+    groupings = [_Coded.encode(chosen[d], MISSING) for d in dimensions]
+    hidden, groups = nested_suppression(
+        per["attendance"].to_numpy(dtype=float),
+        [coded.labels[coded.codes] for coded in groupings],
+        project.min_cell,
+    )
+    value = per["attendance"].to_numpy(dtype=float)
+    approximate = per["approximate"].to_numpy(dtype=bool)
+    display = _display_counts(value, hidden, project.min_cell, approximate)
+    ids = chosen["activity_id"].astype("string").to_numpy()
+    return PublishedAttendance(
+        display=pd.Series(display, index=ids, dtype="string"),
+        hidden_totals=dict(zip(dimensions, groups, strict=True)),
+    )
 
 
 def compute_published_indicators(
@@ -318,11 +536,34 @@ def compute_published_indicators(
     project: Project,
     period: Period,
 ) -> pd.DataFrame:
-    """The indicator table as the HTML report publishes it: suppressed at the project's min_cell."""
+    """The indicator table as the HTML report publishes it: suppressed at the project's min_cell.
+
+    The breakdowns that the report also publishes in finer detail (participations per work
+    package and gender, `gender_by_work_package`; attendance per activity,
+    `published_attendance`) hide what that detail needs hidden.
+    """
     table = _compute(activities, participations, project, period)
     denominators = table.loc[table["indicator"].isin(SHARE_INDICATORS), list(DENOMINATOR_COLUMNS)]
-    published = table.loc[:, list(INDICATOR_COLUMNS)]
-    return suppress_small_cells(published, project.min_cell, denominators=denominators)
+    published = table.loc[:, list(INDICATOR_COLUMNS)].reset_index(drop=True)
+    crosstab = gender_by_work_package(activities, participations, project, period)
+    attendance = published_attendance(activities, participations, project, period)
+    linked = {
+        ("participations", "gender"): crosstab.column_hidden.to_dict(),
+        ("participations", "work_package"): crosstab.row_hidden.to_dict(),
+        **{("attendance_total", d): h for d, h in attendance.hidden_totals.items()},
+    }
+    hidden = np.zeros(len(published), dtype=bool)
+    for (indicator, dimension), by_category in linked.items():
+        names = [name for name, is_hidden in by_category.items() if is_hidden]
+        hidden |= (
+            (published["indicator"] == indicator)
+            & (published["scope"] == "period")
+            & (published["dimension"] == dimension)
+            & published["category"].isin(names)
+        ).to_numpy(dtype=bool)
+    return suppress_small_cells(
+        published, project.min_cell, denominators=denominators, hidden=hidden
+    )
 
 
 def planned_activities(activities: pd.DataFrame, period: Period) -> pd.DataFrame:

@@ -173,35 +173,16 @@ def _held_in_period(data: PeriodData) -> pd.DataFrame:
 def published_attendance(data: PeriodData) -> pd.Series:
     """Per activity held in the period (by id): the attendance as the report publishes it.
 
-    The per-activity numbers break down `attendance_total`, whose total the key figures publish
-    and whose total per work package the report publishes too (the indicator table, and the
-    participations per work package in the gender chart). So they go through
-    `indicators.suppress_nested_cells` with the work packages as groups: a count of people below
-    min_cell shows as "<5", and no work package, nor the whole period, is left with exactly one
-    hidden cell (".." hides the smallest other), so no published total minus the shown values
-    can give one away.
+    See `indicators.published_attendance`: a count of people below min_cell shows as "<5", and
+    ".." hides as many more as it takes for no published total (per work package, per activity
+    type, in all) minus the shown values to give a hidden one away. Cached per period.
     """
     cached = data.__dict__.get("_published_attendance")
-    if cached is not None:
-        return cached
-    held = _held_in_period(data)
-    per = ind.attendance_per_activity(held, data.participations)
-    ids = held.loc[per.index, "activity_id"].astype("string")
-    breakdown = pd.DataFrame(
-        {
-            "indicator": "attendance_total",
-            "scope": "period",
-            "dimension": "activity",
-            "category": ids.to_numpy(),
-            "value": per["attendance"].to_numpy(dtype=float),
-            "target": float("nan"),
-            "approximate": per["approximate"].to_numpy(dtype=bool),
-        }
-    )
-    packages = held.loc[per.index, "work_package"].astype(str).to_numpy()
-    shown = ind.suppress_nested_cells(breakdown, packages, data.project.min_cell)
-    cached = pd.Series(shown["display"].to_numpy(), index=ids.to_numpy(), dtype="string")
-    data.__dict__["_published_attendance"] = cached
+    if cached is None:
+        cached = ind.published_attendance(
+            data.activities, data.participations, data.project, data.period
+        ).display
+        data.__dict__["_published_attendance"] = cached
     return cached
 
 

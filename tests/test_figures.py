@@ -222,20 +222,23 @@ def test_activities_per_month_title_and_alt(activities, project) -> None:
 
 
 def test_participations_by_gender_hides_small_cells(activities, project) -> None:
-    """Segments below min_cell are not drawn, and title and alt text carry the numbers."""
+    """Segments below min_cell are not drawn, nor those that the published totals would give
+    away; title and alt text carry the numbers that may be published."""
     parts = _participations(
         [("A2", "kvinna", 6), ("A2", "man", 5), ("A2", "annat", 2), ("A1", "kvinna", 5)]
     )
     fig = figures.participations_by_gender(parts, activities, PERIOD, project)
     ax = fig.axes[0]
     widths = sorted(p.get_width() for p in ax.patches if p.get_width() > 0)
-    assert widths == [5, 5, 6]  # AP1 kvinna 5, AP3 man 5, AP3 kvinna 6; 'annat' 2 is hidden
+    # AP1 kvinna 5 and AP3 kvinna 6. 'annat' 2 is hidden, and with AP3's total (13) published,
+    # so is AP3's 'man' 5; the total for men (5) would then give it away, so it is hidden too.
+    assert widths == [5, 6]
     assert _title(fig) == "Deltagartillfällen per kön och arbetspaket"
     alt = figures.alt_text(fig)
     assert "Totalt 18 deltagartillfällen" in alt
-    assert f"kvinnor 11 (61{NBSP}%)" in alt and "annat <5" in alt
+    assert f"kvinnor 11 (61{NBSP}%), män .. och annat <5" in alt
     assert "Flest i AP3 Påverkansarbete (13)" in alt
-    assert "Antal under 5 visas inte" in alt
+    assert "Antal under 5 visas inte, och inte heller de antal" in alt
     # 61 % of all 18, while 'andel kvinnor' is 11 of 16 women and men: the alt text says so.
     assert "andelen kvinnor i rapportens tabeller räknas bland kvinnor och män" in alt
 
@@ -287,18 +290,51 @@ def test_municipality_missing_is_its_own_last_bar_and_subtitle_counts_bars(proje
         ("participations", "period", "municipality", "Sundsvall", 60),
         ("participations", "period", "municipality", "uppgift saknas", 70),
         ("participations", "period", "municipality", "Härnösand", 40),
-        ("participations", "period", "municipality", "Ånge", 3),
+        ("participations", "period", "municipality", "Ånge", 5),
+        ("participations", "period", "municipality", "Timrå", 6),
     )
-    fig = figures.participations_by_municipality(table, project, top=10)
+    fig = figures.participations_by_municipality(table, project, top=2)
     ax = fig.axes[0]
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert labels == ["Sundsvall", "Härnösand", "Övriga kommuner", "Kommun saknas"]
     colours = [to_hex(p.get_facecolor()).upper() for p in ax.patches]
     assert colours[-1] == figures.LIGHT.upper()
-    assert [p.get_width() for p in ax.patches] == [60, 40, 0, 70]  # övriga: 3, under 5
+    assert [p.get_width() for p in ax.patches] == [60, 40, 11, 70]
     assert any(t.startswith("De 2 kommunerna med flest") for t in _texts(fig))
     alt = figures.alt_text(fig)
-    assert "de 2 största och övriga" in alt and "Totalt 173" in alt and "utan kommun 70" in alt
+    assert "de 2 största och övriga" in alt and "Totalt 181" in alt and "utan kommun 70" in alt
+
+
+def test_municipality_rest_is_never_a_small_count(project) -> None:
+    """Ånge's 3 is hidden; 'Övriga kommuner' = 3 would give it away (the total is published),
+    so the smallest shown municipality goes into the rest too, which then shows 43."""
+    table = _indicator_rows(
+        ("participations", "period", "municipality", "Sundsvall", 60),
+        ("participations", "period", "municipality", "uppgift saknas", 70),
+        ("participations", "period", "municipality", "Härnösand", 40),
+        ("participations", "period", "municipality", "Ånge", 3),
+    )
+    fig = figures.participations_by_municipality(table, project, top=10)
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels == ["Sundsvall", "Övriga kommuner", "Kommun saknas"]
+    assert [p.get_width() for p in ax.patches] == [60, 43, 70]
+    assert "<5" not in _texts(fig) and "3" not in _texts(fig)
+    assert any("och så många till som behövs" in t for t in _texts(fig))
+
+
+def test_municipality_hidden_missing_goes_into_the_rest(project) -> None:
+    """A small 'uppgift saknas' is hidden like any small municipality: no bar of its own."""
+    table = _indicator_rows(
+        ("participations", "period", "municipality", "Sundsvall", 60),
+        ("participations", "period", "municipality", "uppgift saknas", 2),
+        ("participations", "period", "municipality", "Ånge", 4),
+    )
+    fig = figures.participations_by_municipality(table, project, top=10)
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert labels == ["Sundsvall", "Övriga kommuner och kommun saknas"]
+    assert [p.get_width() for p in fig.axes[0].patches] == [60, 6]
+    assert "utan kommun" not in figures.alt_text(fig) and "Totalt 66" in figures.alt_text(fig)
 
 
 # -- 5. map ----------------------------------------------------------------------------------

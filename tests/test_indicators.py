@@ -29,6 +29,9 @@ from hso_eval.indicators import (
     INDICATOR_LABELS,
     compute_indicators,
     compute_published_indicators,
+    crosstab_suppression,
+    gender_by_work_package,
+    nested_suppression,
     partners_visited_summary,
     share_denominators,
     suppress_nested_cells,
@@ -774,31 +777,127 @@ def _attendance(values: list[float]) -> pd.DataFrame:
 
 
 def test_a_lone_small_cell_in_its_package_is_covered_by_other_packages() -> None:
-    """AP1 has only a 3: the grand total would give it away, so a cell of AP2 is hidden, and
-    then one more there, because AP2's own total is published too."""
-    out = suppress_nested_cells(_attendance([3, 10, 20]), ["AP1", "AP2", "AP2"])
-    assert out["display"].tolist() == ["<5", "..", ".."]
-    out = suppress_nested_cells(_attendance([3, 10, 20, 30]), ["AP1", "AP1", "AP2", "AP2"])
+    """AP1 has only a 3, so AP1's total is '<5' and the grand total minus AP2's total would give
+    it away: AP2's total is hidden too, and then one of AP2's cells, or its cells would."""
+    values = np.array([3, 10, 20], dtype=float)
+    hidden, (packages,) = nested_suppression(values, [["AP1", "AP2", "AP2"]])
+    assert hidden.tolist() == [True, True, False] and packages == {"AP1": True, "AP2": True}
+    out = suppress_nested_cells(_attendance(list(values)), [["AP1", "AP2", "AP2"]])
+    assert out["display"].tolist() == ["<5", "..", "20"]
+    out = suppress_nested_cells(_attendance([3, 10, 20, 30]), [["AP1", "AP1", "AP2", "AP2"]])
     assert out["display"].tolist() == ["<5", "..", "20", "30"]  # AP1 covers itself
+
+
+def test_hidden_cells_must_add_up_to_min_cell() -> None:
+    """Two hidden cells of 1 and 2 would still publish a 3 (the total minus the shown ones):
+    the next smallest is hidden too."""
+    out = suppress_nested_cells(_attendance([1, 2, 10, 20]), [["AP1"] * 4])
+    assert out["display"].tolist() == ["<5", "<5", "..", "20"]
+    published = suppress_small_cells(
+        indicator_table(
+            [
+                ("participations", "period", "total", "", 33.0, False),
+                *(
+                    ("participations", "period", "organisation_type", c, v, False)
+                    for c, v in (("akademi", 2.0), ("övrigt", 1.0), ("näringsliv", 8.0))
+                ),
+                ("participations", "period", "organisation_type", "kommun", 22.0, False),
+            ]
+        ),
+        5,
+    )
+    assert published["display"].tolist() == ["33", "<5", "<5", "..", "22"]
+
+
+def _assert_protected(
+    values: np.ndarray, hidden: np.ndarray, relations: list[tuple[np.ndarray, int | None]]
+) -> None:
+    """No relation (cells add up to a total) gives away one hidden count or a small sum of
+    them, unless nothing in it is left to hide."""
+    for cells, total in relations:
+        total_hidden = total is not None and hidden[total]
+        unknown = hidden[cells].sum() + total_hidden
+        if unknown == 0:
+            continue
+        free = (~hidden[cells] & (values[cells] > 0)).any()
+        hideable_total = total is not None and not total_hidden and values[total] > 0
+        if free or hideable_total:
+            assert unknown >= 2, (cells, total)
+            if not total_hidden:
+                assert values[cells][hidden[cells]].sum() >= 5, (cells, total)
 
 
 @given(
     st.lists(
-        st.tuples(st.sampled_from(["AP1", "AP2", "AP3"]), st.integers(0, 40)),
+        st.tuples(
+            st.sampled_from(["AP1", "AP2", "AP3"]),
+            st.sampled_from(["möte", "seminarium"]),
+            st.integers(0, 40),
+        ),
         min_size=1,
         max_size=12,
     )
 )
-def test_no_group_and_not_the_whole_is_left_with_one_hidden_cell(cells) -> None:
-    """Whatever the counts: small ones are hidden, and no work package (nor all of them) has
-    exactly one hidden cell while it has another non-zero cell that could cover it."""
-    groups = np.array([g for g, _ in cells], dtype=object)
-    values = np.array([v for _, v in cells], dtype=float)
-    out = suppress_nested_cells(_attendance(list(values)), groups)
-    hidden = out["suppressed"].to_numpy()
+def test_no_published_total_gives_a_hidden_count_away(cells) -> None:
+    """Whatever the counts, with totals per work package, per activity type and in all: small
+    counts are hidden, and no total minus the shown cells isolates one hidden number or a sum
+    under 5 (unless nothing is left to hide), and shown cells show their value."""
+    packages = [p for p, _, _ in cells]
+    types = [t for _, t, _ in cells]
+    values = np.array([v for _, _, v in cells], dtype=float)
+    hidden, (by_package, by_type) = nested_suppression(values, [packages, types])
+    out = suppress_nested_cells(_attendance(list(values)), [packages, types])
+    assert (out["suppressed"].to_numpy() == hidden).all()
     assert (hidden >= ((values >= 1) & (values < 5))).all()
-    for scope in [groups == g for g in set(groups)] + [np.ones(len(values), dtype=bool)]:
-        others = scope & ~hidden & (values > 0)
-        assert (hidden & scope).sum() != 1 or not others.any()
-    for value, is_hidden, shown in zip(values, hidden, out["display"], strict=True):
-        assert is_hidden or shown == str(int(value))  # the rest shown as they are
+    entries, relations = [values], []
+    size = len(values)
+    for labels, hidden_totals in ((packages, by_package), (types, by_type)):
+        names = list(hidden_totals)
+        at = np.arange(size, size + len(names))
+        labels = np.array(labels, dtype=object)
+        relations += [(np.flatnonzero(labels == n), int(i)) for n, i in zip(names, at, strict=True)]
+        relations.append((at, None))
+        entries.append(np.array([values[labels == n].sum() for n in names]))
+        hidden = np.concatenate([hidden, [hidden_totals[n] for n in names]])
+        size += len(names)
+    _assert_protected(np.concatenate(entries), hidden, relations)
+    for value, is_hidden, shown in zip(values, out["suppressed"], out["display"], strict=True):
+        assert is_hidden or shown == str(int(value))
+
+
+@given(st.lists(st.lists(st.integers(0, 30), min_size=4, max_size=4), min_size=1, max_size=5))
+def test_a_two_way_table_with_both_margins_keeps_its_hidden_cells(rows) -> None:
+    """Work package × gender with every row, column and grand total published: no row or
+    column total minus its shown cells isolates a hidden cell or a small sum."""
+    counts = np.array(rows, dtype=float)
+    cells, row_hidden, col_hidden = crosstab_suppression(counts)
+    n_rows, n_cols = counts.shape
+    value = np.concatenate([counts.ravel(), counts.sum(axis=1), counts.sum(axis=0)])
+    hidden = np.concatenate([cells.ravel(), row_hidden, col_hidden])
+    at = np.arange(n_rows * n_cols).reshape(n_rows, n_cols)
+    row_at = n_rows * n_cols + np.arange(n_rows)
+    col_at = n_rows * n_cols + n_rows + np.arange(n_cols)
+    relations = [
+        *((at[r], int(row_at[r])) for r in range(n_rows)),
+        *((at[:, c], int(col_at[c])) for c in range(n_cols)),
+        (row_at, None),
+        (col_at, None),
+    ]
+    assert (hidden >= ((value >= 1) & (value < 5))).all()
+    _assert_protected(value, hidden, relations)
+
+
+def test_published_indicators_hide_the_margins_the_gender_chart_needs_hidden(project) -> None:
+    """The report draws participations per work package and gender; the indicator table hides
+    the per-gender total that would give a hidden segment away, and the chart agrees."""
+    table = compute_published_indicators(ACTIVITIES, PARTICIPATIONS, project, H1)
+    crosstab = gender_by_work_package(ACTIVITIES, PARTICIPATIONS, project, H1)
+    period = table[(table["indicator"] == "participations") & (table["scope"] == "period")]
+    for dimension, margin in (
+        ("gender", crosstab.column_hidden),
+        ("work_package", crosstab.row_hidden),
+    ):
+        rows = period[period["dimension"] == dimension].set_index("category")["suppressed"]
+        for category, is_hidden in margin.items():
+            assert bool(rows[category]) >= bool(is_hidden), (dimension, category)
+    assert crosstab.hidden.to_numpy().any()  # the fixture has something to hide

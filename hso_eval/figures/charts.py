@@ -42,7 +42,12 @@ from hso_eval.figures.style import (
     house_style,
     swedish_axis,
 )
-from hso_eval.indicators import INDICATOR_LABELS, MISSING
+from hso_eval.indicators import (
+    INDICATOR_LABELS,
+    MISSING,
+    complementary_suppression,
+    gender_by_work_package,
+)
 from hso_eval.periods import Period
 from hso_eval.present import MONTHS, format_number, format_percent
 
@@ -103,16 +108,25 @@ def _indicator_rows(
     return series.dropna().groupby(level=0, sort=False).sum()
 
 
-def _fold_small(
+def _published_split(
     values: pd.Series, min_cell: int, keep: int | None = None
-) -> tuple[pd.Series, float]:
-    """Split into shown categories (≥ `min_cell`, at most `keep` largest) and the rest's sum."""
+) -> tuple[pd.Series, float, pd.Series]:
+    """(shown categories, the rest's sum, the hidden categories) of one breakdown.
+
+    Hidden as the indicator table hides them (`indicators.suppress_small_cells`): the small
+    ones, and as many more as it takes for them to add up to at least `min_cell`, so the rest,
+    which is the published total minus the shown bars, is never a small count itself. Shown:
+    the others, largest first, at most `keep`; the rest adds up the hidden ones and those past
+    `keep`.
+    """
     values = values[values > 0].sort_values(ascending=False, kind="stable")
-    shown = values[values >= min_cell]
+    number = values.to_numpy(dtype=float)
+    small = (number >= 1) & (number < min_cell)
+    hidden = complementary_suppression(number, small, [(np.arange(len(number)), None)], min_cell)
+    shown = values[~hidden]
     if keep is not None:
         shown = shown.iloc[:keep]
-    rest = float(values.drop(shown.index).sum())
-    return shown, rest
+    return shown, float(values.drop(shown.index).sum()), values[hidden]
 
 
 def _barh_with_labels(
@@ -141,10 +155,21 @@ def _barh_with_labels(
     _horizontal_value_axis(ax, max(top * 1.12, 1))
 
 
+def _folded_note(what: str, into: str, hidden: pd.Series, limit: int) -> str:
+    """``Grupper under 5 ingår i övrigt.``, saying so when larger ones had to go there too."""
+    if (hidden >= limit).any():
+        return (
+            f"{what} under {limit} ingår i {into}, och så många till som behövs för att de inte "
+            "ska kunna räknas fram."
+        )
+    return f"{what} under {limit} ingår i {into}."
+
+
 def _bar_values(shown: pd.Series, rest: float, limit: int) -> tuple[list[float], list[str]]:
     """Bar lengths and their labels for `shown`, then for the rest when there is any.
 
-    The rest is a published count too: under `limit` it gets no bar length and shows as "<5".
+    The rest is a published count too: under `limit` (only when every category is small) it
+    gets no bar length and shows as "<5".
     """
     values = [float(v) for v in shown]
     display = [format_number(v) for v in shown]
@@ -253,20 +278,18 @@ def participations_by_gender(
         noun = INDICATOR_LABELS["participations"].lower()
         title = f"{_capitalise(noun)} per kön och arbetspaket"
         what = f"Liggande staplar: {noun} per kön och arbetspaket, {_period_words(period)}"
-        held = _held(activities, period)[["activity_id", "work_package"]]
-        joined = participations[["activity_id", "gender"]].merge(held, on="activity_id")
-        if joined.empty:
+        published = gender_by_work_package(
+            activities, participations, project, period, min_cell=limit
+        )
+        table = published.counts
+        if table.empty:
             return _no_data(fig, ax, title, what)
 
-        gender = joined["gender"].astype("string").fillna("ej angivet")
-        gender = gender.where(gender.isin(GENDERS), "ej angivet")
-        wp = joined["work_package"].astype("string").fillna("okänt")
-        table = pd.crosstab(wp.to_numpy(), gender.to_numpy())
-        genders = [g for g in GENDERS if g in table.columns]
-        order = _wp_order(table.index, project)
-        table = table.loc[order, genders].astype(float)
-        small = (table > 0) & (table < limit)
-        shown = table.mask(small, 0.0)
+        genders = [g for g in GENDERS if g in table.columns and table[g].sum() > 0]
+        order = list(table.index)
+        table = table[genders]
+        hidden = published.hidden[genders]
+        shown = table.mask(hidden, 0.0)
 
         y = np.arange(len(order))[::-1]
         left = np.zeros(len(order))
@@ -297,24 +320,26 @@ def participations_by_gender(
         _horizontal_value_axis(ax, max(left.max() * 1.05, 1))
         if drawn:
             ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=len(drawn))
+        note = _suppression_note(limit, complementary=bool((hidden & (table >= limit)).any().any()))
         subtitle = f"I genomförda aktiviteter, {_period_words(period)}"
-        if small.to_numpy().any():
-            subtitle += f". {_suppression_note(limit)}"
+        if hidden.to_numpy().any():
+            subtitle += f". {note}"
         _set_titles(ax, title, subtitle)
 
+        # The totals as the indicator table publishes them (hidden where the cells need it).
         totals = table.sum()
         total = float(totals.sum())
+        per_gender = published.total_display(axis=0)
         parts = [
-            f"{GENDER_LABELS[g].lower()} {_count(totals[g], limit)}"
-            + (f" ({format_percent(totals[g] / total)})" if totals[g] >= limit else "")
+            f"{GENDER_LABELS[g].lower()} {per_gender[g]}"
+            + (f" ({format_percent(totals[g] / total)})" if not published.column_hidden[g] else "")
             for g in genders
         ]
         by_wp = table.sum(axis=1)
         top = by_wp.idxmax()
-        alt = (
-            f"{what}. Totalt {_count(total, limit)} {noun}: {_join_sv(parts)}. "
-            f"Flest i {_wp_label(top, project)} ({_count(by_wp[top], limit)})."
-        )
+        alt = f"{what}. Totalt {_count(total, limit)} {noun}: {_join_sv(parts)}."
+        if not published.row_hidden[top]:
+            alt += f" Flest i {_wp_label(top, project)} ({format_number(by_wp[top])})."
         if any(totals[g] > 0 for g in genders if g not in ("kvinna", "man")):
             # The indicator "andel kvinnor" counts women among women and men only: say so, or
             # the two shares of women in the report seem to disagree.
@@ -322,8 +347,8 @@ def participations_by_gender(
                 f" Andelarna räknas av alla {noun}; andelen kvinnor i rapportens tabeller räknas "
                 "bland kvinnor och män."
             )
-        if small.to_numpy().any():
-            alt += f" {_suppression_note(limit)}"
+        if hidden.to_numpy().any():
+            alt += f" {note}"
         return _finish(fig, title, alt)
 
 
@@ -348,21 +373,21 @@ def participations_by_organisation_type(
         title = f"{_capitalise(noun)} per organisationstyp"
         what = f"Liggande staplar: {noun} per organisationstyp {when}"
         values = _indicator_rows(indicators, indicator, scope, "organisation_type")
-        shown, rest = _fold_small(values, limit)
+        shown, rest, hidden = _published_split(values, limit)
         if shown.empty and rest == 0:
             return _no_data(fig, ax, title, what)
         other = "övrigt"
-        if other in shown.index:  # fold the small ones into the vocabulary's own "övrigt"
+        if other in shown.index:  # fold the hidden ones into the vocabulary's own "övrigt"
             rest += float(shown.pop(other))
         labels = [_capitalise(str(c)) for c in shown.index]
         if rest > 0:
-            labels.append("Övrigt och små grupper" if rest >= limit else "Övrigt")
+            labels.append("Övrigt och små grupper" if len(hidden) else "Övrigt")
         bar_values, display = _bar_values(shown, rest, limit)
         _barh_with_labels(ax, labels, bar_values, [BLUE] * len(labels), display)
         ax.set_xlabel(f"Antal {noun}")
         subtitle = f"Sorterat efter antal, {when}"
-        if ((values > 0) & (values < limit)).any():
-            subtitle += f". Grupper under {limit} ingår i övrigt."
+        if len(hidden):
+            subtitle += f". {_folded_note('Grupper', 'övrigt', hidden, limit)}"
         _set_titles(ax, title, subtitle)
 
         total = float(values.sum())
@@ -407,13 +432,21 @@ def participations_by_municipality(
         # Rows with no municipality are no municipality: a bar of their own, last, not ranked.
         missing = float(values.get(MISSING, 0.0))
         values = values.drop(MISSING, errors="ignore")
-        shown, rest = _fold_small(values, limit, keep=top)
+        # The breakdown as the indicator table publishes it: with the missing municipality.
+        shown, rest, hidden = _published_split(
+            pd.concat([values, pd.Series({MISSING: missing})]), limit
+        )
+        shown = shown.drop(MISSING, errors="ignore").iloc[:top]
+        total = float(values.sum()) + missing
+        if MISSING in hidden.index:  # then it is a part of the rest, not a bar of its own
+            missing = 0.0
+        rest = total - missing - float(shown.sum())
         if shown.empty and rest == 0 and missing == 0:
             return _no_data(fig, ax, title, what)
         labels = [str(c) for c in shown.index]
         colours = [ACCENT if c in partner_places else NEUTRAL for c in labels]
         if rest > 0:
-            labels.append("Övriga kommuner")
+            labels.append("Övriga kommuner" + (" och kommun saknas" if MISSING in hidden else ""))
             colours.append(LIGHT)
         bar_values, display = _bar_values(shown, rest, limit)
         if missing > 0:
@@ -434,11 +467,10 @@ def participations_by_municipality(
             0: f"{_capitalise(noun)} {when}",
             1: f"Kommunen med flest {noun} {when}",
         }.get(len(shown), f"De {len(shown)} kommunerna med flest {noun} {when}")
-        if ((values > 0) & (values < limit)).any():
-            subtitle += f". Kommuner under {limit} ingår i övriga."
+        if len(hidden):
+            subtitle += f". {_folded_note('Kommuner', 'övriga', hidden, limit)}"
         _set_titles(ax, title, subtitle)
 
-        total = float(values.sum()) + missing
         partners_shown = [c for c in labels if c in partner_places]
         alt = f"{what}, de {len(shown)} största och övriga; partnerkommunerna markerade."
         alt += f" Totalt {_count(total, limit)} {noun}"

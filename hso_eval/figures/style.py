@@ -245,7 +245,13 @@ def _min_cell(min_cell: int | None, project: Project | None) -> int:
     return project.min_cell if project is not None else 5
 
 
-def _suppression_note(min_cell: int) -> str:
+def _suppression_note(min_cell: int, *, complementary: bool = False) -> str:
+    """Says what is left out; `complementary`: larger counts are left out too."""
+    if complementary:
+        return (
+            f"Antal under {min_cell} visas inte, och inte heller de antal som skulle låta "
+            "någon räkna fram dem."
+        )
     return f"Antal under {min_cell} visas inte."
 
 
