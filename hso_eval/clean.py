@@ -3,10 +3,10 @@
 This is the one place that reads names and e-mail addresses. They become a keyed pseudonym
 (`person_key`) here; no frame this module returns holds them, and in the quarantine and warnings
 their values are masked. Personal data typed into other columns is caught too
-(`personal_data_in_field`): an `organisation` that is an e-mail address or the row's own name is
+(`personal_data_in_field`): an `organisation` that is an e-mail address or a participant's name is
 emptied; e-mail addresses in the register's free text are replaced with
 `privacy.EMAIL_REMOVED`; and an issue whose value holds an e-mail-shaped substring (either
-file) or the row's own name (participants) shows `tables.MASK`, in `value` and in `message`.
+file) or a participant's name (participants) shows `tables.MASK`, in `value` and in `message`.
 
 Every rule is a boolean mask over the rows (no loop over rows). Each data row ends in exactly one
 of: the clean table, the quarantine (once per problem, counted once), or merged into an identical
@@ -23,6 +23,7 @@ Order of decisions, per file:
 
 from __future__ import annotations
 
+import re
 from concurrent.futures import ThreadPoolExecutor
 from typing import NamedTuple
 
@@ -33,6 +34,7 @@ from hso_eval.config import Project, RunParams
 from hso_eval.errors import RunError
 from hso_eval.parse import (
     _as_string,
+    fold,
     normalise_email,
     normalise_text,
     parse_counts,
@@ -110,6 +112,64 @@ class Cleaned(NamedTuple):
     account: FileAccount
 
 
+class _NameIndex:
+    """Every name of a participant list with at least two words, folded, to find them in text.
+
+    A participant's name typed into another field, or another participant's name ("ersätter
+    Karin Östlund" as a role), is personal data too. A name is found as whole words (the same
+    word boundaries `\\w` draws in both), folded with `parse.fold`. One-word names are left
+    out: "Sundsvall" or "Ånge" would be found everywhere.
+    """
+
+    def __init__(self, names: pd.Series) -> None:
+        self._names = names
+        self._index: tuple[frozenset[str], int] | None = None
+
+    def _words(self, text: str) -> list[str]:
+        return _WORDS.findall(fold(text))
+
+    def _build(self) -> tuple[frozenset[str], int]:
+        if self._index is None:
+            keys = {
+                " ".join(w)
+                for w in map(self._words, _distinct_texts(self._names)[1])
+                if len(w) >= 2
+            }
+            longest = max((k.count(" ") + 1 for k in keys), default=0)
+            self._index = (frozenset(keys), longest)
+        return self._index
+
+    def mentions(self, values: pd.Series) -> np.ndarray:
+        """True where a value holds a name of the list as whole words (once per distinct value)."""
+        codes, uniques = _distinct_texts(values)
+        if not len(uniques):
+            return np.zeros(len(values), dtype=bool)
+        keys, longest = self._build()
+        if not keys:
+            return np.zeros(len(values), dtype=bool)
+        found = np.array([self._holds(str(u), keys, longest) for u in uniques] + [False])
+        return found[codes]
+
+    def _holds(self, value: str, keys: frozenset[str], longest: int) -> bool:
+        words = self._words(value)
+        return any(
+            " ".join(words[i : i + n]) in keys
+            for n in range(2, min(longest, len(words)) + 1)
+            for i in range(len(words) - n + 1)
+        )
+
+
+_WORDS = re.compile(r"\w+")
+
+
+def _distinct_texts(values: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """(codes, distinct non-empty values as str): a categorical's own, else factorised."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return values.cat.codes.to_numpy(), [str(c) for c in values.cat.categories]
+    codes, uniques = pd.factorize(values.astype("string"), use_na_sentinel=True)
+    return codes, [str(u) for u in uniques]
+
+
 # ---------------------------------------------------------------------------------------------
 # Issues: quarantine and warning rows built from masks
 # ---------------------------------------------------------------------------------------------
@@ -118,7 +178,8 @@ class _Issues:
 
     A shown value is replaced with `tables.MASK` (before the message quotes it) when its column
     is personal, when it holds an e-mail-shaped substring, or when it contains the row's own
-    name (`names`, aligned with the rows; the participant file) as whole words.
+    name (`names`, aligned with the rows; the participant file) or any name of the file of two
+    words or more (`name_index`) as whole words.
     """
 
     def __init__(
@@ -126,9 +187,11 @@ class _Issues:
         raw: RawTable,
         shown: dict[str, pd.Series] | None = None,
         names: pd.Series | None = None,
+        name_index: _NameIndex | None = None,
     ) -> None:
         self.raw = raw
         self.names = names
+        self.name_index = name_index
         self.frames: list[pd.DataFrame] = []
         # cell_text per column, computed once per file (share it between quarantine and
         # warnings): many rules name the same column.
@@ -239,6 +302,8 @@ class _Issues:
         if self.names is not None:
             names = self.names[at].reset_index(drop=True)
             personal |= mentions_folded(shown, names, MIN_NAME_LENGTH)
+        if self.name_index is not None:
+            personal |= self.name_index.mentions(shown)
         if not personal.any():
             return shown
         return shown.mask(pd.Series(personal, index=shown.index), MASK)
@@ -684,26 +749,33 @@ def clean_participants(raw: RawTable, activities: pd.DataFrame, key: bytes) -> C
 
     Returns (participations, quarantine, warnings, account). Quarantine reasons:
     `missing_required`, `unknown_activity`, `no_identity`. Warnings: `invalid_email`,
-    `personal_data_in_field` (an `organisation` that is an e-mail address or the row's own
-    name: emptied before the identity is built), `unknown_organisation_type`,
-    `unknown_municipality`, `unknown_gender`, `unknown_role`.
+    `personal_data_in_field` (an `organisation` that is an e-mail address, the row's own name
+    or another participant's name: emptied before the identity is built),
+    `unknown_organisation_type`, `unknown_municipality`, `unknown_gender`, `unknown_role`,
+    `merged_differs` (a merged row that said something else than the row it merged into).
     Names and e-mails never leave this function except as `person_key`: an issue value that
-    holds an e-mail-shaped substring or the row's own name is masked.
+    holds an e-mail-shaped substring, the row's own name or any name of the file is masked.
     """
     text = _texts(raw, skip=("e-post",))  # the e-mail is parsed by normalise_email
     names = text["namn"]
+    name_index = _NameIndex(names)
     shown: dict[str, pd.Series] = {}
-    quarantine, warnings = _Issues(raw, shown, names), _Issues(raw, shown, names)
+    quarantine = _Issues(raw, shown, names, name_index)
+    warnings = _Issues(raw, shown, names, name_index)
 
     ids = text["aktivitets_id"]
     known_ids = pd.Index(activities["activity_id"].dropna().astype("string").unique())
     emails, email_invalid = normalise_email(*raw.cells("e-post"), categorical=True)
     emails = emails.mask(email_invalid)
     organisations = text["organisation"]
-    # An address or the row's own name typed as the organisation is personal data: emptied
-    # (like an invalid e-mail, before the identity is built), warned about below.
+    # An address, the row's own name or another participant's name typed as the organisation is
+    # personal data: emptied (like an invalid e-mail, before the identity is built), warned
+    # about below.
     org_personal = pd.Series(
-        contains_email(organisations) | equals_folded(organisations, names), index=raw.index
+        contains_email(organisations)
+        | equals_folded(organisations, names)
+        | name_index.mentions(organisations),
+        index=raw.index,
     )
     organisations = organisations.mask(org_personal)
     identities = make_identity(emails, names, organisations, categorical=True)
@@ -801,6 +873,21 @@ def clean_participants(raw: RawTable, activities: pd.DataFrame, key: bytes) -> C
         },
         index=raw.index,
     )
+    _warn_merged_differences(
+        raw,
+        ids,
+        person_keys,
+        candidates.to_numpy(),
+        merged.to_numpy(),
+        {
+            "organisation": organisations,
+            "organisationstyp": org_types,
+            "kommun": municipality,
+            "kön": genders,
+            "roll": roles,
+        },
+        warnings,
+    )
     participations = conform(_strings(participations.loc[kept.to_numpy()]), PARTICIPATION_COLUMNS)
     account = _account(raw, kept.sum(), quarantined.sum(), merged.sum())
     return Cleaned(participations, quarantine.frame(), warnings.frame(), account)
@@ -820,6 +907,58 @@ def _repeated_pairs(ids: pd.Series, persons: pd.Series, rows: np.ndarray) -> np.
     pair = activity * len(persons.cat.categories) + person
     out[rows] = pd.Series(pair).duplicated(keep="first").to_numpy()
     return out
+
+
+def _warn_merged_differences(
+    raw: RawTable,
+    ids: pd.Series,
+    persons: pd.Series,
+    rows: np.ndarray,
+    merged: np.ndarray,
+    values: dict[str, pd.Series],
+    warnings: _Issues,
+) -> None:
+    """Warn (`merged_differs`) about each merged row whose cleaned `values` differ from those of
+    the row it merged into (the first of `rows` with its activity and person), naming that row
+    and the columns, never the values (an organisation may be personal data).
+
+    The first row's values count; without the warning, e.g. a 'talare' on the second row would
+    vanish from the speaker indicators without a word.
+    """
+    if not merged.any():
+        return
+    at = np.flatnonzero(rows)
+    pair = ids.cat.codes.to_numpy()[at].astype(np.int64) * len(persons.cat.categories)
+    pair += persons.cat.codes.to_numpy()[at]
+    codes, _ = pd.factorize(pair)
+    _, first = np.unique(codes, return_index=True)
+    duplicate = at[merged[at]]
+    original = at[first[codes]][merged[at]]
+    both = np.concatenate([duplicate, original])
+    differ = {}
+    for name, series in values.items():  # codes of the merged rows and of their first rows
+        coded = _distinct_texts(series.iloc[both])[0]
+        differ[name] = coded[: len(duplicate)] != coded[len(duplicate) :]
+    which = np.column_stack(list(differ.values()))
+    hit = which.any(axis=1)
+    if not hit.any():
+        return
+    names = list(differ)
+    source = raw.rows.to_numpy()
+    messages = []
+    for first_row, columns in zip(source[original[hit]], which[hit], strict=True):
+        listed = [n for n, d in zip(names, columns, strict=True) if d]
+        joined = " och ".join(filter(None, [", ".join(listed[:-1]), listed[-1]]))
+        messages.append(
+            f"är samma person på samma aktivitet som rad {first_row} och räknas bara en gång, "
+            f"men raderna skiljer sig åt i {joined}; uppgifterna på rad {first_row} gäller "
+            f"(rätta rad {first_row} om de är fel, och ta bort dubbletten)."
+        )
+    mask = np.zeros(len(raw.index), dtype=bool)
+    mask[duplicate[hit]] = True
+    text = pd.Series(pd.NA, index=raw.index, dtype="string")
+    text[mask] = messages  # the rows in order, as `duplicate` is
+    warnings.add(pd.Series(mask, index=raw.index), None, "merged_differs", text)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -42,6 +42,7 @@ REASON_LABELS: dict[str, str] = {
     "unknown_role": "Okänd roll",
     "personal_data_in_field": "Personuppgift i fel fält",
     "value_without_header": "Värde i kolumn utan rubrik",
+    "merged_differs": "Dubblett som skiljer sig från raden den slogs ihop med",
 }
 
 

@@ -459,7 +459,8 @@ def test_email_in_organisation_is_emptied_and_warned(tmp_path, register):
 
 
 def test_own_name_in_organisation_is_emptied_and_identity_uses_empty_org(tmp_path, register):
-    """The row's own name (any case, diacritics) as organisation is emptied; others are kept."""
+    """The row's own name (any case, diacritics) as organisation is emptied, and so is another
+    participant's name; an organisation is kept."""
     table, _, warnings, account = participants(
         tmp_path,
         register,
@@ -467,15 +468,17 @@ def test_own_name_in_organisation_is_emptied_and_identity_uses_empty_org(tmp_pat
             ["A1", "Åsa Öberg", "", "asa  OBERG"],
             ["A1", "Åsa Öberg", "", ""],
             ["A2", "Per Persson", "", "Åsa Öberg"],
+            ["A2", "Eva Ek", "", "Öbergs väg 2, Åsa"],
         ],
     )
     # Row 3 is row 2's person again on A1 (the emptied organisation is not part of the identity).
-    assert table["source_row"].tolist() == [2, 4]
-    assert (account.clean, account.merged) == (2, 1)
+    assert table["source_row"].tolist() == [2, 4, 5]
+    assert (account.clean, account.merged) == (3, 1)
     assert pd.isna(table["organisation"].iloc[0])
-    assert table["organisation"].iloc[1] == "Åsa Öberg"  # someone else's name: not detectable
-    assert reasons(warnings) == [(2, "personal_data_in_field")]
-    assert warnings.iloc[0]["value"] == MASK
+    assert pd.isna(table["organisation"].iloc[1])  # another participant's name
+    assert table["organisation"].iloc[2] == "Öbergs väg 2, Åsa"  # not the name as whole words
+    assert reasons(warnings) == [(2, "personal_data_in_field"), (4, "personal_data_in_field")]
+    assert (warnings["value"] == MASK).all()
     text = all_text(table, warnings).casefold()
     assert "oberg" not in text
 
@@ -517,6 +520,57 @@ def test_issue_values_and_messages_mask_own_name_and_addresses(tmp_path, registe
         assert personal not in text
     assert "åsa öberg" not in text and "cy berg" not in text
     assert account.balanced()
+
+
+def test_issue_values_mask_other_participants_names(tmp_path, register):
+    """Another participant's name in a role, a municipality or an unknown activity id is masked
+    in the data-quality report too (the list is full of names; any of them is personal data)."""
+    header = [*P_HEAD, "organisationstyp", "kommun", "kön", "roll"]
+    _, quarantine, warnings, account = participants(
+        tmp_path,
+        register,
+        [
+            ["A1", "Karin Östlund", "", "", "", "", "", ""],
+            ["A1", "Sanna Olsson", "", "", "", "", "", "ersätter karin ÖSTLUND"],
+            ["A1", "Ola Berg", "", "", "", "Sanna Olsson", "", ""],
+            ["Sanna Olsson", "Eva Ek", "", "", "", "", "", ""],
+            ["A1", "Ivar Lo", "", "", "", "", "", "ersätter Karin"],  # one word: no name
+        ],
+        header,
+    )
+    assert reasons(quarantine) == [(5, "unknown_activity")]
+    assert reasons(warnings) == [
+        (3, "unknown_role"),
+        (4, "unknown_municipality"),
+        (6, "unknown_role"),
+    ]
+    assert quarantine["value"].tolist() == [MASK]
+    assert warnings["value"].tolist() == [MASK, MASK, "ersätter Karin"]
+    text = all_text(quarantine, warnings).casefold()
+    assert "östlund" not in text and "olsson" not in text
+    assert account.balanced()
+
+
+def test_a_merged_row_that_says_something_else_is_warned_about(tmp_path, register):
+    """The same person twice on one activity merges into the first row; when the second says
+    'talare' and the first nothing, the admin is told which rows and columns, not the values."""
+    header = [*P_HEAD, "organisationstyp", "kommun", "kön", "roll"]
+    table, _, warnings, account = participants(
+        tmp_path,
+        register,
+        [
+            ["A1", "Cecilia Larsson", "cecilia.larsson@sundsvall.example", "", "", "", "", ""],
+            ["A1", "", " Cecilia.Larsson@Sundsvall.example ", "", "", "", "", "talare"],
+            ["A1", "Cecilia Larsson", "cecilia.larsson@sundsvall.example", "", "", "", "", ""],
+        ],
+        header,
+    )
+    assert (account.clean, account.merged) == (1, 2)
+    assert reasons(warnings) == [(3, "merged_differs")]  # row 4 says the same as row 2
+    message = warnings.iloc[0]["message"]
+    assert "samma person på samma aktivitet som rad 2" in message
+    assert "skiljer sig åt i roll;" in message and "uppgifterna på rad 2 gäller" in message
+    assert "cecilia" not in all_text(table, warnings).casefold()
 
 
 def test_email_in_activity_free_text_is_replaced_and_warned(tmp_path):
