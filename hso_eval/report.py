@@ -365,7 +365,11 @@ def communication_html(data: PeriodData) -> str:
         body = (
             f"<ul>{''.join(items)}</ul>"
             if items
-            else _p("Ingen extern representation under perioden.", "hso-muted")
+            else _p(
+                "Inga arrangemang hos eller med andra registrerade under perioden "
+                "(arrangörsroll deltagande eller samarrangemang).",
+                "hso-muted",
+            )
         )
         parts.append(f"<h4>{html.escape(label)}</h4>{body}")
     return _section(data, "kommunikation", *parts)

@@ -177,3 +177,13 @@ def test_planned_activities_say_when_they_end(demo):
     """A planned activity over several weeks shows its span in 'När', not its first day only."""
     text = _text(report.planned_html(demo))
     assert "2024-10-22 – 2024-11-29 22 oktober – 29 november 2024" in text
+
+
+def test_a_package_without_representation_rows_does_not_claim_none_happened(demo):
+    """The box lists activities with organiser role deltagande or samarrangemang; a package
+    without such rows says that none are registered, not that there was no representation
+    (the narrative may well describe some)."""
+    text = _text(report.communication_html(demo))
+    assert "Ingen extern representation" not in text
+    assert "Inga arrangemang hos eller med andra registrerade under perioden" in text
+    assert "Business Arena Norr" in text  # AP1's, registered as deltagande
