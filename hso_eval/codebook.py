@@ -308,7 +308,14 @@ def table_definitions(project: Project, period: Period) -> tuple[Table, ...]:
                     "Indikator",
                     "Indikatorns id: "
                     + "; ".join(f"{i} = {indicator_labels.get(i, i)}" for i in INDICATOR_IDS)
-                    + ". Definitionerna finns i halvårsrapportens bilaga och i hso_eval.",
+                    + ". activities_planned räknar aktiviteter med startdatum i nästa halvår "
+                    "(efter periodens slut, till och med nästa halvårs slut) som inte är "
+                    "inställda, oavsett om de sedan har genomförts; bara för perioden. "
+                    "share_women är andelen kvinnor bland deltaganden med kön kvinna eller man "
+                    "(deltaganden med kön annat eller ej angivet räknas inte); tomt när det inte "
+                    "finns några sådana. share_women_speakers är detsamma bland talare och "
+                    "moderatorer. Övriga definitioner finns i halvårsrapportens bilaga och i "
+                    "hso_eval.",
                     required=True,
                     enum=INDICATOR_IDS,
                 ),
@@ -421,7 +428,7 @@ def table_definitions(project: Project, period: Period) -> tuple[Table, ...]:
             sheet="Datakvalitet",
             title="Datakvalitet",
             description=(
-                "Radräkningen per indatafil (lästa = rena + karantän + dubbletter) och antalet "
+                "Radräkningen per indatafil (lästa = rena + karantän + sammanslagna) och antalet "
                 "problem i karantänen och bland varningarna, per fil och orsak. Innehåller "
                 "inga värden ur filerna och inga personuppgifter."
             ),

@@ -1,7 +1,9 @@
 """The data package's files: CSV tables, datapackage.json and the README.md codebook.
 
 Every file is rendered from the `Table` definitions in `hso_eval.codebook`. Text that a
-spreadsheet would run as a formula is prefixed with ``'`` in CSV (OWASP); numbers stay numbers.
+spreadsheet would run as a formula is prefixed with ``'`` in CSV (OWASP), and so is text that
+already starts with ``'``, so two different values never become one (`privacy.neutralise_text`);
+numbers stay numbers.
 """
 
 from __future__ import annotations
@@ -34,8 +36,12 @@ PSEUDONYM_TEXT = (
 )
 FORMULA_TEXT = (
     "Text som börjar med =, +, -, @, tabb eller vagnretur skulle annars kunna köras som en formel "
-    "i ett kalkylprogram. I CSV-filerna har sådan text fått ett inledande ' (enligt OWASP); i "
-    "arbetsboken är den lagrad som text och aldrig som formel. Negativa tal är fortfarande tal."
+    "i ett kalkylprogram. I CSV-filerna har sådan text fått ett inledande ' (enligt OWASP). Text "
+    "som redan började med ' har också fått ett till, så att två olika värden aldrig blir "
+    "samma värde: +46 X skrivs '+46 X och '+46 X skrivs ''+46 X. Den ursprungliga texten får man "
+    "tillbaka genom att ta bort exakt ett inledande ' från varje text som börjar med '. I "
+    "arbetsboken står texten som den skrevs, lagrad som text och aldrig som formel. Negativa tal "
+    "är fortfarande tal."
 )
 SUPPRESSION_TEXT = (
     "Paketet innehåller pseudonymiserade mikrodata enligt personuppgiftsbiträdesavtalet och är "
@@ -85,7 +91,9 @@ def _number_text(value: float) -> str:
 def write_csv(frame: pd.DataFrame, table: Table, path: Path) -> Path:
     """Write one table as UTF-8 CSV with formula-like text neutralised (OWASP).
 
-    Only text fields are neutralised; numbers stay numbers, so -5 is written as -5.
+    Only text fields are neutralised; numbers stay numbers, so -5 is written as -5. Text that
+    starts with ``'`` is prefixed too, so unique columns (primary keys) stay unique and a reader
+    gets the original back by removing one leading ``'`` (`privacy.restore_text`).
     """
     from hso_eval.privacy import neutralise_formulas
 

@@ -110,7 +110,11 @@ QUALITY_CODES: dict[str, str] = {
     "read": "Lästa datarader (tomma rader oräknade)",
     "clean": "Rader som blev rena och används",
     "quarantined": "Rader i karantän (används inte)",
-    "merged": "Exakta dubbletter, sammanslagna med en behållen rad",
+    "merged": (
+        "Dubbletter, sammanslagna med en tidigare rad som behålls: i aktivitetsregistret en rad "
+        "som är identisk med en tidigare, i deltagarlistorna samma person på samma aktivitet igen "
+        "(även när t.ex. e-postadressen skrivits med andra versaler eller andra fält skiljer sig)"
+    ),
     "blank": "Tomma rader, överhoppade (räknas inte som datarader)",
     "missing_required": "Ett obligatoriskt fält saknas",
     "unparseable_date": "Datum går inte att tolka",

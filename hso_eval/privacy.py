@@ -9,7 +9,9 @@
   columns (an address, or the row's own name), and `redact_emails` removes addresses from free
   text. All work over distinct values (or distinct pairs), never row by row.
 - `neutralise_formulas` makes text safe to open in Excel (OWASP "CSV injection"): a cell that
-  starts with `=`, `+`, `-`, `@`, tab or carriage return gets a leading apostrophe.
+  starts with `=`, `+`, `-`, `@`, tab or carriage return gets a leading apostrophe, and so does
+  a cell that already starts with an apostrophe, so that two different texts never become the
+  same text (`+46 X` and `'+46 X` stay apart) and `restore_text` gives the original back.
 """
 
 from __future__ import annotations
@@ -47,10 +49,15 @@ __all__ = [
     "neutralise_text",
     "pseudonymise",
     "redact_emails",
+    "restore_text",
 ]
 
 #: Characters that make a spreadsheet treat a cell as a formula (OWASP, CSV injection).
 FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+#: The neutralising prefix. Text that already starts with it is prefixed too (`neutralise_text`).
+QUOTE = "'"
+#: Starts that get the prefix: the formula characters and the prefix itself.
+_PREFIXED_STARTS: tuple[str, ...] = (*FORMULA_PREFIXES, QUOTE)
 #: Hex characters kept of the HMAC-SHA256 digest (80 bits).
 PSEUDONYM_LENGTH = 20
 #: What an e-mail address in free text is replaced with (`redact_emails`).
@@ -181,8 +188,17 @@ def hmac_sha256(key: bytes) -> Callable[[bytes], str]:
 
 
 def neutralise_text(value: str) -> str:
-    """`value` with a leading `'` when it starts with a formula character, else unchanged."""
-    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+    """`value` with a leading `'` when it starts with a formula character or `'`, else unchanged.
+
+    Injective: different texts stay different (`+46 X` → `'+46 X`, `'+46 X` → `''+46 X`), so
+    a column that is unique, such as a primary key, stays unique. `restore_text` undoes it.
+    """
+    return QUOTE + value if value.startswith(_PREFIXED_STARTS) else value
+
+
+def restore_text(value: str) -> str:
+    """The text `neutralise_text` was given: one leading `'` removed, if there is one."""
+    return value[len(QUOTE) :] if value.startswith(QUOTE) else value
 
 
 def _neutralise_cell(value: object) -> object:
@@ -192,6 +208,7 @@ def _neutralise_cell(value: object) -> object:
 def _neutralise_column(column: pd.Series) -> pd.Series:
     """One column, neutralised over its distinct text values (numbers untouched)."""
     if isinstance(column.dtype, pd.CategoricalDtype):
+        # `neutralise_text` is injective, so the renamed categories stay distinct.
         renamed = [_neutralise_cell(c) for c in column.cat.categories]
         if len(set(renamed)) == len(renamed):
             return column.cat.rename_categories(renamed)
@@ -199,7 +216,7 @@ def _neutralise_column(column: pd.Series) -> pd.Series:
     changed = {
         value: neutralise_text(value)
         for value in column.dropna().unique()
-        if isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
+        if isinstance(value, str) and value.startswith(_PREFIXED_STARTS)
     }
     result = column.copy()
     if changed:
@@ -212,8 +229,10 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of `frame` where no text cell can start a spreadsheet formula.
 
     In text columns (object, string or categorical) a cell starting with `=`, `+`, `-`, `@`,
-    tab or carriage return gets a leading `'`. Numbers, also in object columns, are left as
-    they are, so -5 stays the number -5. Applying it twice changes nothing more.
+    tab, carriage return or `'` gets a leading `'` (`neutralise_text`). Numbers, also in object
+    columns, are left as they are, so -5 stays the number -5. Distinct cells stay distinct, so
+    a unique column stays unique; `restore_text` on each text cell gives the frame back. It is
+    not idempotent: neutralising twice adds a second apostrophe, so apply it once, on export.
     """
     out = frame.copy()
     for position in range(out.shape[1]):

@@ -167,7 +167,10 @@ def accounting_html(clean: CleanResult) -> str:
         "radredovisning",
         "Radredovisning per fil",
         "Varje läst rad hamnar på exakt ett ställe: bland de rena raderna, i karantän eller "
-        "sammanslagen med en identisk rad. Tomma rader räknas för sig och är inga data.",
+        "sammanslagen med en tidigare rad. I aktivitetsregistret slås en rad ihop med en "
+        "identisk rad; i deltagarlistorna slås samma person på samma aktivitet ihop, även när "
+        "t.ex. e-postadressen skrivits med andra versaler (skiljer sig andra fält ges en "
+        "varning). Tomma rader räknas för sig och är inga data.",
         _table(accounting_table(clean), "Inga indatafiler."),
     )
 

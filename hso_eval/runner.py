@@ -9,7 +9,8 @@ The recipe (each step logged with its duration):
 6. write run.json and run.log, then swap the staging directory in (atomic) and rewrite the index.
 
 A failed run publishes nothing: the previous publication stays byte-identical, and the executed
-notebooks are kept under reports/_misslyckade/<period>-<timestamp>/ with a run.json saying why.
+notebooks are kept under reports/_misslyckade/<period>-<timestamp>/ with a run.json saying why
+(a counter, -2, -3 …, is added when two runs fail within the same second).
 """
 
 from __future__ import annotations
@@ -266,18 +267,39 @@ def run_period(params: RunParams, *, progress: bool = False) -> RunRecord:
 
 
 def _keep_failed(staging: Path, target: Path, record: RunRecord) -> None:
-    """Move what a failed run produced to reports/_misslyckade/<period>-<timestamp>/."""
+    """Move what a failed run produced to reports/_misslyckade/<period>-<timestamp>/.
+
+    The folder is new for every failed run: when one with the same timestamp exists (two
+    failures within a second), the name gets a counter, <period>-<timestamp>-2, -3 … So no
+    failed run's run.json or notebooks are overwritten or moved into another run's folder.
+    """
     failed = target.parent / FAILED_DIR / f"{target.name}-{_stamp()}"
     try:
         failed.parent.mkdir(parents=True, exist_ok=True)
+        failed = _new_directory(failed)
         if staging.exists():
-            shutil.move(str(staging), failed)
-        else:
-            failed.mkdir()
+            for child in sorted(staging.iterdir()):
+                shutil.move(str(child), failed / child.name)
         record.failed_copy = display(failed)
         atomic_write_text(failed / "run.json", record.to_json())
+        shutil.rmtree(staging, ignore_errors=True)  # empty now
     except OSError:
         log.warning("Kunde inte spara den misslyckade körningen i %s", display(failed))
+
+
+def _new_directory(path: Path) -> Path:
+    """Create and return `path`, or `path-2`, `path-3` … when it exists: never an existing one.
+
+    `mkdir` without `exist_ok` claims the name atomically, so two processes never get the same.
+    """
+    candidate, number = path, 1
+    while True:
+        try:
+            candidate.mkdir()
+            return candidate
+        except FileExistsError:
+            number += 1
+            candidate = path.with_name(f"{path.name}-{number}")
 
 
 def _run_into(params: RunParams, staging: Path, record: RunRecord, *, progress: bool) -> None:
@@ -294,7 +316,8 @@ def _run_into(params: RunParams, staging: Path, record: RunRecord, *, progress: 
         from hso_eval.report import narrative_problems
 
         for problem in narrative_problems(params.read_narrative()):
-            log.warning("%s", problem)
+            # The period first: `run-all` prints these before its summary, for every period.
+            log.warning("%s: %s", params.period.code, problem)
     record.inputs = [
         {
             "role": a.role,

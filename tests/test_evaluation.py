@@ -340,6 +340,50 @@ def test_csv_neutralises_formula_text(package: Path) -> None:
     assert rows["A2"]["title"] == "Partnerbesök Kramfors"
 
 
+def test_organisations_differing_only_by_a_leading_apostrophe_stay_apart(
+    data: PeriodData, tmp_path: Path
+) -> None:
+    """`+46 X` and `'+46 X` at the same activity: two organisations in every CSV, valid package.
+
+    Neutralising used to turn both into `'+46 X`, which broke the primary keys of
+    organisationer.csv and samverkan.csv, so the run published nothing.
+    """
+    participations = make_participations()
+    participations["organisation"] = participations["organisation"].astype("string")
+    participations.loc[0, "organisation"] = "+46 X"  # A1, anna
+    participations.loc[1, "organisation"] = "'+46 X"  # A1, bertil
+    clean = CleanResult(
+        activities=make_activities(),
+        participations=conform(participations, PARTICIPATION_COLUMNS),
+        quarantine=data.clean.quarantine,
+        warnings=data.clean.warnings,
+        accounts=data.clean.accounts,
+    )
+    apart = make_period_data(tmp_path / "in", "2024H1", clean=clean)
+    out = evaluation.build_package(apart, tmp_path / "pkg", created=CREATED)
+
+    assert evaluation.validate_package(out) == []
+    assert "godkände" in evaluation.check_package(out)
+    organisations = [r["organisation"] for r in read_csv_rows(out / "organisationer.csv")]
+    assert "'+46 X" in organisations and "''+46 X" in organisations
+    assert len(organisations) == len(set(organisations))
+    pairs = [(r["org_a"], r["org_b"]) for r in read_csv_rows(out / "samverkan.csv")]
+    assert ("'+46 X", "''+46 X") in pairs or ("''+46 X", "'+46 X") in pairs
+    by_person = {
+        r["person_key"]: r["organisation"]
+        for r in read_csv_rows(out / "deltagande.csv")
+        if r["activity_id"] == "A1"
+    }
+    assert by_person[person_key("anna")] == "'+46 X"
+    assert by_person[person_key("bertil")] == "''+46 X"
+    # Reading back: one leading ' removed gives each organisation's own name.
+    assert {o[1:] if o.startswith("'") else o for o in organisations} >= {"+46 X", "'+46 X"}
+    # The workbook keeps the names as they were typed, as text.
+    sheet = openpyxl.load_workbook(out / "utvarderingsunderlag.xlsx")["Organisationer"]
+    names = {row[0].value for row in sheet.iter_rows(min_row=2)}
+    assert {"+46 X", "'+46 X"} <= names
+
+
 def test_negative_number_stays_numeric(data: PeriodData, tmp_path: Path) -> None:
     """A negative number is written as a number: unprefixed in CSV, numeric in the workbook."""
     negative = PeriodData(params=data.params, clean=data.clean)
@@ -507,6 +551,51 @@ def test_workbook_sheets_header_and_dates(package: Path) -> None:
     )
     for needed in ("HMAC-SHA256", "2024-01-01 – 2024-06-30", "nyckeln", "Organisationer"):
         assert needed in readme
+
+
+def test_codebook_defines_share_women_and_activities_planned(package: Path) -> None:
+    """The indicator field says whom share_women counts and which activities are planned."""
+    fields = {
+        f["name"]: f["description"]
+        for r in descriptor(package)["resources"]
+        if r["name"] == "indikatorer"
+        for f in r["schema"]["fields"]
+    }
+    text = fields["indicator"]
+    assert "andelen kvinnor bland deltaganden med kön kvinna eller man" in text
+    assert "annat eller ej angivet räknas inte" in text
+    assert "startdatum i nästa halvår" in text and "inte är inställda" in text
+    readme = (package / "README.md").read_text(encoding="utf-8")
+    assert "andelen kvinnor bland deltaganden med kön kvinna eller man" in readme
+
+
+def test_quality_describes_merged_rows_as_they_are_merged(package: Path, data: PeriodData) -> None:
+    """datakvalitet.csv and datakvalitet.html do not call merged rows exact duplicates: for
+    participants they are the same person on the same activity again."""
+    from hso_eval import quality
+
+    section = quality.accounting_html(data.clean)
+    assert "i deltagarlistorna slås samma person på samma aktivitet ihop" in section
+    rows = read_csv_rows(package / "datakvalitet.csv")
+    merged = {r["description"] for r in rows if r["code"] == "merged"}
+    assert len(merged) == 1
+    [description] = merged
+    assert "Exakta" not in description
+    assert "samma person på samma aktivitet" in description
+    assert "identisk" in description  # the activity register's duplicates are exact
+
+
+def test_readme_explains_how_to_read_neutralised_text_back(package: Path) -> None:
+    """README.md and the workbook's read-me say that a leading ' is added to text that starts
+    with ' too, and that removing exactly one gives the original."""
+    readme = (package / "README.md").read_text(encoding="utf-8")
+    workbook = openpyxl.load_workbook(package / "utvarderingsunderlag.xlsx")
+    read_me = "\n".join(
+        str(c.value) for row in workbook["Läs mig"].iter_rows() for c in row if c.value
+    )
+    for text in (readme, read_me):
+        assert "Text som redan började med ' har också fått ett till" in text
+        assert "ta bort exakt ett inledande '" in text
 
 
 def parse_codebook(text: str) -> dict[str, list[tuple[str, str, str, str]]]:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
+
 from hso_eval.config import build_params
 from hso_eval.runner import fingerprint, key_fingerprint
 
 
-def _params(tmp_path, key: bytes, narrative: str = "## Inledning\n\nText.\n"):
+def _params(tmp_path, key: bytes, narrative: str = "## Inledning\n\nText.\n", **extra):
     demo = tmp_path / "demo"
     if not demo.exists():
         from conftest import ROOT
@@ -23,6 +25,7 @@ def _params(tmp_path, key: bytes, narrative: str = "## Inledning\n\nText.\n"):
             "participants": str(demo / "deltagare.csv"),
             "narrative": str(demo / "berattelse.md"),
             "pseudonym_key_file": str(demo / "nyckel.txt"),
+            **extra,
         }
     )
 
@@ -51,3 +54,85 @@ def test_key_fingerprint_does_not_reveal_the_key():
     assert key_fingerprint(key) == key_fingerprint(key)
     assert len(key_fingerprint(key)) == 12
     assert key.decode() not in key_fingerprint(key)
+
+
+def _failed_staging(parent, name: str, error: str):
+    """A staging folder as a failed run leaves it, and that run's record."""
+    from hso_eval.runner import RunRecord
+
+    staging = parent / name
+    (staging / "notebooks").mkdir(parents=True)
+    (staging / "notebooks" / "halvarsrapport.ipynb").write_text(error, encoding="utf-8")
+    (staging / "run.log").write_text(error, encoding="utf-8")
+    return staging, RunRecord(period="2024H1", status="failed", error=error)
+
+
+def test_two_failures_in_the_same_second_keep_two_folders(tmp_path, monkeypatch):
+    """Two runs failing within one second: two folders under _misslyckade/, each its own run."""
+    import json
+
+    from hso_eval import runner
+
+    monkeypatch.setattr(runner, "_stamp", lambda: "20250115T020000")
+    target = tmp_path / "reports" / "2024H1"
+    for number, error in enumerate(("första felet", "andra felet", "tredje felet"), start=1):
+        staging, record = _failed_staging(tmp_path / "reports", f".staging-{number}", error)
+        runner._keep_failed(staging, target, record)
+        assert not staging.exists()
+
+    failed = tmp_path / "reports" / "_misslyckade"
+    names = sorted(p.name for p in failed.iterdir())
+    assert names == [
+        "2024H1-20250115T020000",
+        "2024H1-20250115T020000-2",
+        "2024H1-20250115T020000-3",
+    ]
+    for name, error in zip(names, ("första felet", "andra felet", "tredje felet"), strict=True):
+        folder = failed / name
+        assert sorted(p.name for p in folder.iterdir()) == ["notebooks", "run.json", "run.log"]
+        run = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+        assert (run["status"], run["error"]) == ("failed", error)
+        assert run["failed_copy"].endswith(name)
+        assert (folder / "notebooks" / "halvarsrapport.ipynb").read_text(encoding="utf-8") == error
+
+
+def test_narrative_warning_names_its_period_and_a_failed_run_keeps_it(tmp_path, monkeypatch):
+    """A narrative heading that matches no section is logged with the period first, and a
+    failed run's folder under _misslyckade/ holds it in run.log next to run.json."""
+    import json
+    import logging
+
+    from hso_eval import runner
+    from hso_eval.errors import RunError
+
+    output_dir = str(tmp_path / "reports" / "2024H1")
+    params = _params(tmp_path, b"a" * 32, "## Inledningen\n\nText.\n", output_dir=output_dir)
+
+    def stop(*args, **kwargs):
+        raise RunError("halvarsrapport.ipynb stoppade i cell 3: ValueError: prov")
+
+    monkeypatch.setattr(runner, "_execute_notebooks", stop)
+    lines: list[str] = []
+    handler = logging.Handler(logging.WARNING)
+    handler.emit = lambda record: lines.append(record.getMessage())
+    logger = logging.getLogger("hso_eval")
+    logger.addHandler(handler)
+    old_level = logger.level
+    logger.setLevel(logging.INFO)
+    try:
+        with pytest.raises(RunError, match="stoppade i cell 3"):
+            runner.run_period(params)
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(old_level)
+
+    narrative = [line for line in lines if "Berättelsens rubrik" in line]
+    assert narrative and all(line.startswith("2024H1: ") for line in narrative)
+    assert any("'## Inledningen'" in line for line in narrative)
+    assert not (tmp_path / "reports" / "2024H1").exists()  # nothing published
+    [failed] = (tmp_path / "reports" / "_misslyckade").iterdir()
+    run = json.loads((failed / "run.json").read_text(encoding="utf-8"))
+    assert run["status"] == "failed" and "stoppade i cell 3" in run["error"]
+    assert "2024H1: Berättelsens rubrik '## Inledningen'" in (failed / "run.log").read_text(
+        encoding="utf-8"
+    )
