@@ -3,9 +3,10 @@
 `read_table` finds the header row (title rows above it are allowed), sniffs a CSV's delimiter and
 encoding, maps the headers as written onto the contract's canonical names through their aliases,
 skips fully blank rows and remembers every data row's row number as Excel shows it. Cell values are
-kept raw (Excel dates stay datetimes, numbers stay numbers, CSV cells stay text): interpreting
-them is `parse`'s and `clean`'s job. Anything that makes a file unusable as a whole raises
-`InputFileError` with one Swedish message that names the file and says what to do.
+kept raw (Excel dates stay datetimes, numbers stay numbers, CSV cells stay text, an Excel error
+cell is its error text such as ``#REF!``): interpreting them is `parse`'s and `clean`'s job.
+Anything that makes a file unusable as a whole raises `InputFileError` with one Swedish message
+that names the file and says what to do.
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ import codecs
 import csv
 import datetime as dt
 import hashlib
+import html
 import io
 import math
 import os
+import posixpath
 import re
 import warnings
 import zipfile
@@ -24,11 +27,13 @@ from collections.abc import Hashable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.etree import ElementTree
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+from python_calamine import SheetTypeEnum, SheetVisibleEnum
 
 from hso_eval.errors import InputFileError
 from hso_eval.parse import _category_series, _Distinct, normalise_header
@@ -451,7 +456,12 @@ def _changed_while_reading(path: Path, shown: str) -> InputFileError:
 def _read_xlsx_grid(
     path: Path, data: bytes, sheet: str | None, shown: str, preferred: str | None = None
 ) -> tuple[pd.DataFrame, str]:
-    """The chosen sheet as a grid of raw cells (row i is Excel row i + 1), and its name."""
+    """The chosen sheet as a grid of raw cells (row i is Excel row i + 1), and its name.
+
+    The sheet is `sheet` (hidden or not), else the visible sheet named `preferred`, else the
+    first visible one: what the administrator sees on opening the file (any sheet when none is
+    visible). An error cell holds its error text (`_error_cells`).
+    """
     if not zipfile.is_zipfile(io.BytesIO(data)):
         kind = "en textfil" if _looks_like_text(data) else "ingen Excel-arbetsbok"
         raise InputFileError(
@@ -477,8 +487,11 @@ def _read_xlsx_grid(
             reason="no_sheet",
         )
     if sheet is None:
-        named = [n for n in names if preferred and n.strip().casefold() == preferred.casefold()]
-        used = named[0] if named else names[0]
+        # Only sheets the administrator sees in Excel, unless none is visible: a hidden sheet
+        # (an old copy, a list for drop-downs) is read only when it is named in the parameters.
+        visible = _visible_sheets(book, names) or names
+        named = [n for n in visible if preferred and n.strip().casefold() == preferred.casefold()]
+        used = named[0] if named else visible[0]
     elif sheet in names:
         used = sheet
     else:
@@ -492,11 +505,22 @@ def _read_xlsx_grid(
                 reason="sheet_missing",
             )
         used = near[0]
+    errors = _error_cells(data, used)
     try:
         grid = pd.read_excel(
             book, sheet_name=used, header=None, dtype=object, keep_default_na=False
         )
     except Exception as exc:
+        odd = [e for e in errors if e[2] not in EXCEL_ERRORS]
+        if odd:  # calamine refuses the newer error values (#SPILL!, #CALC!, …)
+            row, column, value = odd[0]
+            raise InputFileError(
+                f"{shown} (blad '{used}') rad {row + 1}, kolumn {_column_letters(column)}: "
+                f"cellen visar felvärdet '{value}', som inte kan läsas. Rätta formeln eller "
+                "ersätt den med sitt värde (Klistra in special → Värden) och spara igen.",
+                path=path,
+                reason="unreadable",
+            ) from exc
         raise InputFileError(
             f"{shown}: bladet '{used}' kan inte läsas ({type(exc).__name__}). Öppna filen i "
             "Excel och spara den på nytt som Excel-arbetsbok.",
@@ -504,7 +528,184 @@ def _read_xlsx_grid(
             reason="unreadable",
         ) from exc
     grid.columns = range(grid.shape[1])
-    return grid.reset_index(drop=True), used
+    return _put_error_cells(grid.reset_index(drop=True), errors), used
+
+
+def _visible_sheets(book: pd.ExcelFile, names: list[str]) -> list[str]:
+    """The worksheets of `book` that Excel shows (not hidden, not chart sheets), in order.
+
+    All of `names` when this python-calamine cannot tell.
+    """
+    metadata = getattr(book.book, "sheets_metadata", None)
+    if metadata is None:  # pragma: no cover - an older python-calamine
+        return names
+    return [
+        str(m.name)
+        for m in metadata
+        if m.visible == SheetVisibleEnum.Visible and m.typ == SheetTypeEnum.WorkSheet
+    ]
+
+
+#: The error values a cell can show in Excel (its cached result when a formula fails).
+EXCEL_ERRORS: frozenset[str] = frozenset(
+    {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"}
+)
+#: An error cell in a sheet's XML: ``<c r="B7" s="2" t="e">`` (any attribute order, any namespace
+#: prefix; ``/>`` ends one without a value). Its cached value follows in ``<v>``.
+_ERROR_CELL = re.compile(rb"<(?:[\w.-]+:)?c\s[^>]*?\bt\s*=\s*[\"']e[\"'][^>]*>")
+_CELL_REF = re.compile(rb"\br\s*=\s*[\"']\$?([A-Za-z]{1,3})\$?([0-9]+)[\"']")
+_CELL_VALUE = re.compile(rb"<(?:[\w.-]+:)?v(?:\s[^>]*)?(?<!/)>([^<]*)<")
+_CELL_END = re.compile(rb"</(?:[\w.-]+:)?c\s*>")
+
+
+def _error_cells(data: bytes, sheet: str) -> list[tuple[int, int, str]]:
+    """(row, column, error text), 0-based, of every cell of `sheet` that shows an Excel error.
+
+    python-calamine reads such a cell (``#REF!``, ``#N/A``, …) as an empty one: a row of
+    them would pass as a blank row and an error in a field as a missing value, so they are
+    found in the sheet's XML (`_put_error_cells` puts them back). The XML is searched only
+    when it holds ``t="e"`` at all, so a sheet without errors costs one pass of `bytes.find`
+    over its decompressed text (a few hundredths of a second for 30,000 rows).
+    Empty if the sheet's XML cannot be found or parsed: calamine has read it, so this does not
+    happen with a file that the run goes on to use.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            part = _sheet_part(archive, sheet)
+            if part is None or not _holds_error_cell(archive, part):
+                return []
+            xml = archive.read(part)
+        found: list[tuple[int, int, str]] = []
+        for cell in _ERROR_CELL.finditer(xml):
+            if cell.group().endswith(b"/>"):
+                continue
+            ref = _CELL_REF.search(cell.group())
+            if ref is None:  # a writer that leaves out cell references: count cells instead
+                return _error_cells_by_position(xml)
+            end = _CELL_END.search(xml, cell.end())
+            value = _CELL_VALUE.search(xml, cell.end(), end.start() if end else len(xml))
+            if value is not None:
+                row, column = _cell_position(ref.group(1).decode(), ref.group(2).decode())
+                found.append((row, column, _xml_text(value.group(1))))
+        return found
+    except (KeyError, OSError, ValueError, zipfile.BadZipFile, ElementTree.ParseError):
+        return []
+
+
+def _holds_error_cell(archive: zipfile.ZipFile, part: str) -> bool:
+    """Whether the XML `part` holds ``t="e"``: read in pieces, so that a large sheet's text is
+    not held in memory beside the grid when it has no error cell (the usual case)."""
+    tail = b""
+    with archive.open(part) as stream:
+        while piece := stream.read(_DECODE_PIECE):
+            piece = tail + piece
+            if b't="e"' in piece or b"t='e'" in piece:
+                return True
+            tail = piece[-5:]
+    return False
+
+
+def _error_cells_by_position(xml: bytes) -> list[tuple[int, int, str]]:
+    """`_error_cells` for a sheet whose rows or cells lack their ``r`` reference.
+
+    Each ``<row>`` and ``<c>`` without one follows the previous, as in calamine.
+    """
+    found: list[tuple[int, int, str]] = []
+    row = column = -1
+    error_at: tuple[int, int] | None = None
+    for event, element in ElementTree.iterparse(io.BytesIO(xml), events=("start", "end")):
+        tag = element.tag.rsplit("}", 1)[-1]
+        if event == "start" and tag == "row":
+            row = int(element.get("r", row + 2)) - 1
+            column = -1
+        elif event == "start" and tag == "c":
+            ref = _REFERENCE.fullmatch(element.get("r", "").strip())
+            row, column = _cell_position(*ref.groups()) if ref else (row, column + 1)
+            error_at = (row, column) if element.get("t") == "e" else None
+        elif event == "end" and tag == "v" and error_at is not None:
+            found.append((*error_at, (element.text or "").strip()))
+        elif event == "end" and tag == "row":
+            element.clear()
+    return found
+
+
+def _sheet_part(archive: zipfile.ZipFile, sheet: str) -> str | None:
+    """The path in the archive of the XML of the sheet named `sheet`.
+
+    The workbook part (found from the package's relationships) lists the sheets by name with a
+    relationship id; the workbook's relationships give the sheet's part.
+    """
+    workbook = next(
+        (
+            t
+            for kind, t in _relationships(archive, "", "_rels/.rels")
+            if kind.endswith("/officeDocument")
+        ),
+        "xl/workbook.xml",
+    )
+    rid = None
+    for element in ElementTree.fromstring(archive.read(workbook)).iter():
+        if element.tag.rsplit("}", 1)[-1] == "sheet" and element.get("name") == sheet:
+            rid = next((v for k, v in element.attrib.items() if k.endswith("}id")), None)
+            break
+    if rid is None:
+        return None
+    folder, name = posixpath.split(workbook)
+    rels = posixpath.join(folder, "_rels", name + ".rels")
+    return next((t for _, t in _relationships(archive, folder, rels, rid)), None)
+
+
+def _relationships(
+    archive: zipfile.ZipFile, folder: str, part: str, rid: str | None = None
+) -> list[tuple[str, str]]:
+    """(type, target path in the archive) of each relationship in `part` (only `rid`'s if given).
+
+    A target is relative to `folder`, or to the archive's root when it starts with ``/``.
+    """
+    out: list[tuple[str, str]] = []
+    for element in ElementTree.fromstring(archive.read(part)).iter():
+        if element.tag.rsplit("}", 1)[-1] != "Relationship":
+            continue
+        if rid is not None and element.get("Id") != rid:
+            continue
+        target = element.get("Target", "")
+        target = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
+        out.append((element.get("Type", ""), posixpath.normpath(target)))
+    return out
+
+
+def _xml_text(value: bytes) -> str:
+    """The text of an XML character data (entities resolved)."""
+    return html.unescape(value.decode("utf-8", errors="replace")).strip()
+
+
+_REFERENCE = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]+)")
+
+
+def _cell_position(letters: str, number: str) -> tuple[int, int]:
+    """The 0-based (row, column) of the cell Excel names `letters` `number` (A1 is (0, 0))."""
+    column = 0
+    for letter in letters.upper():
+        column = column * 26 + ord(letter) - ord("A") + 1
+    return int(number) - 1, column - 1
+
+
+def _put_error_cells(grid: pd.DataFrame, errors: list[tuple[int, int, str]]) -> pd.DataFrame:
+    """`grid` with each error cell (`_error_cells`) holding its error text, e.g. ``#REF!``.
+
+    The cleaning rules then see the value the administrator sees in Excel: an error in a date,
+    number or vocabulary field gets that field's warning or quarantine naming ``#REF!``, and a
+    row of error cells is a data row, not a blank one.
+    """
+    if not errors:
+        return grid
+    height = max(grid.shape[0], max(r for r, _, _ in errors) + 1)
+    width = max(grid.shape[1], max(c for _, c, _ in errors) + 1)
+    if (height, width) != grid.shape:  # pragma: no cover - calamine's range holds them
+        grid = grid.reindex(index=range(height), columns=range(width), fill_value="")
+    for row, column, value in errors:
+        grid.iat[row, column] = value
+    return grid
 
 
 def _looks_like_text(data: bytes) -> bool:
@@ -897,22 +1098,31 @@ def _build_raw(
     canonical = normalised.apply(lambda col: col.map(index.get, na_action="ignore"))
     scores = canonical.nunique(axis=1) if len(canonical) else pd.Series(dtype=int)
     if len(scores) == 0 or int(scores.max()) == 0:
-        accepted = ", ".join(f"'{c.name}'" for c in spec.columns if c.required)
-        raise InputFileError(
-            f"{where}: ingen rubrikrad hittades bland de första {HEADER_SEARCH_ROWS} raderna. "
-            f"Lägg en rad med kolumnrubriker (t.ex. {accepted}) överst i {spec.label}.",
-            path=path,
-            reason="no_header",
-        )
+        raise _no_header(where, path, spec, ".")
     header_pos = int(scores.to_numpy().argmax())  # first row with the most matches
     header_row = header_pos + 1
 
     written = header_text.iloc[header_pos]
     mapped = canonical.iloc[header_pos]
-    found = [str(t) for t in written.dropna()]
+    known = mapped.dropna()
+    present = set(known)
+    missing = _missing_columns(spec, present)
+    # Participant lists name people in their cells (and record the organisation type 'kommun'):
+    # only cells that are known headers are ever quoted back from them.
+    private = "participants" in (role, spec.role)
+    if missing and int(scores.iloc[header_pos]) == 1:
+        # One cell that reads like a header is no header row: without one, a data row is the
+        # best match (an organisation type 'kommun' is the header 'kommun').
+        raise _no_header(
+            where,
+            path,
+            spec,
+            f" (rad {header_row} liknar mest en rubrikrad men har bara en känd rubrik: den "
+            f"{_row_cells(written, mapped, private=private)}). "
+            f"{_capitalise(_missing_text(missing))}.",
+        )
 
     # Two headers for the same column.
-    known = mapped.dropna()
     dupes = known[known.duplicated(keep=False)]
     if len(dupes):
         first = dupes.iloc[0]
@@ -924,15 +1134,10 @@ def _build_raw(
             reason="duplicate_column",
         )
 
-    present = set(known)
-    for col in spec.columns:
-        if col.required and col.name not in present:
-            raise _missing_column(where, path, header_row, found, (col,), spec)
-    for group in spec.one_of:
-        if not present.intersection(group):
-            raise _missing_column(
-                where, path, header_row, found, tuple(spec.column(n) for n in group), spec
-            )
+    if missing:
+        raise _missing_column(
+            where, path, header_row, _row_cells(written, mapped, private=private), missing, spec
+        )
 
     unknown = [
         str(written[c]) for c in written.index if pd.notna(written[c]) and pd.isna(mapped[c])
@@ -1059,30 +1264,93 @@ def _normalise_or_na(text: Hashable) -> str | None:
     return out or None
 
 
+def _missing_columns(spec: TableSpec, present: set[str]) -> tuple[ColumnSpec, ...]:
+    """The first required column (or one-of group) of `spec` not in `present`; () if none."""
+    for col in spec.columns:
+        if col.required and col.name not in present:
+            return (col,)
+    for group in spec.one_of:
+        if not present.intersection(group):
+            return tuple(spec.column(n) for n in group)
+    return ()
+
+
+def _missing_text(columns: tuple[ColumnSpec, ...]) -> str:
+    """What is missing: one required column, or every column of a one-of group, with the
+    header names each is accepted under."""
+    if len(columns) == 1:
+        col = columns[0]
+        names = ", ".join(f"'{a}'" for a in col.accepted)
+        return f"den obligatoriska kolumnen '{col.name}' saknas (godkända rubriker: {names})"
+    parts = "; ".join(f"'{c.name}' ({', '.join(repr(a) for a in c.accepted)})" for c in columns)
+    return (
+        f"minst en av kolumnerna {' eller '.join(repr(c.name) for c in columns)} krävs men "
+        f"ingen finns (godkända rubriker: {parts})"
+    )
+
+
+def _row_cells(written: pd.Series, mapped: pd.Series, *, private: bool) -> str:
+    """'har kolumnerna …': the non-empty cells of the row taken for the header row.
+
+    `written`: the cells' text (NA where empty); `mapped`: their canonical column (NA for an
+    unknown header). `private` (a participant list): only the cells that are known headers are
+    quoted, the others counted. The row may be a data row, and a message goes to the terminal,
+    to cron's mail and to run.json: names and e-mail addresses must not.
+    """
+    cells = [(str(written[c]), pd.notna(mapped[c])) for c in written.index if pd.notna(written[c])]
+    if not private:
+        return "har kolumnerna " + (", ".join(f"'{t}'" for t, _ in cells) or "(inga)")
+    known = ", ".join(f"'{t}'" for t, is_known in cells if is_known)
+    others = sum(not is_known for _, is_known in cells)
+    if not others:
+        return "har kolumnerna " + (known or "(inga)")
+    hidden = "som inte visas eftersom en deltagarlista kan innehålla personuppgifter"
+    if not known:
+        return f"har {others} {'kolumn' if others == 1 else 'kolumner'}, {hidden}"
+    return f"har kolumnerna {known} och {others} {'annan' if others == 1 else 'andra'}, {hidden}"
+
+
+def _required_text(spec: TableSpec) -> str:
+    """The columns a header row of `spec` must have: "'a', 'b' och 'c' eller 'd'"."""
+    parts = [f"'{c.name}'" for c in spec.columns if c.required]
+    parts += [" eller ".join(f"'{n}'" for n in group) for group in spec.one_of]
+    return ", ".join(parts[:-1]) + " och " + parts[-1] if len(parts) > 1 else "".join(parts)
+
+
+def _no_header(where: str, path: Path, spec: TableSpec, detail: str) -> InputFileError:
+    """The message for a sheet without a header row; `detail` ends its first sentence."""
+    return InputFileError(
+        f"{where}: ingen rubrikrad hittades bland de första {HEADER_SEARCH_ROWS} raderna{detail} "
+        f"Lägg en rad med kolumnrubriker (minst {_required_text(spec)}) överst i {spec.label}.",
+        path=path,
+        reason="no_header",
+    )
+
+
+def _capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _missing_column(
     where: str,
     path: Path,
     header_row: int,
-    found: list[str],
+    cells: str,
     columns: tuple[ColumnSpec, ...],
     spec: TableSpec,
 ) -> InputFileError:
-    """The message for a required column (or a one-of group) that is absent."""
-    found_text = ", ".join(f"'{f}'" for f in found) or "(inga)"
+    """The message for a required column (or a one-of group) that is absent.
+
+    `cells`: what the header row holds (`_row_cells`).
+    """
     if len(columns) == 1:
-        col = columns[0]
-        names = ", ".join(f"'{a}'" for a in col.accepted)
-        what = f"den obligatoriska kolumnen '{col.name}' saknas (godkända rubriker: {names})"
-        fix = f"Lägg till kolumnen '{col.name}' i {spec.label} eller byt namn på rätt kolumn."
-    else:
-        parts = "; ".join(f"'{c.name}' ({', '.join(repr(a) for a in c.accepted)})" for c in columns)
-        what = (
-            f"minst en av kolumnerna {' eller '.join(repr(c.name) for c in columns)} krävs men "
-            f"ingen finns (godkända rubriker: {parts})"
+        fix = (
+            f"Lägg till kolumnen '{columns[0].name}' i {spec.label} eller byt namn på rätt kolumn."
         )
+    else:
         fix = f"Lägg till en av kolumnerna i {spec.label}."
     return InputFileError(
-        f"{where}: {what}. Rubrikraden (rad {header_row}) har kolumnerna {found_text}. {fix}",
+        f"{where}: {_missing_text(columns)}. Rubrikraden (rad {header_row}) {cells}. {fix}",
         path=path,
         reason="missing_column",
     )
@@ -1090,6 +1358,7 @@ def _missing_column(
 
 __all__ = [
     "ACTIVITY_SPEC",
+    "EXCEL_ERRORS",
     "PARTICIPANT_SPEC",
     "ColumnSpec",
     "RawTable",

@@ -238,6 +238,22 @@ ACTIVITY_CASES = {
             ("A1", "link"): "https://hso.se",
         },
     ),
+    # Cells that show an Excel error: read as their error text, which the rules name.
+    "aktiviteter_felvarden.xlsx": dict(
+        quarantine={
+            (3, "datum", "unparseable_date"),
+            (3, "arbetspaket", "unknown_work_package"),
+            (3, "aktivitetstyp", "unknown_activity_type"),
+            (4, "datum", "unparseable_date"),
+        },
+        warnings={
+            (2, "slutdatum", "unparseable_date_optional"),
+            (2, "antal_deltagare", "unparseable_count"),
+            (2, "kommun", "unknown_municipality"),
+        },
+        account=(3, 1, 2, 0),
+        values={("A1", "end_date"): pd.NaT, ("A1", "attendance"): pd.NA},
+    ),
     "aktiviteter_excel_typer.xlsx": dict(
         account=(3, 3, 0, 0),
         values={
@@ -344,6 +360,15 @@ PARTICIPANT_CASES = {
         values={(2, "organisation"): "Härnösands kommun", (3, "organisation"): "Ånge kommun"},
     ),
     "deltagare_okanda_kolumner.csv": dict(account=(1, 1, 0, 0)),
+    "deltagare_felvarden.xlsx": dict(
+        quarantine={(3, "aktivitets_id", "unknown_activity")},
+        warnings={
+            (2, "organisationstyp", "unknown_organisation_type"),
+            (2, "kön", "unknown_gender"),
+        },
+        account=(2, 1, 1, 0),
+        values={(2, "organisation_type"): "övrigt", (2, "gender"): "ej angivet"},
+    ),
 }
 
 
@@ -371,6 +396,29 @@ def test_participant_rule(name, register):
     for (row, column), expected in case.get("values", {}).items():
         got = indexed.loc[row, column]
         assert pd.isna(got) if expected is pd.NA else got == expected, (row, column, got)
+
+
+def test_excel_error_cells_are_data_and_named_in_messages():
+    """A cell that shows #REF!, #N/A, … in Excel is not read as empty.
+
+    A row of error cells is a data row (it would be skipped as blank), and each message names
+    the row, the column and the error value the administrator sees.
+    """
+    from openpyxl import load_workbook
+
+    name = "aktiviteter_felvarden.xlsx"
+    sheet = load_workbook(DATA / name)["Aktiviteter"]
+    assert [c.data_type for c in sheet[3]][:5] == ["e"] * 5  # real error cells
+    raw = read_table(DATA / name, ACTIVITY_SPEC)
+    assert (raw.read, raw.blank) == (3, 0)
+    _, quarantine, warnings, account = clean_activities(raw, PROJECT, PERIOD)
+    assert account.read == account.clean + account.quarantined + account.merged
+    messages = "\n".join([*quarantine["message"], *warnings["message"]])
+    assert f"{name} rad 3, kolumn 'datum': '#REF!' är inget datum" in messages
+    assert f"{name} rad 4, kolumn 'datum': '#VALUE!' är inget datum" in messages
+    assert f"{name} rad 2, kolumn 'antal_deltagare': '#DIV/0!' är inget antal" in messages
+    assert f"{name} rad 2, kolumn 'slutdatum': '#N/A' är inget datum" in messages
+    assert set(quarantine.loc[quarantine["row"] == 3, "value"]) == {"#REF!"}
 
 
 def test_unknown_columns_are_listed():

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
+import zipfile
 from pathlib import Path
 
+import pandas as pd
 import pytest
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from hso_eval.errors import InputFileError
 from hso_eval.read import ACTIVITY_SPEC, PARTICIPANT_SPEC, cell_text, read_table
@@ -448,3 +451,187 @@ def test_unnamed_sheet_prefers_the_one_named_for_its_role(tmp_path):
     raw = read_table(path, ACTIVITY_SPEC)
     assert raw.sheet == "aktiviteter"
     assert raw.read == 1
+
+
+# ---------------------------------------------------------------------------------------------
+# Participant lists: no cell text but known headers in a file-level message
+# ---------------------------------------------------------------------------------------------
+DEMO_PARTICIPANTS = Path(__file__).resolve().parents[1] / "data" / "demo" / "deltagare.csv"
+
+
+def test_demo_participants_without_header_row_name_nobody(tmp_path):
+    """The demo participant list with its header row deleted stops the run without quoting a
+    name or an e-mail address of the file: the message goes to the terminal, cron's mail and
+    run.json. Its first row reads like a header in one cell only (organisation type 'kommun'),
+    so no header row is found, and the message says which columns one needs."""
+    lines = DEMO_PARTICIPANTS.read_bytes().splitlines(keepends=True)
+    path = tmp_path / "deltagare.csv"
+    path.write_bytes(b"".join(lines[1:]))
+    with pytest.raises(InputFileError) as caught:
+        read_table(path, PARTICIPANT_SPEC)
+    message = str(caught.value)
+    assert caught.value.reason == "no_header"
+    assert "deltagare.csv: ingen rubrikrad hittades" in message
+    assert "'aktivitets_id', 'id'" in message
+    assert "'namn' eller 'e-post'" in message
+    people = read_table(DEMO_PARTICIPANTS, PARTICIPANT_SPEC).frame
+    personal = {str(v) for v in (*people["namn"], *people["e-post"]) if v is not None}
+    assert len(personal) > 100
+    folded = message.casefold()
+    shown = {v for v in personal if v.casefold().split("@")[0] in folded}
+    assert not shown
+    # Nor any other cell of the row taken for a header row but the one known header.
+    first = lines[1].decode("cp1252").rstrip("\r\n").split(";")
+    assert [c for c in first if f"'{c}'" in message] == ["kommun"]
+
+
+def test_participant_missing_column_quotes_only_known_headers(tmp_path):
+    """In a participant list, the header row's unknown cells are counted, never quoted."""
+    path = write(tmp_path, "d.csv", "id;org;Eva Ek;eva.ek@ange.example\nA1;x;;\n")
+    with pytest.raises(InputFileError) as caught:
+        read_table(path, PARTICIPANT_SPEC)
+    message = str(caught.value)
+    assert caught.value.reason == "missing_column"
+    assert "'namn' eller 'e-post'" in message
+    assert "har kolumnerna 'id', 'org' och 2 andra" in message
+    assert "Eva" not in message and "eva.ek" not in message
+
+
+def test_activity_register_without_header_row_quotes_its_first_row(tmp_path):
+    """The register holds no personal data: its message shows the row taken for a header."""
+    path = write(tmp_path, "a.csv", "A1;2024-03-01;AP1;möte;Kommun\n")
+    with pytest.raises(InputFileError) as caught:
+        read_table(path, ACTIVITY_SPEC)
+    message = str(caught.value)
+    assert caught.value.reason == "no_header"
+    assert "'A1', '2024-03-01', 'AP1', 'möte', 'Kommun'" in message
+    assert "'aktivitets_id', 'id', 'aktivitet_id'" in message
+
+
+# ---------------------------------------------------------------------------------------------
+# Excel error cells (#REF!, #N/A, …)
+# ---------------------------------------------------------------------------------------------
+def rewrite(path: Path, prefix: str, pattern: bytes, replacement: bytes) -> None:
+    """Replace `pattern` in the parts of the workbook at `path` whose names start with `prefix`:
+    what openpyxl will not write."""
+    with zipfile.ZipFile(path) as source:
+        parts = [(item, source.read(item)) for item in source.infolist()]
+    with zipfile.ZipFile(path, "w") as target:
+        for item, data in parts:
+            if item.filename.startswith(prefix):
+                data = re.sub(pattern, replacement, data)
+            target.writestr(item, data)
+
+
+def error_cells(sheet, *refs: str, value: str = "#REF!") -> None:
+    """Make `refs` error cells, as Excel stores a formula whose result is an error."""
+    for ref in refs:
+        sheet[ref].value = value
+        sheet[ref].data_type = "e"
+
+
+def test_xlsx_error_cells_are_read_as_their_error_text(tmp_path):
+    """python-calamine reads an error cell as empty; the reader puts its text back. A row of
+    error cells is a data row, not a blank one, and a value in a column without a header that
+    is an error is a stray value, not nothing."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["aktivitets_id", "datum", "arbetspaket", "aktivitetstyp", "titel"])
+    sheet.append(["A1", "2024-03-01", "AP1", "möte", "Möte"])
+    error_cells(sheet, "A3", "B3", "C3", "D3", "E3")
+    sheet.append(["A4", None, "AP1", "möte", "Möte"])
+    error_cells(sheet, "B4", value="#N/A")
+    error_cells(sheet, "G4", value="#DIV/0!")
+    path = tmp_path / "a.xlsx"
+    book.save(path)
+    # What python-calamine alone gives (the reason for the reader's own look at the cells).
+    alone = pd.read_excel(path, header=None, dtype=object, keep_default_na=False, engine="calamine")
+    assert alone.iloc[2, :5].tolist() == [""] * 5
+    raw = read_table(path, ACTIVITY_SPEC)
+    assert (raw.rows.tolist(), raw.blank) == ([2, 3, 4], 0)
+    assert raw.frame.loc[1].tolist() == ["#REF!"] * 5
+    assert raw.frame.loc[2, "datum"] == "#N/A"
+    assert raw.stray[["position", "column", "value"]].values.tolist() == [[2, "G", "#DIV/0!"]]
+
+
+def test_xlsx_error_cells_without_cell_references(tmp_path):
+    """Error cells are found in a sheet whose writer leaves out the cell references."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["aktivitets_id", "datum", "arbetspaket", "aktivitetstyp", "titel"])
+    sheet.append(["A1", None, "AP1", "möte", "Möte"])
+    error_cells(sheet, "B2")
+    path = tmp_path / "a.xlsx"
+    book.save(path)
+    rewrite(path, "xl/worksheets/", rb'<c r="[A-Z]+[0-9]+"', b"<c")
+    assert b'r="B2"' not in zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml")
+    assert read_table(path, ACTIVITY_SPEC).frame.loc[0, "datum"] == "#REF!"
+
+
+def test_xlsx_error_value_calamine_cannot_read_names_the_cell(tmp_path):
+    """An error value python-calamine refuses (#SPILL!) stops the run naming its cell."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Register"
+    sheet.append(["aktivitets_id", "datum", "arbetspaket", "aktivitetstyp", "titel"])
+    sheet.append(["A1", None, "AP1", "möte", "Möte"])
+    error_cells(sheet, "B2", value="#SPILL!")
+    path = tmp_path / "a.xlsx"
+    book.save(path)
+    with pytest.raises(InputFileError) as caught:
+        read_table(path, ACTIVITY_SPEC)
+    message = str(caught.value)
+    assert "a.xlsx (blad 'Register') rad 2, kolumn B" in message
+    assert "'#SPILL!'" in message
+
+
+# ---------------------------------------------------------------------------------------------
+# Hidden sheets
+# ---------------------------------------------------------------------------------------------
+def hidden_first(tmp_path: Path, *, visible: str | None = "Blad2") -> Path:
+    """A workbook whose first sheet ('Gammal', rows G1) is hidden, then `visible` (rows V1);
+    with no `visible`, 'Gammal' alone, not hidden."""
+    head = ["aktivitets_id", "datum", "arbetspaket", "aktivitetstyp", "titel"]
+    book = Workbook()
+    old = book.active
+    old.title = "Gammal"
+    old.append(head)
+    old.append(["G1", "2024-03-01", "AP1", "möte", "Gammal"])
+    if visible is not None:
+        sheet = book.create_sheet(visible)
+        sheet.append(head)
+        sheet.append(["V1", "2024-03-01", "AP1", "möte", "Synlig"])
+        old.sheet_state = "hidden"
+    path = tmp_path / "a.xlsx"
+    book.save(path)
+    return path
+
+
+def test_xlsx_hidden_first_sheet_is_not_read_unless_named(tmp_path):
+    """With no sheet named, the first sheet the administrator can see in Excel is read; a
+    hidden sheet is read when the parameters name it."""
+    path = hidden_first(tmp_path)
+    raw = read_table(path, ACTIVITY_SPEC)
+    assert (raw.sheet, raw.frame["aktivitets_id"].tolist()) == ("Blad2", ["V1"])
+    named = read_table(path, ACTIVITY_SPEC, sheet="Gammal")
+    assert (named.sheet, named.frame["aktivitets_id"].tolist()) == ("Gammal", ["G1"])
+
+
+def test_xlsx_hidden_sheet_with_the_preferred_name_gives_way_to_a_visible_one(tmp_path):
+    """A hidden sheet named for the role (an old 'Aktiviteter') is not read in place of what
+    the administrator sees; the message of any problem names the sheet that was read."""
+    path = hidden_first(tmp_path, visible="Register")
+    book = load_workbook(path)
+    book["Gammal"].title = "Aktiviteter"
+    book.save(path)
+    assert read_table(path, ACTIVITY_SPEC).sheet == "Register"
+
+
+def test_xlsx_only_sheet_hidden_is_still_read(tmp_path):
+    """A workbook whose only sheet is hidden is read from it (Excel and openpyxl refuse to hide
+    the last visible sheet, but other programs write such files)."""
+    path = hidden_first(tmp_path, visible=None)  # saved visible: openpyxl would refuse
+    rewrite(path, "xl/workbook.xml", rb"<sheet ", b'<sheet state="hidden" ')
+    assert 'state="hidden"' in zipfile.ZipFile(path).read("xl/workbook.xml").decode()
+    raw = read_table(path, ACTIVITY_SPEC)
+    assert (raw.sheet, raw.frame["aktivitets_id"].tolist()) == ("Gammal", ["G1"])

@@ -207,6 +207,30 @@ def make() -> None:
             ]
         },
     )
+    # Cells that show an Excel error value: openpyxl stores a string that is one (#REF!, #N/A,
+    # …) as an error cell (t="e"), as Excel stores a failed formula's result. Row 3 holds only
+    # error cells: it is a data row, not a blank one.
+    write_xlsx(
+        "aktiviteter_felvarden.xlsx",
+        {
+            "Aktiviteter": [
+                [*A_HEAD, "slutdatum", "antal_deltagare", "kommun"],
+                [*activity("A1"), "#N/A", "#DIV/0!", "#NAME?"],
+                ["#REF!"] * 5,
+                [*activity("A3", datum="#VALUE!"), None, None, None],
+            ]
+        },
+    )
+    write_xlsx(
+        "deltagare_felvarden.xlsx",
+        {
+            "Deltagare": [
+                P_HEAD,
+                ["A1", "Åsa Öberg", "", "Härnösands kommun", "#N/A", "", "#N/A", ""],
+                ["#REF!"] * 8,
+            ]
+        },
+    )
     write_csv(
         "deltagare_okanda_kolumner.csv",
         ["aktivitets_id", "namn", "Anteckning", "Telefon"],
