@@ -57,6 +57,7 @@ from hso_eval.privacy import (
 )
 from hso_eval.read import (
     ACTIVITY_SPEC,
+    EXCEL_ERRORS,
     PARTICIPANT_SPEC,
     WORKERS,
     RawTable,
@@ -95,6 +96,13 @@ FALLBACK_ORGANISATION_TYPE = "övrigt"
 DATE_TOLERANCE = pd.DateOffset(years=1)
 #: Free-text columns of the register whose e-mail addresses are replaced (`EMAIL_REMOVED`).
 FREE_TEXT_COLUMNS = ("titel", "beskrivning", "plats", "samverkansparter")
+#: What a cell shows when its formula fails: the classic error values (read from an .xlsx, or
+#: written into a CSV by Excel) and the newer ones a CSV may hold. Never data: a text field
+#: holding one is quarantined (required) or emptied with a warning (`excel_error`).
+ERROR_TEXTS: frozenset[str] = EXCEL_ERRORS | frozenset(
+    {"#SPILL!", "#CALC!", "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!"}
+)
+_ERROR_FIX = "(rätta formeln i Excel eller skriv in värdet, och spara igen)"
 #: A row's own name is looked for in its issue values only when at least this long (folded).
 MIN_NAME_LENGTH = 2
 
@@ -170,6 +178,20 @@ def _distinct_texts(values: pd.Series) -> tuple[np.ndarray, list[str]]:
         return values.cat.codes.to_numpy(), [str(c) for c in values.cat.categories]
     codes, uniques = pd.factorize(values.astype("string"), use_na_sentinel=True)
     return codes, [str(u) for u in uniques]
+
+
+def _error_text(values: pd.Series) -> pd.Series:
+    """True where a (normalised text) value is an Excel error value (`ERROR_TEXTS`)."""
+    return values.isin(ERROR_TEXTS).fillna(False).astype(bool)
+
+
+def _warn_error_text(warnings: _Issues, mask: pd.Series, column: str) -> None:
+    warnings.add(
+        mask,
+        column,
+        "excel_error",
+        f"är ett felvärde från Excel, inget värde; fältet lämnas tomt {_ERROR_FIX}.",
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -248,12 +270,15 @@ class _Issues:
             at = mask.to_numpy()
             shown = values[at] if values is not None else self._cell_text(column, at)
             shown = _as_string(shown.reset_index(drop=True)).astype("string")
+            error = shown.isin(ERROR_TEXTS).fillna(False).to_numpy(dtype=bool)
+            original = shown
             if column in PERSONAL_COLUMNS:
                 shown = pd.Series(
                     mask_personal(shown).to_numpy(), index=shown.index, dtype="string"
                 )
             else:
                 shown = self._mask_personal_data(shown, at)
+            shown = shown.mask(error, original)  # '#REF!' is nobody's name: shown as it is
             shown = shown.fillna("")
         if isinstance(text, pd.Series):
             body = text[mask].reset_index(drop=True).astype("string")
@@ -472,11 +497,13 @@ def clean_activities(raw: RawTable, project: Project, period: Period) -> Cleaned
     """Clean the activity register. Returns (activities, quarantine, warnings, account).
 
     Quarantine reasons: `missing_required`, `unparseable_date`, `date_out_of_range`,
-    `unknown_work_package`, `unknown_activity_type`, `id_conflict`. Warnings: `end_before_start`,
+    `unknown_work_package`, `unknown_activity_type`, `id_conflict`, `excel_error` (an id or a
+    title that is an Excel error value, `ERROR_TEXTS`). Warnings: `end_before_start`,
     `unparseable_date_optional`, `unknown_municipality`, `status_missing`, `unknown_status`,
     `planned_in_past`, `unknown_organiser_role`, `unparseable_count`,
     `gender_counts_exceed_total`, `invalid_link`, `personal_data_in_field` (an e-mail address
-    in `titel`, `beskrivning`, `plats` or `samverkansparter`, replaced with `EMAIL_REMOVED`).
+    in `titel`, `beskrivning`, `plats` or `samverkansparter`, replaced with `EMAIL_REMOVED`),
+    `excel_error` (an Excel error value as `beskrivning`, `plats` or `samverkansparter`: emptied).
     """
     text = _texts(raw)
     shown: dict[str, pd.Series] = {}
@@ -581,6 +608,16 @@ def clean_activities(raw: RawTable, project: Project, period: Period) -> Cleaned
             "missing_required",
             "är tom (fyll i aktivitetens titel).",
             False,
+        ),
+        *(
+            (
+                _error_text(text[column]),
+                column,
+                "excel_error",
+                f"är ett felvärde från Excel, inget värde {_ERROR_FIX}.",
+                True,
+            )
+            for column in ("aktivitets_id", "titel")
         ),
     ]
     quarantined = _false(raw)
@@ -702,6 +739,10 @@ def clean_activities(raw: RawTable, project: Project, period: Period) -> Cleaned
         "plats": text["plats"],
         "samverkansparter": parse_list(*raw.cells("samverkansparter"), categorical=True),
     }
+    for column in ("beskrivning", "plats", "samverkansparter"):
+        error = _error_text(text[column])
+        _warn_error_text(warnings, kept & error, column)
+        free_text[column] = free_text[column].mask(error)
     masked = pd.Series(MASK, index=raw.index, dtype="string")
     for column in FREE_TEXT_COLUMNS:
         free_text[column], has_email = redact_emails(free_text[column])
@@ -754,12 +795,15 @@ def clean_participants(raw: RawTable, activities: pd.DataFrame, key: bytes) -> C
     `personal_data_in_field` (an `organisation` that is an e-mail address, the row's own name
     or another participant's name: emptied before the identity is built),
     `unknown_organisation_type`, `unknown_municipality`, `unknown_gender`, `unknown_role`,
-    `merged_differs` (a merged row that said something else than the row it merged into).
+    `merged_differs` (a merged row that said something else than the row it merged into),
+    `excel_error` (an Excel error value as the name or the organisation: emptied).
     Names and e-mails never leave this function except as `person_key`: an issue value that
     holds an e-mail-shaped substring, the row's own name or any name of the file is masked.
     """
     text = _texts(raw, skip=("e-post",))  # the e-mail is parsed by normalise_email
-    names = text["namn"]
+    # An Excel error value as the name or organisation is no name: emptied, warned about below.
+    name_error, org_error = _error_text(text["namn"]), _error_text(text["organisation"])
+    names = text["namn"].mask(name_error)
     name_index = _NameIndex(names)
     shown: dict[str, pd.Series] = {}
     quarantine = _Issues(raw, shown, names, name_index)
@@ -769,7 +813,7 @@ def clean_participants(raw: RawTable, activities: pd.DataFrame, key: bytes) -> C
     known_ids = pd.Index(activities["activity_id"].dropna().astype("string").unique())
     emails, email_invalid = normalise_email(*raw.cells("e-post"), categorical=True)
     emails = emails.mask(email_invalid)
-    organisations = text["organisation"]
+    organisations = text["organisation"].mask(org_error)
     # An address, the row's own name or another participant's name typed as the organisation is
     # personal data: emptied (like an invalid e-mail, before the identity is built), warned
     # about below.
@@ -824,6 +868,8 @@ def clean_participants(raw: RawTable, activities: pd.DataFrame, key: bytes) -> C
     # Merged rows too: a value without a header is lost with the row it stands on.
     _warn_values_without_header(raw, candidates, warnings, hide=True)
 
+    _warn_error_text(warnings, kept & name_error, "namn")
+    _warn_error_text(warnings, kept & org_error, "organisation")
     warnings.add(
         kept & email_invalid,
         "e-post",

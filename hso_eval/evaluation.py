@@ -142,6 +142,7 @@ QUALITY_CODES: dict[str, str] = {
     "personal_data_in_field": "Personuppgift (namn eller e-post) i fel fält (tömt eller maskerat)",
     "value_without_header": "Värde i en kolumn utan rubrik (läses inte)",
     "merged_differs": "Samma person två gånger på en aktivitet med olika uppgifter",
+    "excel_error": "Felvärde från Excel (#REF! m.fl.) i ett textfält",
 }
 
 

@@ -43,6 +43,7 @@ REASON_LABELS: dict[str, str] = {
     "personal_data_in_field": "Personuppgift i fel fält",
     "value_without_header": "Värde i kolumn utan rubrik",
     "merged_differs": "Dubblett som skiljer sig från raden den slogs ihop med",
+    "excel_error": "Felvärde från Excel (#REF! m.fl.)",
 }
 
 

@@ -573,6 +573,44 @@ def test_a_merged_row_that_says_something_else_is_warned_about(tmp_path, registe
     assert "cecilia" not in all_text(table, warnings).casefold()
 
 
+def test_excel_error_values_are_never_data(tmp_path, register):
+    """'#REF!' and the like (what Excel writes for a failed formula, also into a CSV) as an id or
+    a title quarantine the row; as a description, place, name or organisation they are emptied
+    with a warning that shows the value (it is nobody's personal data)."""
+    table, quarantine, warnings, account = activities(
+        tmp_path,
+        [
+            row("#REF!", "2024-03-15", "AP1", "möte", "Möte"),
+            row("A2", "2024-03-15", "AP1", "möte", "#N/A"),
+            row("A3", "2024-03-15", "AP1", "möte", "Möte", "#VALUE!", "#SPILL!"),
+        ],
+        ["beskrivning", "plats"],
+    )
+    assert reasons(quarantine) == [(2, "excel_error"), (3, "excel_error")]
+    errors = warnings[warnings["reason"] == "excel_error"]
+    assert errors["column"].tolist() == ["beskrivning", "plats"]
+    assert errors["row"].tolist() == [4, 4]
+    assert table["activity_id"].tolist() == ["A3"]
+    assert table[["description", "place"]].isna().all(axis=None)
+    assert "rad 2, kolumn 'aktivitets_id': '#REF!' är ett felvärde från Excel" in "\n".join(
+        quarantine["message"]
+    )
+    assert account.balanced()
+    parts, pq, pw, paccount = participants(
+        tmp_path,
+        register,
+        [
+            ["A1", "#REF!", "eva.ek@kommun.example", "Timrå kommun"],  # known by the e-mail
+            ["A2", "Bo Ek", "", "#NAME?"],
+        ],
+    )
+    assert reasons(pq) == [] and reasons(pw) == [(2, "excel_error"), (3, "excel_error")]
+    assert pw["value"].tolist() == ["#REF!", "#NAME?"]
+    assert parts["organisation"].iloc[0] == "Timrå kommun"
+    assert pd.isna(parts["organisation"].iloc[1])
+    assert paccount.balanced()
+
+
 def test_email_in_activity_free_text_is_replaced_and_warned(tmp_path):
     """Addresses in titel/beskrivning/plats/samverkansparter are replaced; the row is kept."""
     extra = ["beskrivning", "plats", "samverkansparter", "länk"]

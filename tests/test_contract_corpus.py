@@ -241,6 +241,8 @@ ACTIVITY_CASES = {
     # Cells that show an Excel error: read as their error text, which the rules name.
     "aktiviteter_felvarden.xlsx": dict(
         quarantine={
+            (3, "aktivitets_id", "excel_error"),
+            (3, "titel", "excel_error"),
             (3, "datum", "unparseable_date"),
             (3, "arbetspaket", "unknown_work_package"),
             (3, "aktivitetstyp", "unknown_activity_type"),
@@ -361,7 +363,8 @@ PARTICIPANT_CASES = {
     ),
     "deltagare_okanda_kolumner.csv": dict(account=(1, 1, 0, 0)),
     "deltagare_felvarden.xlsx": dict(
-        quarantine={(3, "aktivitets_id", "unknown_activity")},
+        # Row 3: '#REF!' is no activity id, and neither a name nor an e-mail address.
+        quarantine={(3, "aktivitets_id", "unknown_activity"), (3, "", "no_identity")},
         warnings={
             (2, "organisationstyp", "unknown_organisation_type"),
             (2, "kön", "unknown_gender"),
