@@ -155,7 +155,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     clean = clean_inputs(params, params.load_key())
     for a in clean.accounts:
         print(
-            f"{a.path}: {a.read} lästa = {a.clean} rena + {a.quarantined} i karantän + "
+            f"{a.where()}: {a.read} lästa = {a.clean} rena + {a.quarantined} i karantän + "
             f"{a.merged} sammanslagna ({a.blank} tomma rader)"
         )
     from hso_eval.report import narrative_problems

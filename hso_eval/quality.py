@@ -52,12 +52,14 @@ def reason_label(code: str) -> str:
 
 
 def accounting_table(clean: CleanResult) -> pd.DataFrame:
-    """One row per input file: read = clean + quarantined + merged, and whether it balances."""
+    """One row per input file (and the sheet read): read = clean + quarantined + merged, and
+    whether it balances."""
     acc = clean.accounting()
     out = pd.DataFrame(
         {
             "Indata": acc["role"].map(ROLE_LABELS).fillna(acc["role"]),
             "Fil": acc["file"],
+            "Blad": acc["sheet"],
             "Lästa rader": acc["read"],
             "Rena": acc["clean"],
             "I karantän": acc["quarantined"],

@@ -337,7 +337,7 @@ def _run_into(params: RunParams, staging: Path, record: RunRecord, *, progress: 
     for a in clean.accounts:
         log.info(
             "%s: %d lästa = %d rena + %d i karantän + %d sammanslagna (%d tomma)",
-            a.path,
+            a.where(),
             a.read,
             a.clean,
             a.quarantined,

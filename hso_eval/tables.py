@@ -97,6 +97,10 @@ class FileAccount:
     def balanced(self) -> bool:
         return self.read == self.clean + self.quarantined + self.merged
 
+    def where(self) -> str:
+        """The file, and the sheet that was read: ``data/raw/a.xlsx (blad 'Aktiviteter')``."""
+        return f"{self.path} (blad '{self.sheet}')" if self.sheet else str(self.path)
+
     def rows(self) -> dict[str, int]:
         return {
             "read": self.read,
@@ -118,10 +122,15 @@ class CleanResult:
     accounts: list[FileAccount]
 
     def accounting(self) -> pd.DataFrame:
-        """One row per input file: role, file, read, clean, quarantined, merged, blank."""
-        rows = [{"role": a.role, "file": a.path, **a.rows()} for a in self.accounts]
+        """One row per input file: role, file, read, clean, quarantined, merged, blank, sheet
+        (the sheet read from an .xlsx, else empty)."""
+        rows = [
+            {"role": a.role, "file": a.path, **a.rows(), "sheet": a.sheet or ""}
+            for a in self.accounts
+        ]
         return pd.DataFrame(
-            rows, columns=["role", "file", "read", "clean", "quarantined", "merged", "blank"]
+            rows,
+            columns=["role", "file", "read", "clean", "quarantined", "merged", "blank", "sheet"],
         )
 
     # -- sharing between notebooks: the runner cleans once and the notebooks load this --------

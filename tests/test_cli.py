@@ -82,10 +82,12 @@ def test_no_key_outside_the_demo_exits_2(tmp_path, capsys, monkeypatch):
 
 
 def test_check_reports_the_accounting_and_publishes_nothing(tmp_path, capsys):
-    """`check` prints read = clean + quarantined + merged per file and writes no report."""
+    """`check` prints read = clean + quarantined + merged per file, and the sheet it read from
+    an .xlsx, and writes no report."""
     params = _params(tmp_path)
     assert main(["check", str(params)]) == 0
     out = capsys.readouterr().out
+    assert "aktiviteter.xlsx (blad 'Aktiviteter'): 53 lästa" in out
     assert "53 lästa = 51 rena + 1 i karantän + 1 sammanslagna" in out
     assert "408 lästa = 405 rena + 2 i karantän + 1 sammanslagna" in out
     assert not (tmp_path / "reports").exists()

@@ -52,6 +52,7 @@ def test_data_quality_report_shows_accounting_quarantine_and_warnings(demo_runs)
     text = visible_text(page)
     assert "Radredovisning per fil" in text
     assert "aktiviteter.xlsx" in text and "deltagare.csv" in text
+    assert "Blad" in text and re.search(r"<td[^>]*>Aktiviteter</td>", page)  # sheet read
     assert "31/02/2024" in text  # the impossible date, quarantined
     assert "Varken namn eller e-post" in text
     assert "Okänd kommun" in text
