@@ -469,7 +469,19 @@ def build_params(data: Mapping[str, Any], *, source: Path | None = None) -> RunP
 
 
 def load_params(path: str | os.PathLike[str]) -> RunParams:
-    """Load and validate a period file such as params/2024H1.yaml."""
-    file = resolve(path)
+    """Load and validate a period file such as params/2024H1.yaml.
+
+    A relative `path` is the one typed on the command line: found from the current folder
+    first, else from the repository root (so `hso-eval run params/2024H1.yaml` works from
+    both). The paths inside the file are relative to the repository root, as documented.
+    """
+    typed = Path(path).expanduser()
+    here = Path.cwd() / typed
+    file = here.resolve() if not typed.is_absolute() and here.is_file() else resolve(typed)
+    if not file.is_file() and not typed.is_absolute():
+        raise ParameterError(
+            f"Parameterfilen {typed} finns inte, varken i den aktuella mappen ({Path.cwd()}) "
+            f"eller i projektmappen ({repo_root()}). Kontrollera sökvägen."
+        )
     data = _read_yaml(file, "Parameterfilen")
     return build_params(data, source=file)

@@ -125,3 +125,16 @@ def test_period_outside_the_project_is_rejected():
     """A period before the project started stops with a message giving the project's dates."""
     with pytest.raises(ParameterError, match="utanför projektets tid"):
         build_params({"period": "2019H1", "activities": "a", "participants": "b"})
+
+
+def test_a_relative_period_file_is_found_from_the_current_folder(tmp_path, monkeypatch):
+    """`hso-eval run p.yaml` in the folder that holds p.yaml works; so does the repository's
+    params/2024H1.yaml from anywhere; a missing file names both places looked in."""
+    text = (Path(__file__).parents[1] / "params" / "2024H1.yaml").read_text(encoding="utf-8")
+    (tmp_path / "p.yaml").write_text(text.replace("period: 2024H1", "period: 2024H2"), "utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert load_params("p.yaml").period == Period(2024, 2)
+    assert load_params("params/2024H1.yaml").period == Period(2024, 1)
+    with pytest.raises(ParameterError) as error:
+        load_params("saknas.yaml")
+    assert "saknas.yaml finns inte" in str(error.value) and str(tmp_path) in str(error.value)
