@@ -393,6 +393,63 @@ def _quarantine_extra_fields(
     return extra
 
 
+def _quarantine_unclosed_quotes(raw: RawTable, live: pd.Series, quarantine: _Issues) -> pd.Series:
+    """Quarantine (`unclosed_quote`) the `live` rows of a CSV with a cell that swallowed lines.
+
+    A `"` that opens a cell and is never closed where it should be makes the parser read on,
+    over line breaks and delimiters, until the next `"`: the lines in between become one cell
+    instead of rows of their own. A cell with a line break and at least as many delimiters as
+    a whole row has (the header's fields less one) is taken for that. The message counts the
+    text lines and delimiters; it never shows the cell (it holds other rows, names too).
+    Returns the rows.
+    """
+    found = _false(raw)
+    if raw.delimiter is None:  # an .xlsx has no quoting
+        return found
+    width = len(raw.original_headers) + len(raw.unknown_columns)
+    enough = max(1, width - 1)
+    delimiter = "tabb" if raw.delimiter == "\t" else f"'{raw.delimiter}'"
+    text = pd.Series(pd.NA, index=raw.index, dtype="string")
+    column_of = pd.Series(pd.NA, index=raw.index, dtype="string")
+    for column in raw.spec.columns:
+        factorized = raw.distinct(column.name)
+        if factorized is None or not len(factorized[1]):
+            continue
+        codes, uniques = factorized
+        values = pd.Series(uniques, dtype="string")
+        if not values.str.contains("[\r\n]").any():  # the usual case: one pass, no count
+            continue
+        breaks = values.str.count("\r\n|\r|\n")
+        delimiters = values.str.count(re.escape(raw.delimiter))
+        swallowed = ((breaks > 0) & (delimiters >= enough)).to_numpy(dtype=bool)
+        if not swallowed.any():
+            continue
+        hit = np.append(swallowed, False)[codes] & live.to_numpy() & ~found.to_numpy()
+        if not hit.any():
+            continue
+        lines = np.append(breaks.to_numpy(dtype=np.int64) + 1, 0)[codes]
+        counts = np.append(delimiters.to_numpy(dtype=np.int64), 0)[codes]
+        text[hit] = [
+            f"sträcker sig över {n} textrader och har {d} {delimiter} i sig: ett citattecken "
+            f'(") som inte stängs har troligen slagit ihop {n} rader i filen till en, och '
+            "raderna efter den första har inte lästs som egna rader (rätta citattecknen: en "
+            'text med radbrytning eller avgränsare står inom "…", och ett " i en text skrivs '
+            '"").'
+            for n, d in zip(lines[hit], counts[hit], strict=True)
+        ]
+        column_of[hit] = column.name
+        found[hit] = True
+    for column in column_of.dropna().unique():
+        quarantine.add(
+            found & (column_of == column).fillna(False),
+            str(column),
+            "unclosed_quote",
+            text,
+            show_value=False,
+        )
+    return found
+
+
 def _warn_values_without_header(
     raw: RawTable, rows: pd.Series, warnings: _Issues, *, hide: bool
 ) -> None:
@@ -626,6 +683,7 @@ def clean_activities(raw: RawTable, project: Project, period: Period) -> Cleaned
         quarantine.add(hit, column, reason, message, show_value=show)
         quarantined |= hit
     quarantined |= _quarantine_extra_fields(raw, live, quarantine, hide=False)
+    quarantined |= _quarantine_unclosed_quotes(raw, live, quarantine)
     kept = live & ~quarantined
     # Merged rows too: a value without a header is lost with the row it stands on.
     _warn_values_without_header(raw, ~quarantined, warnings, hide=False)
@@ -856,6 +914,7 @@ def clean_participants(raw: RawTable, activities: pd.DataFrame, key: bytes) -> C
     quarantined = missing_id | unknown | no_identity
     every_row = pd.Series(True, index=raw.index)
     quarantined |= _quarantine_extra_fields(raw, every_row, quarantine, hide=True)
+    quarantined |= _quarantine_unclosed_quotes(raw, every_row, quarantine)
     candidates = ~quarantined
 
     if candidates.any():

@@ -143,6 +143,7 @@ QUALITY_CODES: dict[str, str] = {
     "value_without_header": "Värde i en kolumn utan rubrik (läses inte)",
     "merged_differs": "Samma person två gånger på en aktivitet med olika uppgifter",
     "excel_error": "Felvärde från Excel (#REF! m.fl.) i ett textfält",
+    "unclosed_quote": "Ett citattecken som inte stängs har slagit ihop rader i CSV-filen",
 }
 
 

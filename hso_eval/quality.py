@@ -44,6 +44,7 @@ REASON_LABELS: dict[str, str] = {
     "value_without_header": "Värde i kolumn utan rubrik",
     "merged_differs": "Dubblett som skiljer sig från raden den slogs ihop med",
     "excel_error": "Felvärde från Excel (#REF! m.fl.)",
+    "unclosed_quote": "Citattecken som inte stängs (rader ihopslagna)",
 }
 
 

@@ -611,6 +611,31 @@ def test_excel_error_values_are_never_data(tmp_path, register):
     assert paccount.balanced()
 
 
+def test_a_quote_that_is_not_closed_where_it_should_be_is_not_silent(tmp_path, register):
+    """An opening quote in row 3 and a stray one in row 5 make rows 3–5 of the text file one
+    cell: the row goes to quarantine with a message that counts the lines, shows no names, and
+    a quoted text with a line break but few delimiters is still fine."""
+    path = tmp_path / "deltagare.csv"
+    path.write_text(
+        "aktivitets_id;namn;e-post;organisation\n"
+        "A1;Eva Ek;;Timrå kommun\n"
+        'A1;Bo Ek;;"Kramfors kommun\n'
+        "A1;Sara Lund;;Sundsvalls kommun\n"
+        'A2;Ali Berg;;Ånge kommun (avd. "Kultur")"\n'
+        'A2;Ola Berg;;"Region Västernorrland\nenheten för tillväxt; Härnösand"\n',
+        encoding="utf-8",
+    )
+    table, quarantine, _, account = clean_participants(
+        read_table(path, PARTICIPANT_SPEC), register, KEY
+    )
+    assert reasons(quarantine) == [(3, "unclosed_quote")]
+    message = quarantine.iloc[0]["message"]
+    assert "rad 3, kolumn 'organisation' sträcker sig över 3 textrader och har 6 ';'" in message
+    assert "lund" not in message.casefold() and "berg" not in message.casefold()
+    assert table["source_row"].tolist() == [2, 4]  # the quoted two-line text is kept
+    assert (account.read, account.quarantined) == (3, 1)
+
+
 def test_email_in_activity_free_text_is_replaced_and_warned(tmp_path):
     """Addresses in titel/beskrivning/plats/samverkansparter are replaced; the row is kept."""
     extra = ["beskrivning", "plats", "samverkansparter", "länk"]
