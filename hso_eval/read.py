@@ -1023,11 +1023,13 @@ def _read_csv_grid(
                 tried = attempt
                 yield attempt
 
+    problem = ""
     for attempt in widths():
         try:
             grid = _parse_csv(data, text, encoding, delimiter, attempt, path)
             break
-        except (pd.errors.ParserError, pd.errors.ParserWarning):
+        except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
+            problem = str(exc)
             continue
         except OSError as exc:  # the parser opens the file again: it was removed or replaced
             raise _changed_while_reading(path, shown) from exc
@@ -1037,6 +1039,16 @@ def _read_csv_grid(
                 path=path,
                 reason="unreadable",
             ) from exc
+    unclosed = _UNCLOSED_QUOTE.search(problem)
+    if grid is None and unclosed:  # the C parser names the record where the cell began
+        raise InputFileError(
+            f'{shown}: CSV-filen kan inte tolkas: ett citattecken (") på rad '
+            f"{int(unclosed.group(1)) + 1} stängs aldrig, så resten av filen blir en enda cell. "
+            'Rätta citattecknen på raden (en text med avgränsare eller radbrytning står inom "…", '
+            'och ett " i en text skrivs "") och spara igen.',
+            path=path,
+            reason="unreadable",
+        )
     if grid is None:
         raise InputFileError(
             f"{shown}: CSV-filen kan inte tolkas (ojämnt antal fält eller citattecken som inte "
@@ -1050,6 +1062,8 @@ def _read_csv_grid(
 
 
 _COMPLETE_LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)")
+#: pandas' C parser on a quote that is never closed; the row is the 0-based record.
+_UNCLOSED_QUOTE = re.compile(r"EOF inside string starting at row (\d+)")
 
 
 def _record_widths(head: str, delimiter: str, n: int) -> list[int]:

@@ -635,3 +635,21 @@ def test_xlsx_only_sheet_hidden_is_still_read(tmp_path):
     assert 'state="hidden"' in zipfile.ZipFile(path).read("xl/workbook.xml").decode()
     raw = read_table(path, ACTIVITY_SPEC)
     assert (raw.sheet, raw.frame["aktivitets_id"].tolist()) == ("Gammal", ["G1"])
+
+
+def test_a_quote_that_never_closes_names_its_row(tmp_path):
+    """An opening quote with no closing one makes the rest of the file one cell: the file
+    cannot be read, and the message names the row where the quote is, in both encodings."""
+    text = (
+        "aktivitets_id;namn;e-post;organisation\n"
+        "A1;Eva Ek;;Timrå kommun\n"
+        "A1;Bo Ek;;Kramfors kommun\n"
+        'A1;Sara Lund;;"Sundsvalls kommun\n'
+        "A2;Ali Berg;;Ånge kommun\n"
+    )
+    for encoding in ("utf-8", "cp1252"):
+        path = write(tmp_path, f"deltagare-{encoding}.csv", text, encoding)
+        with pytest.raises(InputFileError) as error:
+            read_table(path, PARTICIPANT_SPEC)
+        assert 'ett citattecken (") på rad 4 stängs aldrig' in str(error.value)
+        assert error.value.reason == "unreadable" and "Sara" not in str(error.value)
