@@ -342,8 +342,9 @@ def table_definitions(project: Project, period: Period) -> tuple[Table, ...]:
                     "string",
                     "Kategori",
                     "Kategorin inom dimensionen: ett värde ur vokabulären (t.ex. kvinna, "
-                    "kommun), en arbetspaketskod eller en projektparts kortnamn. Tomt för "
+                    "kommun), en arbetspaketskod eller en projektparts kortnamn; 'totalt' för "
                     "totalen; 'uppgift saknas' när uppgiften saknades i underlaget.",
+                    required=True,
                 ),
                 Field(
                     "value",

@@ -305,9 +305,21 @@ def summarise_quality(clean: CleanResult) -> pd.DataFrame:
     return table[columns].astype({"count": "Int64", "rows": "Int64"}).reset_index(drop=True)
 
 
+#: The category of a total row in the package: every field of the primary key has a value.
+TOTAL_CATEGORY = "totalt"
+
+
 def select_indicators(indicators: pd.DataFrame) -> pd.DataFrame:
-    """The tidy indicator table with exactly `INDICATOR_COLUMNS`, unsuppressed."""
-    return indicators.loc[:, list(INDICATOR_COLUMNS)].reset_index(drop=True)
+    """The tidy indicator table with exactly `INDICATOR_COLUMNS`, unsuppressed.
+
+    A total row's category (empty in `compute_indicators`) is `TOTAL_CATEGORY`: the category
+    is part of the primary key, and Table Schema wants no key field empty.
+    """
+    out = indicators.loc[:, list(INDICATOR_COLUMNS)].reset_index(drop=True)
+    total = (out["dimension"] == "total").fillna(False).to_numpy(dtype=bool)
+    category = out["category"].astype("string")
+    out["category"] = category.mask(total & (category.fillna("") == "").to_numpy(), TOTAL_CATEGORY)
+    return out
 
 
 def assemble_tables(data: PeriodData) -> dict[str, pd.DataFrame]:
