@@ -531,7 +531,9 @@ def _breakdown_table(table: pd.DataFrame, indicator: str, dimension: str, captio
     wide = sel.pivot_table(
         index="category", columns="scope", values="display", aggfunc="first", sort=False
     )
-    wide = wide.reindex(columns=["period", "cumulative"]).fillna("–").reset_index()
+    # A category that one scope lacks had nothing in it: 0 for a count ("–" is "no value").
+    missing = ind.NO_VALUE if indicator in ind.SHARE_INDICATORS else "0"
+    wide = wide.reindex(columns=["period", "cumulative"]).fillna(missing).reset_index()
     return present.html_table(
         wide,
         columns={

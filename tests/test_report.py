@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from hso_eval import report
@@ -187,3 +188,21 @@ def test_a_package_without_representation_rows_does_not_claim_none_happened(demo
     assert "Ingen extern representation" not in text
     assert "Inga arrangemang hos eller med andra registrerade under perioden" in text
     assert "Business Arena Norr" in text  # AP1's, registered as deltagande
+
+
+def test_a_category_missing_from_one_scope_counts_zero():
+    """A group with participations since the start but none this period shows 0 for the period,
+    not '–' (which the page defines as 'no value'); a share keeps '–'."""
+    table = pd.DataFrame(
+        {
+            "indicator": ["participations", "participations", "share_women"],
+            "scope": ["period", "cumulative", "cumulative"],
+            "dimension": "organisation_type",
+            "category": ["kommun", "övrigt", "övrigt"],
+            "display": ["124", "7", "50 %"],
+        }
+    )
+    counts = _text(report._breakdown_table(table, "participations", "organisation_type", "x"))
+    assert "kommun 124 0" in counts and "övrigt 0 7" in counts
+    shares = _text(report._breakdown_table(table, "share_women", "organisation_type", "x"))
+    assert "övrigt – 50 %" in shares
