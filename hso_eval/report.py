@@ -533,7 +533,8 @@ def _breakdown_table(table: pd.DataFrame, indicator: str, dimension: str, captio
     )
     # A category that one scope lacks had nothing in it: 0 for a count ("–" is "no value").
     missing = ind.NO_VALUE if indicator in ind.SHARE_INDICATORS else "0"
-    wide = wide.reindex(columns=["period", "cumulative"]).fillna(missing).reset_index()
+    wide = wide.reindex(columns=["period", "cumulative"]).astype(object).fillna(missing)
+    wide = wide.reset_index()
     return present.html_table(
         wide,
         columns={
