@@ -291,10 +291,15 @@ def key_figures(data: PeriodData) -> list[tuple[str, str]]:
     k, n, _ = ind.partners_visited_summary(table, data.project, "period")
     k_all, _, _ = ind.partners_visited_summary(table, data.project, "cumulative")
     return [
-        ("Genomförda aktiviteter", str(_total(data, "activities_held")["display"])),
-        ("Deltagare totalt", str(_total(data, "attendance_total")["display"])),
-        ("Unika personer i deltagarlistor", str(_total(data, "unique_participants")["display"])),
-        ("Organisationer", str(_total(data, "organisations_engaged")["display"])),
+        *(
+            (ind.INDICATOR_LABELS[name], str(_total(data, name)["display"]))
+            for name in (
+                "activities_held",
+                "attendance_total",
+                "unique_participants",
+                "organisations_engaged",
+            )
+        ),
         (
             "Besökta projektparter" + ("" if k_all == k else f" ({k_all} av {n} sedan start)"),
             f"{k} av {n}",
@@ -306,8 +311,8 @@ def introduction_html(data: PeriodData) -> str:
     """Inledning: the narrative and the key-figures box."""
     _, _, visited = ind.partners_visited_summary(published_indicators(data), data.project, "period")
     note = (
-        "Deltagare totalt räknar deltagarlistans längd för varje genomförd aktivitet och annars "
-        'arrangörens uppskattning ("ca" betyder att någon uppskattning ingår). '
+        "Antal deltagare totalt räknar deltagarlistans längd för varje genomförd aktivitet och "
+        'annars arrangörens uppskattning ("ca" betyder att någon uppskattning ingår). '
         f"Besökta projektparter under perioden: {present_list(visited) or 'inga'}."
     )
     return _section(
@@ -519,8 +524,8 @@ def indicators_html(data: PeriodData) -> str:
     table = published_indicators(data)
     for indicator, dimension, caption in (
         ("activities_held", "work_package", "Genomförda aktiviteter per arbetspaket"),
-        ("participations", "gender", "Deltaganden per kön"),
-        ("participations", "organisation_type", "Deltaganden per organisationstyp"),
+        ("participations", "gender", "Deltagartillfällen per kön"),
+        ("participations", "organisation_type", "Deltagartillfällen per organisationstyp"),
     ):
         parts.append(_breakdown_table(table, indicator, dimension, caption))
     return _section(data, "bilaga-indikatorer", *parts)

@@ -59,7 +59,7 @@ def test_key_figures_come_from_the_published_indicators(demo):
     """The key-figures box gives held activities, ca-marked attendance and '4 av 7' partners."""
     figures = dict(report.key_figures(demo))
     assert figures["Genomförda aktiviteter"] == "27"
-    assert figures["Deltagare totalt"].startswith("ca\u00a0")
+    assert figures["Antal deltagare totalt"].startswith("ca\u00a0")
     assert figures["Besökta projektparter"] == "4 av 7"
 
 
