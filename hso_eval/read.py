@@ -763,10 +763,22 @@ def _decode(data: bytes, shown: str, path: Path) -> tuple[str | None, str, bool]
             path=path,
             reason="not_csv",
         )
+    head = data[:4096]
+    utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or (
+        b"\x00\x00" not in head and head.count(b"\x00") * 3 > len(head)
+    )
+    if utf16:
+        # Excel's "Unicode-text" and some exports: two bytes per character, every other one 0.
+        raise InputFileError(
+            f"{shown}: filen är sparad som UTF-16 (i Excel 'Unicode-text'), som inte läses. "
+            "Spara den från Excel som 'CSV UTF-8' eller 'CSV (semikolonavgränsad)'.",
+            path=path,
+            reason="not_csv",
+        )
     if b"\x00" in data:
         raise InputFileError(
             f"{shown}: filen heter .csv men är ingen textfil (den innehåller binära data). "
-            "Spara registret från Excel som 'CSV UTF-8' eller 'CSV (semikolonavgränsad)'.",
+            "Spara filen från Excel som 'CSV UTF-8' eller 'CSV (semikolonavgränsad)'.",
             path=path,
             reason="not_csv",
         )

@@ -653,3 +653,15 @@ def test_a_quote_that_never_closes_names_its_row(tmp_path):
             read_table(path, PARTICIPANT_SPEC)
         assert 'ett citattecken (") på rad 4 stängs aldrig' in str(error.value)
         assert error.value.reason == "unreadable" and "Sara" not in str(error.value)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_a_utf16_csv_is_named_as_such(tmp_path, encoding):
+    """Excel's 'Unicode-text' (UTF-16, with or without a byte-order mark) is refused with a
+    message that says so and how to save the file instead."""
+    path = write(tmp_path, "deltagare.csv", "aktivitets_id;namn\nA1;Åsa Öberg\n", encoding)
+    with pytest.raises(InputFileError) as error:
+        read_table(path, PARTICIPANT_SPEC)
+    message = str(error.value)
+    assert "sparad som UTF-16" in message and "'CSV UTF-8'" in message
+    assert error.value.reason == "not_csv"
