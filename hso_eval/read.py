@@ -528,7 +528,40 @@ def _read_xlsx_grid(
             reason="unreadable",
         ) from exc
     grid.columns = range(grid.shape[1])
-    return _put_error_cells(grid.reset_index(drop=True), errors), used
+    grid = _fill_merged_down(grid.reset_index(drop=True), _merged_ranges(book, used))
+    return _put_error_cells(grid, errors), used
+
+
+def _merged_ranges(book: pd.ExcelFile, sheet: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """The sheet's merged cells as ((first row, first column), (last row, last column)), 0-based;
+    empty when this python-calamine cannot tell."""
+    try:
+        ranges = book.book.get_sheet_by_name(sheet).merged_cell_ranges
+    except Exception:  # pragma: no cover - an older python-calamine, or no ranges recorded
+        return []
+    return list(ranges or [])
+
+
+def _fill_merged_down(
+    grid: pd.DataFrame, ranges: list[tuple[tuple[int, int], tuple[int, int]]]
+) -> pd.DataFrame:
+    """`grid` with a value merged down over several rows repeated in each of them.
+
+    A reader gets a merged cell's value only in its first cell; the administrator sees it on
+    every row it covers (an activity id merged down over its participants, say), so each row
+    gets it. Only down the first column: a text merged across columns is one text, not a value
+    for each column it covers.
+    """
+    for (first, column), (last, _) in ranges:
+        if last <= first or column >= grid.shape[1] or first >= grid.shape[0]:
+            continue
+        value = grid.iat[first, column]
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        below = grid.iloc[first + 1 : last + 1, column]
+        empty = below.map(lambda v: v is None or (isinstance(v, str) and not v.strip()))
+        grid.iloc[first + 1 : last + 1, column] = below.mask(empty, value)
+    return grid
 
 
 def _visible_sheets(book: pd.ExcelFile, names: list[str]) -> list[str]:

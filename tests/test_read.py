@@ -665,3 +665,28 @@ def test_a_utf16_csv_is_named_as_such(tmp_path, encoding):
     message = str(error.value)
     assert "sparad som UTF-16" in message and "'CSV UTF-8'" in message
     assert error.value.reason == "not_csv"
+
+
+def test_a_value_merged_down_over_rows_counts_for_each_row(tmp_path):
+    """An activity id merged down over its participants (C4:C6, on a sheet that starts at C3)
+    is read on every row it covers; a name merged across two columns stays one name."""
+    book = Workbook()
+    sheet = book.active
+    rows = [
+        ["aktivitets_id", "namn", "organisation"],
+        ["HSO-1", "Eva Ek", "Timrå kommun"],
+        [None, "Bo Ek", None],
+        [None, "Al Ek", "Ånge kommun"],
+        ["HSO-2", "Ola Lo", None],
+    ]
+    for i, row in enumerate(rows):
+        for j, value in enumerate(row):
+            sheet.cell(row=3 + i, column=3 + j, value=value)
+    sheet.merge_cells("C4:C6")
+    sheet.merge_cells("D7:E7")
+    path = tmp_path / "deltagare.xlsx"
+    book.save(path)
+    raw = read_table(path, PARTICIPANT_SPEC)
+    assert raw.rows.tolist() == [4, 5, 6, 7]
+    assert raw.frame["aktivitets_id"].tolist() == ["HSO-1", "HSO-1", "HSO-1", "HSO-2"]
+    assert raw.frame["organisation"].tolist() == ["Timrå kommun", None, "Ånge kommun", None]
