@@ -550,17 +550,26 @@ def _fill_merged_down(
     A reader gets a merged cell's value only in its first cell; the administrator sees it on
     every row it covers (an activity id merged down over its participants, say), so each row
     gets it. Only down the first column: a text merged across columns is one text, not a value
-    for each column it covers.
+    for each column it covers. One pass per column, however many ranges (a long participant
+    list may have one per activity).
     """
+    by_column: dict[int, list[tuple[int, int]]] = {}
     for (first, column), (last, _) in ranges:
-        if last <= first or column >= grid.shape[1] or first >= grid.shape[0]:
-            continue
-        value = grid.iat[first, column]
-        if value is None or (isinstance(value, str) and not value.strip()):
-            continue
-        below = grid.iloc[first + 1 : last + 1, column]
-        empty = below.map(lambda v: v is None or (isinstance(v, str) and not v.strip()))
-        grid.iloc[first + 1 : last + 1, column] = below.mask(empty, value)
+        if first < last and column < grid.shape[1] and first < grid.shape[0]:
+            by_column.setdefault(column, []).append((first, min(last, grid.shape[0] - 1)))
+    for column, spans in by_column.items():
+        cells = grid[column].to_numpy(dtype=object, copy=True)
+        empty = np.fromiter(
+            (v is None or (isinstance(v, str) and not v.strip()) for v in cells),
+            dtype=bool,
+            count=len(cells),
+        )
+        for first, last in spans:
+            if not empty[first]:
+                below = np.arange(first + 1, last + 1)
+                below = below[empty[below]]
+                cells[below] = cells[first]
+        grid[column] = cells
     return grid
 
 
