@@ -399,9 +399,9 @@ def _quarantine_unclosed_quotes(raw: RawTable, live: pd.Series, quarantine: _Iss
     A `"` that opens a cell and is never closed where it should be makes the parser read on,
     over line breaks and delimiters, until the next `"`: the lines in between become one cell
     instead of rows of their own. A cell with a line break and at least as many delimiters as
-    a whole row has (the header's fields less one) is taken for that. The message counts the
-    text lines and delimiters; it never shows the cell (it holds other rows, names too).
-    Returns the rows.
+    a whole row has (the header's fields less one, not counting one followed by a space, as in
+    prose) is taken for that. The message counts the text lines and delimiters; it never shows
+    the cell (it holds other rows, names too). Returns the rows.
     """
     found = _false(raw)
     if raw.delimiter is None:  # an .xlsx has no quoting
@@ -420,7 +420,8 @@ def _quarantine_unclosed_quotes(raw: RawTable, live: pd.Series, quarantine: _Iss
         if not values.str.contains("[\r\n]").any():  # the usual case: one pass, no count
             continue
         breaks = values.str.count("\r\n|\r|\n")
-        delimiters = values.str.count(re.escape(raw.delimiter))
+        # Prose puts a space after its commas ("kaffe, smörgås"); fields do not.
+        delimiters = values.str.count(re.escape(raw.delimiter) + "(?![ ])")
         swallowed = ((breaks > 0) & (delimiters >= enough)).to_numpy(dtype=bool)
         if not swallowed.any():
             continue

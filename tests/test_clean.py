@@ -636,6 +636,25 @@ def test_a_quote_that_is_not_closed_where_it_should_be_is_not_silent(tmp_path, r
     assert (account.read, account.quarantined) == (3, 1)
 
 
+def test_a_quoted_programme_with_commas_is_a_description_not_swallowed_rows(tmp_path):
+    """A correctly quoted description over four lines with six commas (in a comma-separated
+    register of seven columns) is kept: prose puts a space after its commas."""
+    path = tmp_path / "aktiviteter.csv"
+    path.write_text(
+        "aktivitets_id,datum,arbetspaket,aktivitetstyp,titel,beskrivning,plats\n"
+        'A1,2024-03-15,AP1,möte,Startmöte,"Program för dagen:\n'
+        "09.00 Välkommen, kaffe, smörgås\n"
+        "10.00 Panel med Region, Länsstyrelsen, kommunerna\n"
+        '11.00 Workshop, gruppdiskussion, redovisning",Sundsvall\n'
+        "A2,2024-03-16,AP1,möte,Andra mötet,Kort,Timrå\n",
+        encoding="utf-8",
+    )
+    table, quarantine, _, _ = clean_activities(read_table(path, ACTIVITY_SPEC), PROJECT, PERIOD)
+    assert reasons(quarantine) == []
+    assert table["activity_id"].tolist() == ["A1", "A2"]
+    assert table["description"].iloc[0].count("\n") == 3
+
+
 def test_email_in_activity_free_text_is_replaced_and_warned(tmp_path):
     """Addresses in titel/beskrivning/plats/samverkansparter are replaced; the row is kept."""
     extra = ["beskrivning", "plats", "samverkansparter", "länk"]
