@@ -127,24 +127,40 @@ class _NameIndex:
     A participant's name typed into another field, or another participant's name ("ersätter
     Karin Östlund" as a role), is personal data too. A name is found as whole words (the same
     word boundaries `\\w` draws in both), folded with `parse.fold`. One-word names are left
-    out: "Sundsvall" or "Ånge" would be found everywhere.
+    out: "Sundsvall" or "Ånge" would be found everywhere. So is a "name" that more rows have
+    as their organisation than as their name: an organisation typed in the name column
+    ("Sundsvalls kommun") is no person, and looking for it would empty that organisation on
+    every row.
     """
 
-    def __init__(self, names: pd.Series) -> None:
+    def __init__(self, names: pd.Series, organisations: pd.Series | None = None) -> None:
         self._names = names
+        self._organisations = organisations
         self._index: tuple[frozenset[str], int] | None = None
 
     def _words(self, text: str) -> list[str]:
         return _WORDS.findall(fold(text))
 
+    @staticmethod
+    def _row_counts(values: pd.Series) -> pd.Series:
+        """Rows per folded value (its words joined by one space), over the distinct values."""
+        codes, distinct = _distinct_texts(values)
+        if not distinct:
+            return pd.Series(dtype="int64")
+        folded = pd.Series(fold_array(np.asarray(distinct, dtype=object)), dtype="string")
+        # Python's `\w` (`_WORDS`) is Unicode letters, digits and "_"; Arrow's is ASCII.
+        words = folded.str.replace(r"[^\p{L}\p{N}_]+", " ", regex=True).str.strip()
+        rows = np.bincount(codes[codes >= 0], minlength=len(distinct))
+        return pd.Series(rows, index=words.to_numpy(dtype=object)).groupby(level=0).sum()
+
     def _build(self) -> tuple[frozenset[str], int]:
         if self._index is None:
-            # Folded in Arrow over the distinct names (a million rows hold tens of thousands).
-            distinct = np.asarray(_distinct_texts(self._names)[1], dtype=object)
-            folded = pd.Series(fold_array(distinct), dtype="string")
-            # Python's `\w` (`_WORDS`) is Unicode letters, digits and "_"; Arrow's is ASCII.
-            words = folded.str.replace(r"[^\p{L}\p{N}_]+", " ", regex=True).str.strip()
-            keys = words[words.str.contains(" ", regex=False).fillna(False)]
+            names = self._row_counts(self._names)
+            names = names[names.index.str.contains(" ", regex=False)]
+            if self._organisations is not None:
+                as_org = self._row_counts(self._organisations).reindex(names.index, fill_value=0)
+                names = names[as_org <= names]
+            keys = pd.Series(names.index, dtype="string")
             longest = int(keys.str.count(" ").max()) + 1 if len(keys) else 0
             self._index = (frozenset(keys.tolist()), longest)
         return self._index
@@ -863,7 +879,7 @@ def clean_participants(raw: RawTable, activities: pd.DataFrame, key: bytes) -> C
     # An Excel error value as the name or organisation is no name: emptied, warned about below.
     name_error, org_error = _error_text(text["namn"]), _error_text(text["organisation"])
     names = text["namn"].mask(name_error)
-    name_index = _NameIndex(names)
+    name_index = _NameIndex(names, text["organisation"])
     shown: dict[str, pd.Series] = {}
     quarantine = _Issues(raw, shown, names, name_index)
     warnings = _Issues(raw, shown, names, name_index)

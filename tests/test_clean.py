@@ -655,6 +655,23 @@ def test_a_quoted_programme_with_commas_is_a_description_not_swallowed_rows(tmp_
     assert table["description"].iloc[0].count("\n") == 3
 
 
+def test_an_organisation_typed_as_a_name_does_not_empty_that_organisation(tmp_path, register):
+    """'Sundsvalls kommun' in the name column of one row is no person's name: the three rows
+    with it as their organisation keep it (and their pseudonyms stay those of other periods)."""
+    table, _, warnings, _ = participants(
+        tmp_path,
+        register,
+        [
+            ["A1", "Sundsvalls kommun", "info@sundsvall.example", ""],
+            ["A1", "Eva Ek", "", "Sundsvalls kommun"],
+            ["A1", "Bo Ek", "", "Sundsvalls kommun"],
+            ["A2", "Al Ek", "", "Sundsvalls kommun"],
+        ],
+    )
+    assert table["organisation"].tolist()[1:] == ["Sundsvalls kommun"] * 3
+    assert "personal_data_in_field" not in set(warnings["reason"])
+
+
 def test_email_in_activity_free_text_is_replaced_and_warned(tmp_path):
     """Addresses in titel/beskrivning/plats/samverkansparter are replaced; the row is kept."""
     extra = ["beskrivning", "plats", "samverkansparter", "länk"]
