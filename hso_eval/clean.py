@@ -156,7 +156,7 @@ class _NameIndex:
     def _build(self) -> tuple[frozenset[str], int]:
         if self._index is None:
             names = self._row_counts(self._names)
-            names = names[names.index.str.contains(" ", regex=False)]
+            names = names[[" " in str(key) for key in names.index]]
             if self._organisations is not None:
                 as_org = self._row_counts(self._organisations).reindex(names.index, fill_value=0)
                 names = names[as_org <= names]
