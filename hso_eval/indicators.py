@@ -444,23 +444,14 @@ class PublishedCrosstab:
         return pd.Series(shown, index=totals.index)
 
 
-def gender_by_work_package(
+def _gender_counts(
     activities: pd.DataFrame,
     participations: pd.DataFrame,
     project: Project | None,
     period: Period,
-    *,
-    min_cell: int | None = None,
-) -> PublishedCrosstab:
-    """Participations in the period's held activities by work package and gender, suppressed.
-
-    The report draws them (`figures.participations_by_gender`) and publishes both margins too
-    (participations per gender and per work package in the indicator table, and the grand
-    total), so `complementary_suppression` runs over the rows, the columns and both margins:
-    no margin minus shown cells gives away a hidden cell. Only work packages with
-    participations are rows (in the configuration's order); columns are the genders, in
-    vocabulary order. `min_cell`: the project's unless given (5 without a project).
-    """
+) -> pd.DataFrame:
+    """Participations in the period's held activities, work package (rows, those with any, in
+    the configuration's order) × gender (columns, in vocabulary order)."""
     facts = _Facts.select(_Register.build(activities, participations), period.start, period.end)
     wp, gender = facts.part["work_package"], facts.part["gender"]
     width = len(gender.labels)
@@ -473,9 +464,29 @@ def gender_by_work_package(
     known = _work_packages(project) if project is not None else []
     rows = [r for r in _category_order(table.index, known) if r in table.index]
     table = table.reindex(index=rows, columns=list(_GENDERS), fill_value=0.0)
-    table = table.loc[table.sum(axis=1) > 0]
-    if min_cell is None:
-        min_cell = project.min_cell if project is not None else 5
+    return table.loc[table.sum(axis=1) > 0]
+
+
+def gender_by_work_package(
+    activities: pd.DataFrame,
+    participations: pd.DataFrame,
+    project: Project | None,
+    period: Period,
+    *,
+    min_cell: int | None = None,
+) -> PublishedCrosstab:
+    """Participations in the period's held activities by work package and gender, suppressed.
+
+    The report draws them (`figures.participations_by_gender`) and publishes both margins too
+    (participations per gender and per work package in the indicator table, and the grand
+    total). With a project, the cells are hidden as the whole page hides them (`publish`);
+    without one, by `crosstab_suppression` alone. `min_cell`: the project's unless given (5
+    without a project).
+    """
+    if project is not None:
+        return publish(activities, participations, project, period, min_cell=min_cell).crosstab
+    min_cell = 5 if min_cell is None else min_cell
+    table = _gender_counts(activities, participations, project, period)
     hidden, row_hidden, column_hidden = crosstab_suppression(table.to_numpy(), min_cell)
     return PublishedCrosstab(
         counts=table,
@@ -491,7 +502,6 @@ class PublishedAttendance:
     """The attendance of each activity held in the period, as the report publishes it."""
 
     display: pd.Series  # by activity id
-    hidden_totals: dict[str, dict[Hashable, bool]]  # dimension -> category -> total hidden
 
 
 def published_attendance(
@@ -500,34 +510,8 @@ def published_attendance(
     project: Project,
     period: Period,
 ) -> PublishedAttendance:
-    """Per activity held in the period: its attendance as published, and the hidden totals.
-
-    The per-activity numbers break down `attendance_total`, whose total the key figures publish
-    and whose totals per work package and per activity type the indicator table publishes. So
-    they go through `nested_suppression` with both groupings, and the totals it hides are
-    hidden in the indicator table too (`compute_published_indicators`).
-    """
-    status = activities["status"].astype("string").str.strip().str.casefold()
-    start = pd.to_datetime(activities["start_date"]).to_numpy(dtype="datetime64[s]")
-    held = (status == _HELD).fillna(False).to_numpy(dtype=bool)
-    held &= _between(start, period.start, period.end)
-    chosen = activities.loc[held].drop_duplicates("activity_id")
-    per = attendance_per_activity(chosen, participations)
-    dimensions = ("work_package", "activity_type")
-    groupings = [_Coded.encode(chosen[d], MISSING) for d in dimensions]
-    hidden, groups = nested_suppression(
-        per["attendance"].to_numpy(dtype=float),
-        [coded.labels[coded.codes] for coded in groupings],
-        project.min_cell,
-    )
-    value = per["attendance"].to_numpy(dtype=float)
-    approximate = per["approximate"].to_numpy(dtype=bool)
-    display = _display_counts(value, hidden, project.min_cell, approximate)
-    ids = chosen["activity_id"].astype("string").to_numpy()
-    return PublishedAttendance(
-        display=pd.Series(display, index=ids, dtype="string"),
-        hidden_totals=dict(zip(dimensions, groups, strict=True)),
-    )
+    """Per activity held in the period: its attendance as published (`publish`)."""
+    return publish(activities, participations, project, period).attendance
 
 
 def compute_published_indicators(
@@ -536,34 +520,319 @@ def compute_published_indicators(
     project: Project,
     period: Period,
 ) -> pd.DataFrame:
-    """The indicator table as the HTML report publishes it: suppressed at the project's min_cell.
+    """The indicator table as the HTML report publishes it: suppressed at the project's min_cell
+    together with everything else on the page (`publish`)."""
+    return publish(activities, participations, project, period).indicators
 
-    The breakdowns that the report also publishes in finer detail (participations per work
-    package and gender, `gender_by_work_package`; attendance per activity,
-    `published_attendance`) hide what that detail needs hidden.
+
+@dataclass(frozen=True)
+class Published:
+    """Every count of people the half-year report prints, suppressed together."""
+
+    indicators: pd.DataFrame  # the indicator table with `suppressed` and `display`
+    crosstab: PublishedCrosstab  # participations per work package × gender (the chart)
+    attendance: PublishedAttendance  # per activity held in the period (the activity tables)
+
+
+#: Indicators whose cumulative value is the previous report's cumulative value plus this
+#: period's, per category: a hidden period count must not be the difference of two shown ones.
+_ADDITIVE = ("participations", "attendance_total")
+
+
+def publish(
+    activities: pd.DataFrame,
+    participations: pd.DataFrame,
+    project: Project,
+    period: Period,
+    *,
+    min_cell: int | None = None,
+) -> Published:
+    """What the half-year report may print of every count of people, decided in one go.
+
+    One `complementary_suppression` over every number and every relation between them that
+    a reader could subtract:
+    - each breakdown of the indicator table adds up to its total;
+    - the work package × gender cells add up to the participations per work package and per
+      gender (the chart and the table);
+    - the attendance per activity adds up to the attendance per work package and per activity
+      type; where an activity has a participant list, its attendance is its participations, so
+      those add up to the participations per work package and in all;
+    - for participations and attendance, the cumulative value is the previous report's
+      cumulative value plus this period's (the previous report is published too).
+    Shares are hidden when their base is under `min_cell`, when the women or the men they
+    count are 1 to min_cell - 1, or when those counts are hidden on the page.
     """
+    min_cell = project.min_cell if min_cell is None else min_cell
     table = _compute(activities, participations, project, period)
     denominators = table.loc[table["indicator"].isin(SHARE_INDICATORS), list(DENOMINATOR_COLUMNS)]
     published = table.loc[:, list(INDICATOR_COLUMNS)].reset_index(drop=True)
-    crosstab = gender_by_work_package(activities, participations, project, period)
-    attendance = published_attendance(activities, participations, project, period)
-    linked = {
-        ("participations", "gender"): crosstab.column_hidden.to_dict(),
-        ("participations", "work_package"): crosstab.row_hidden.to_dict(),
-        **{("attendance_total", d): h for d, h in attendance.hidden_totals.items()},
-    }
-    hidden = np.zeros(len(published), dtype=bool)
-    for (indicator, dimension), by_category in linked.items():
-        names = [name for name, is_hidden in by_category.items() if is_hidden]
-        hidden |= (
-            (published["indicator"] == indicator)
-            & (published["scope"] == "period")
-            & (published["dimension"] == dimension)
-            & published["category"].isin(names)
-        ).to_numpy(dtype=bool)
-    return suppress_small_cells(
-        published, project.min_cell, denominators=denominators, hidden=hidden
+    indicator = published["indicator"].astype(str).to_numpy()
+    scope = published["scope"].astype(str).to_numpy()
+    dimension = published["dimension"].astype(str).to_numpy()
+    category = published["category"].astype("string").fillna("").to_numpy(dtype=object)
+    people = np.isin(indicator, list(PEOPLE_INDICATORS))
+    values = [np.where(people, np.nan_to_num(published["value"].to_numpy(dtype=float)), 0.0)]
+    at = {k: i for i, k in enumerate(zip(indicator, scope, dimension, category, strict=True))}
+    size = len(published)
+    relations: list[tuple[np.ndarray, int | None]] = []
+
+    def add(new: np.ndarray) -> np.ndarray:
+        nonlocal size
+        values.append(np.asarray(new, dtype=float))
+        positions = np.arange(size, size + len(new))
+        size += len(new)
+        return positions
+
+    def total_of(key: tuple[str, str, str, str], cells: np.ndarray) -> int:
+        """The table row of `key`, or a new number (the cells' sum) where the table has none."""
+        found = at.get(key)
+        if found is not None:
+            return found
+        return int(add(np.array([np.concatenate(values)[cells].sum()]))[0])
+
+    # The indicator table's breakdowns (each adds up to its total, which is never hidden).
+    breakdown = people & (dimension != "total")
+    keys = pd.DataFrame({"i": indicator, "s": scope, "d": dimension})[breakdown]
+    for rows in keys.groupby(["i", "s", "d"], sort=False).indices.values():
+        relations.append((np.flatnonzero(breakdown)[rows], None))
+    # Cumulative = the previous report's cumulative + this period's, per category. The previous
+    # value is known to a reader only when that report could show it: a small one it hid.
+    for i, key in enumerate(zip(indicator, scope, dimension, category, strict=True)):
+        if key[0] in _ADDITIVE and key[1] == "period":
+            later = at.get((key[0], "cumulative", key[2], key[3]))
+            if later is not None and not 0 < values[0][later] - values[0][i] < min_cell:
+                relations.append((np.array([i]), later))
+
+    # Work package × gender (the chart).
+    counts = _gender_counts(activities, participations, project, period)
+    cells = add(counts.to_numpy().ravel()).reshape(counts.shape)
+    for r, wp in enumerate(counts.index):
+        relations.append(
+            (cells[r], total_of(("participations", "period", "work_package", wp), cells[r]))
+        )
+    for c, gender in enumerate(counts.columns):
+        relations.append(
+            (cells[:, c], total_of(("participations", "period", "gender", gender), cells[:, c]))
+        )
+
+    # Attendance per activity (the activity tables).
+    chosen = _held_activities(activities, period)
+    per = attendance_per_activity(chosen, participations)
+    attendance = add(np.nan_to_num(per["attendance"].to_numpy(dtype=float)))
+    # Distinct ids first: `isin` over a million Arrow strings goes through Python objects.
+    with_lists = pd.Index(participations["activity_id"].dropna().unique()).astype(str)
+    listed = pd.Index(chosen["activity_id"].astype(str)).isin(with_lists)
+    packages = _Coded.encode(chosen["work_package"], MISSING)
+    package_of = packages.labels[packages.codes].to_numpy(dtype=object)
+    for name in ("work_package", "activity_type"):
+        coded = _Coded.encode(chosen[name], MISSING)
+        labels = coded.labels[coded.codes].to_numpy(dtype=object)
+        for label in pd.unique(labels):
+            group = attendance[labels == label]
+            relations.append((group, total_of(("attendance_total", "period", name, label), group)))
+    for wp in pd.unique(package_of[listed]):
+        group = attendance[listed & (package_of == wp)]
+        relations.append((group, total_of(("participations", "period", "work_package", wp), group)))
+    if listed.any():
+        relations.append((attendance[listed], at.get(("participations", "period", "total", ""))))
+
+    value = np.concatenate(values)
+    small = (value >= 1) & (value < min_cell)
+    hidden = _protect(value, small, relations, min_cell)
+
+    indicators = suppress_small_cells(
+        published, min_cell, denominators=denominators, hidden=hidden[: len(published)]
     )
+    indicators = _hide_revealing_shares(
+        indicators, denominators, counts, hidden[cells.ravel()].reshape(counts.shape), min_cell
+    )
+    crosstab_hidden = (
+        hidden[cells.ravel()].reshape(counts.shape)
+        if counts.size
+        else np.zeros(counts.shape, dtype=bool)
+    )
+    margin = {
+        (d, c): bool(indicators["suppressed"].iloc[i])
+        for (ind_, s_, d, c), i in at.items()
+        if ind_ == "participations" and s_ == "period" and d in ("work_package", "gender")
+    }
+    crosstab = PublishedCrosstab(
+        counts=counts,
+        hidden=pd.DataFrame(crosstab_hidden, index=counts.index, columns=counts.columns),
+        row_hidden=pd.Series(
+            [margin.get(("work_package", wp), False) for wp in counts.index], index=counts.index
+        ),
+        column_hidden=pd.Series(
+            [margin.get(("gender", g), False) for g in counts.columns], index=counts.columns
+        ),
+        min_cell=min_cell,
+    )
+    shown = _display_counts(
+        per["attendance"].to_numpy(dtype=float),
+        hidden[attendance],
+        min_cell,
+        per["approximate"].to_numpy(dtype=bool),
+    )
+    ids = chosen["activity_id"].astype("string").to_numpy()
+    return Published(
+        indicators=indicators,
+        crosstab=crosstab,
+        attendance=PublishedAttendance(display=pd.Series(shown, index=ids, dtype="string")),
+    )
+
+
+def _protect(
+    value: np.ndarray,
+    small: np.ndarray,
+    relations: list[tuple[np.ndarray, int | None]],
+    min_cell: int,
+) -> np.ndarray:
+    """`complementary_suppression`, then hide more until no small count can be solved for.
+
+    The rule relation by relation leaves chains: two relations may together pin a hidden count
+    that neither pins alone. So the relations are solved as linear equations in the hidden
+    numbers (`_determined`); while one hides a small count that they determine, the smallest
+    other non-zero number of a relation it is in is hidden too, and the rule runs again.
+    """
+    hidden = small.copy()
+    while True:
+        hidden = complementary_suppression(value, hidden, relations, min_cell)
+        exposed = np.flatnonzero(_determined(hidden, relations) & small)
+        if not len(exposed):
+            return hidden
+        target = exposed[0]
+        choice = _uncovering(target, value, hidden, relations)
+        if choice is None:
+            return hidden  # nothing shown near it is left to hide
+        hidden[choice] = True
+
+
+def _uncovering(
+    target: int,
+    value: np.ndarray,
+    hidden: np.ndarray,
+    relations: list[tuple[np.ndarray, int | None]],
+) -> int | None:
+    """A shown number to hide so that `target` is no longer determined, or the best try.
+
+    Searched outwards from `target`: the shown numbers of its relations, then of the relations
+    of the hidden numbers reached so far, and so on; within each ring non-zero numbers first,
+    smallest first, then zeros (a hidden 0 is a ".." that gives nothing away, and is sometimes
+    the only number left to hide). The first whose hiding frees `target` is taken, else the
+    first of the nearest ring (and the caller tries again).
+    """
+    members = [
+        {int(c) for c in cells} | ({int(total)} if total is not None else set())
+        for cells, total in relations
+    ]
+    reached, frontier, first, tried = {target}, {target}, None, 0
+    while frontier:
+        ring: set[int] = set()
+        for group in members:
+            if group & frontier:
+                ring |= group
+        ring -= reached
+        reached |= ring
+        frontier = {n for n in ring if hidden[n]}
+        candidates = np.array(sorted(n for n in ring if not hidden[n]), dtype=np.int64)
+        if not len(candidates):
+            continue
+        candidates = candidates[np.lexsort((value[candidates], value[candidates] <= 0))]
+        first = int(candidates[0]) if first is None else first
+        for candidate in candidates:
+            if tried == 40:
+                return first
+            tried += 1
+            trial = hidden.copy()
+            trial[candidate] = True
+            if not _determined(trial, relations)[target]:
+                return int(candidate)
+        frontier |= {int(c) for c in candidates}  # the next ring goes through them too
+    return first
+
+
+def _determined(hidden: np.ndarray, relations: list[tuple[np.ndarray, int | None]]) -> np.ndarray:
+    """Which hidden numbers the relations give exactly, from the shown ones.
+
+    Each relation is an equation: its cells add up to its total (or to a published constant).
+    In the hidden numbers, the equations span a row space; a hidden number is determined
+    exactly when its unit vector lies in it (its squared coordinates in an orthonormal basis
+    of the space add up to 1).
+    """
+    unknown = np.flatnonzero(hidden)
+    out = np.zeros(len(hidden), dtype=bool)
+    if not len(unknown):
+        return out
+    column = np.full(len(hidden), -1)
+    column[unknown] = np.arange(len(unknown))
+    rows = []
+    for cells, total in relations:
+        row = np.zeros(len(unknown))
+        np.add.at(row, column[cells[hidden[cells]]], 1.0)
+        if total is not None and hidden[total]:
+            row[column[total]] -= 1.0
+        if row.any():
+            rows.append(row)
+    if not rows:
+        return out
+    _, singular, basis = np.linalg.svd(np.array(rows), full_matrices=False)
+    basis = basis[singular > 1e-9 * singular.max()]
+    out[unknown] = np.isclose((basis**2).sum(axis=0), 1.0, atol=1e-6)
+    return out
+
+
+def _held_activities(activities: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """The activities held in `period` (status genomförd, start inside it), one per id."""
+    status = activities["status"].astype("string").str.strip().str.casefold()
+    start = pd.to_datetime(activities["start_date"]).to_numpy(dtype="datetime64[s]")
+    held = (status == _HELD).fillna(False).to_numpy(dtype=bool)
+    held &= _between(start, period.start, period.end)
+    return activities.loc[held].drop_duplicates("activity_id")
+
+
+def _hide_revealing_shares(
+    table: pd.DataFrame,
+    denominators: pd.DataFrame,
+    counts: pd.DataFrame,
+    crosstab_hidden: np.ndarray,
+    min_cell: int,
+) -> pd.DataFrame:
+    """`table` with every share hidden ("..") that would give a hidden or small count away.
+
+    A share times its base is the women it counts, and the base minus them the men: so a
+    share is hidden when either is 1 to min_cell - 1, or when the page hides the count of
+    women or men it rests on (the gender breakdown for a total, the chart's cell for a work
+    package in the period).
+    """
+    out = table.copy()
+    on = ["indicator", "scope", "dimension", "category"]
+    base = out[on].merge(denominators.drop_duplicates(on), on=on, how="left")["denominator"]
+    base = base.to_numpy(dtype=float)
+    share = out["indicator"].isin(SHARE_INDICATORS).to_numpy() & out["value"].notna().to_numpy()
+    women = np.rint(out["value"].to_numpy(dtype=float) * base)
+    men = base - women
+    reveal = share & (((women >= 1) & (women < min_cell)) | ((men >= 1) & (men < min_cell)))
+    gender_rows = out[
+        (out["indicator"] == "participations") & (out["dimension"] == "gender")
+    ].set_index(["scope", "category"])["suppressed"]
+    hidden_cells = pd.DataFrame(crosstab_hidden, index=counts.index, columns=counts.columns)
+    for i in np.flatnonzero(share & (out["indicator"] == "share_women").to_numpy()):
+        row = out.iloc[i]
+        if row["dimension"] == "total":
+            rests_on = [gender_rows.get((row["scope"], g), False) for g in (_WOMAN, _MAN)]
+        elif row["dimension"] == "work_package" and row["scope"] == "period":
+            wp = row["category"]
+            rests_on = (
+                [bool(hidden_cells.at[wp, g]) for g in (_WOMAN, _MAN)]
+                if wp in hidden_cells.index
+                else []
+            )
+        else:
+            rests_on = []
+        reveal[i] |= any(rests_on)
+    out.loc[reveal, "display"] = HIDDEN
+    out.loc[reveal, "suppressed"] = True
+    return out
 
 
 def planned_activities(activities: pd.DataFrame, period: Period) -> pd.DataFrame:

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
+import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hso_eval import report
 from hso_eval.context import load_period
@@ -213,3 +217,167 @@ def test_a_category_missing_from_one_scope_counts_zero():
     assert "kommun 124 0" in counts and "övrigt 0 7" in counts
     shares = _text(report._breakdown_table(table, "share_women", "organisation_type", "x"))
     assert "övrigt – 50 %" in shares
+
+
+def _page_equations(data) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every count of people the report prints, as (true values, hidden?, equations): the
+    equations a reader can write from the page and the previous report, built here from what
+    is published, independently of how `indicators.publish` decides."""
+    from hso_eval import indicators as ind
+
+    published = ind.publish(data.activities, data.participations, data.project, data.period)
+    table = published.indicators.reset_index(drop=True)
+    people = table["indicator"].isin(ind.PEOPLE_INDICATORS).to_numpy()
+    values = [table["value"].fillna(0).to_numpy(dtype=float) * people]
+    hidden = [table["suppressed"].to_numpy(dtype=bool) & people]
+    key = {
+        (r.indicator, r.scope, r.dimension, "" if pd.isna(r.category) else r.category): i
+        for i, r in enumerate(table.itertuples())
+    }
+    equations: list[dict[int, float]] = []
+    additive = {
+        "participations": (
+            "work_package",
+            "activity_type",
+            "gender",
+            "organisation_type",
+            "municipality",
+            "role",
+        ),
+        "attendance_total": ("work_package", "activity_type"),
+    }
+    for indicator, dimensions in additive.items():
+        for scope in ("period", "cumulative"):
+            for dimension in dimensions:
+                rows = table[
+                    (table["indicator"] == indicator)
+                    & (table["scope"] == scope)
+                    & (table["dimension"] == dimension)
+                ].index
+                equation = dict.fromkeys(rows, 1.0)
+                equation[key[(indicator, scope, "total", "")]] = -1.0
+                equations.append(equation)
+        for (name, scope, dimension, category), i in key.items():
+            later = key.get((name, "cumulative", dimension, category))
+            if name == indicator and scope == "period" and later is not None:
+                before = values[0][later] - values[0][i]
+                if not 0 < before < data.project.min_cell:  # the last report showed it
+                    equations.append({later: 1.0, i: -1.0})
+    size = len(table)
+    crosstab = published.crosstab
+    cells = np.arange(size, size + crosstab.counts.size).reshape(crosstab.counts.shape)
+    values.append(crosstab.counts.to_numpy().ravel())
+    hidden.append(crosstab.hidden.to_numpy().ravel())
+    size += crosstab.counts.size
+    for r, wp in enumerate(crosstab.counts.index):
+        equations.append(
+            {
+                **dict.fromkeys(cells[r], 1.0),
+                key[("participations", "period", "work_package", wp)]: -1.0,
+            }
+        )
+    for c, gender in enumerate(crosstab.counts.columns):
+        equations.append(
+            {
+                **dict.fromkeys(cells[:, c], 1.0),
+                key[("participations", "period", "gender", gender)]: -1.0,
+            }
+        )
+    acts = data.activities.drop_duplicates("activity_id").set_index("activity_id")
+    shown = published.attendance.display
+    per = ind.attendance_per_activity(acts.loc[shown.index].reset_index(), data.participations)
+    at = np.arange(size, size + len(shown))
+    values.append(per["attendance"].fillna(0).to_numpy(dtype=float))
+    hidden.append(shown.isin(["<5", ".."]).to_numpy())
+    listed = shown.index.isin(data.participations["activity_id"].astype(str))
+    wps = acts.loc[shown.index, "work_package"].fillna(ind.MISSING).to_numpy(dtype=object)
+    types = acts.loc[shown.index, "activity_type"].fillna(ind.MISSING).to_numpy(dtype=object)
+    for name, labels in (("work_package", wps), ("activity_type", types)):
+        for label in set(labels):
+            equations.append(
+                {
+                    **dict.fromkeys(at[labels == label], 1.0),
+                    key[("attendance_total", "period", name, label)]: -1.0,
+                }
+            )
+    for wp in set(wps[listed]):
+        equations.append(
+            {
+                **dict.fromkeys(at[listed & (wps == wp)], 1.0),
+                key[("participations", "period", "work_package", wp)]: -1.0,
+            }
+        )
+    equations.append(
+        {**dict.fromkeys(at[listed], 1.0), key[("participations", "period", "total", "")]: -1.0}
+    )
+    value, secret = np.concatenate(values), np.concatenate(hidden)
+    matrix = np.zeros((len(equations), len(value)))
+    for row, equation in enumerate(equations):
+        for column, coefficient in equation.items():
+            matrix[row, column] = coefficient
+    return value, secret, matrix
+
+
+def _solvable_small(value: np.ndarray, secret: np.ndarray, matrix: np.ndarray) -> np.ndarray:
+    """The hidden counts of 1 to 4 that the equations determine exactly (least squares: a
+    hidden number is determined when its unit vector lies in the equations' row space)."""
+    unknown = np.flatnonzero(secret)
+    system = matrix[:, unknown]
+    system = system[np.abs(system).sum(axis=1) > 0]
+    if not len(unknown) or not len(system):
+        return np.array([])
+    _, singular, basis = np.linalg.svd(system, full_matrices=False)
+    basis = basis[singular > 1e-9 * singular.max()]
+    determined = np.isclose((basis**2).sum(axis=0), 1.0, atol=1e-6)
+    small = (value[unknown] >= 1) & (value[unknown] < 5)
+    return value[unknown][determined & small]
+
+
+@pytest.mark.parametrize(
+    ("period", "participants"), [("2024H1", "deltagare.csv"), ("2024H2", "deltagare.xlsx")]
+)
+def test_no_hidden_count_on_the_page_can_be_solved_for(tmp_path, period, participants):
+    """Solving the page's equations (breakdowns, chart, activity tables, and the last report's
+    cumulative figures) as a linear system determines no hidden count of 1 to 4 exactly."""
+    data = load_period(
+        period=period,
+        activities=str(ROOT / "data/demo/aktiviteter.xlsx"),
+        participants=str(ROOT / "data/demo" / participants),
+        pseudonym_key_file=str(ROOT / "data/demo/demo-nyckel.txt"),
+    )
+    value, secret, _ = _page_equations(data)
+    assert ((value[secret] >= 1) & (value[secret] < 5)).sum() >= 5  # something to hide
+    assert not len(_solvable_small(*_page_equations(data)))
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    seed=st.integers(0, 2**31 - 1),
+    keep=st.floats(0.05, 0.6),
+    period=st.sampled_from(["2024H1", "2024H2"]),
+)
+def test_no_hidden_count_can_be_solved_for_in_thinned_data(seed, keep, period):
+    """The same audit on the demo with most participation rows dropped at random, which makes
+    many counts small: no hidden count of 1 to 4 can be solved for."""
+    full = (
+        load_period(
+            period=period,
+            activities=str(ROOT / "data/demo/aktiviteter.xlsx"),
+            participants=str(ROOT / "data/demo/deltagare.xlsx"),
+            pseudonym_key_file=str(ROOT / "data/demo/demo-nyckel.txt"),
+        )
+        if period not in _DEMO
+        else _DEMO[period]
+    )
+    _DEMO[period] = full
+    rows = np.random.default_rng(seed).random(len(full.participations)) < keep
+    data = SimpleNamespace(
+        activities=full.activities,
+        participations=full.participations[rows].reset_index(drop=True),
+        project=full.project,
+        period=full.period,
+    )
+    assert not len(_solvable_small(*_page_equations(data)))
+
+
+_DEMO: dict = {}
