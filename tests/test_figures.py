@@ -556,3 +556,31 @@ def test_trim_keeps_named_features_rounded(tmp_path: Path) -> None:
     json.dumps(out)  # serialisable as written
     with pytest.raises(SystemExit, match="Timrå"):
         trim.trim(source, ["Timrå"])
+
+
+def test_charts_hide_what_the_published_table_hides(indicators, project) -> None:
+    """Given the published table (with `suppressed`), a chart hides exactly its hidden rows,
+    even one the breakdown alone would show (the page hid it for another reason)."""
+    published = indicators.assign(suppressed=False)
+    published.loc[published["category"] == "region", "suppressed"] = True
+    published.loc[published["category"].isin(["Härnösand", "Umeå"]), "suppressed"] = True
+    fig = figures.participations_by_organisation_type(published, project)
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert "Region" not in labels and labels[-1] == "Övrigt och små grupper"
+    fig = figures.participations_by_municipality(published, project)
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert "Härnösand" not in labels and "Umeå" not in labels and "Sundsvall" in labels
+
+
+def test_progress_leaves_out_a_hidden_count(project) -> None:
+    """Three unique participants against a target of 800 would publish the 3: no bar, and the
+    alt text does not say it; a count the published table hides is left out the same way."""
+    table = _indicator_rows(
+        ("unique_participants", "period", "total", "", 3, 800),
+        ("activities_held", "period", "total", "", 12, 25),
+        ("participations", "period", "total", "", 60, 2000),
+    ).assign(suppressed=[False, False, True])
+    fig = figures.progress_against_targets(table, project)
+    alt = figures.alt_text(fig)
+    assert "12 av 25" in alt
+    assert "3 av 800" not in alt and "60 av" not in alt

@@ -108,21 +108,41 @@ def _indicator_rows(
     return series.dropna().groupby(level=0, sort=False).sum()
 
 
+def _hidden_rows(
+    indicators: pd.DataFrame, indicator: str, scope: str, dimension: str
+) -> set[str] | None:
+    """The categories the published table hides (its `suppressed` column), None without one."""
+    if "suppressed" not in indicators.columns:
+        return None
+    rows = indicators.loc[
+        (indicators["indicator"] == indicator)
+        & (indicators["scope"] == scope)
+        & (indicators["dimension"] == dimension)
+        & indicators["suppressed"].astype(bool)
+    ]
+    return set(rows["category"].astype("string").fillna("okänd").str.strip())
+
+
 def _published_split(
-    values: pd.Series, min_cell: int, keep: int | None = None
+    values: pd.Series, min_cell: int, keep: int | None = None, hidden_as: set[str] | None = None
 ) -> tuple[pd.Series, float, pd.Series]:
     """(shown categories, the rest's sum, the hidden categories) of one breakdown.
 
-    Hidden as the indicator table hides them (`indicators.suppress_small_cells`): the small
-    ones, and as many more as it takes for them to add up to at least `min_cell`, so the rest,
-    which is the published total minus the shown bars, is never a small count itself. Shown:
-    the others, largest first, at most `keep`; the rest adds up the hidden ones and those past
-    `keep`.
+    Hidden as the published indicator table hides them: `hidden_as` (its `suppressed` rows),
+    or, for a table without that column, by the same rule for this breakdown alone (the small
+    ones, and as many more as it takes for them to add up to at least `min_cell`). So the
+    rest, which is the published total minus the shown bars, is never a small count itself.
+    Shown: the others, largest first, at most `keep`; the rest adds up the hidden ones and
+    those past `keep`.
     """
     values = values[values > 0].sort_values(ascending=False, kind="stable")
     number = values.to_numpy(dtype=float)
     small = (number >= 1) & (number < min_cell)
-    hidden = complementary_suppression(number, small, [(np.arange(len(number)), None)], min_cell)
+    if hidden_as is not None:
+        hidden = small | values.index.isin(list(hidden_as))
+    else:
+        relations = [(np.arange(len(number)), None)]
+        hidden = complementary_suppression(number, small, relations, min_cell)
     shown = values[~hidden]
     if keep is not None:
         shown = shown.iloc[:keep]
@@ -373,7 +393,8 @@ def participations_by_organisation_type(
         title = f"{_capitalise(noun)} per organisationstyp"
         what = f"Liggande staplar: {noun} per organisationstyp {when}"
         values = _indicator_rows(indicators, indicator, scope, "organisation_type")
-        shown, rest, hidden = _published_split(values, limit)
+        hidden_as = _hidden_rows(indicators, indicator, scope, "organisation_type")
+        shown, rest, hidden = _published_split(values, limit, hidden_as=hidden_as)
         if shown.empty and rest == 0:
             return _no_data(fig, ax, title, what)
         other = "övrigt"
@@ -434,7 +455,9 @@ def participations_by_municipality(
         values = values.drop(MISSING, errors="ignore")
         # The breakdown as the indicator table publishes it: with the missing municipality.
         shown, rest, hidden = _published_split(
-            pd.concat([values, pd.Series({MISSING: missing})]), limit
+            pd.concat([values, pd.Series({MISSING: missing})]),
+            limit,
+            hidden_as=_hidden_rows(indicators, indicator, scope, "municipality"),
         )
         shown = shown.drop(MISSING, errors="ignore").iloc[:top]
         total = float(values.sum()) + missing

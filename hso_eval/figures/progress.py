@@ -21,7 +21,12 @@ from hso_eval.figures.style import (
     _set_titles,
     house_style,
 )
-from hso_eval.indicators import INDICATOR_LABELS, SCOPE_LABELS, SHARE_INDICATORS
+from hso_eval.indicators import (
+    INDICATOR_LABELS,
+    PEOPLE_INDICATORS,
+    SCOPE_LABELS,
+    SHARE_INDICATORS,
+)
 from hso_eval.present import format_number, format_percent
 
 
@@ -60,6 +65,11 @@ def progress_against_targets(
                 continue
             if str(r.indicator) in SHARE_INDICATORS:  # a balance, not an amount (see above)
                 balances.add(str(r.indicator))
+                continue
+            # A hidden count (a small number of people, or one the published table hides)
+            # is no bar: its length and label would publish it.
+            small = str(r.indicator) in PEOPLE_INDICATORS and 0 < value < project.min_cell
+            if small or bool(getattr(r, "suppressed", False)):
                 continue
             entries.setdefault(str(r.indicator), {})[str(r.scope)] = (float(value), target)
         examples = project.targets_are_examples or any(
