@@ -558,11 +558,48 @@ def publish(
       type; where an activity has a participant list, its attendance is its participations, so
       those add up to the participations per work package and in all;
     - for participations and attendance, the cumulative value is the previous report's
-      cumulative value plus this period's (the previous report is published too).
+      cumulative value plus this period's, where the previous report showed that value. The
+      earlier reports are decided the same way, from the project's first period on, with the
+      same data (what they hid is what a reader cannot take from them).
     Shares are hidden when their base is under `min_cell`, when the women or the men they
     count are 1 to min_cell - 1, or when those counts are hidden on the page.
     """
     min_cell = project.min_cell if min_cell is None else min_cell
+    first = Period.containing(project.start)
+    earlier: dict[tuple[str, str, str], bool] | None = None
+    current = first if first <= period else period
+    while True:
+        page = _publish_page(
+            activities,
+            participations,
+            project,
+            current,
+            min_cell,
+            earlier if current != first else None,
+        )
+        if current == period:
+            return page
+        table = page.indicators
+        cumulative = table[table["scope"] == "cumulative"]
+        earlier = {
+            (r.indicator, r.dimension, "" if pd.isna(r.category) else str(r.category)): bool(
+                r.suppressed
+            )
+            for r in cumulative.itertuples()
+        }
+        current = current.next()
+
+
+def _publish_page(
+    activities: pd.DataFrame,
+    participations: pd.DataFrame,
+    project: Project,
+    period: Period,
+    min_cell: int,
+    earlier: dict[tuple[str, str, str], bool] | None,
+) -> Published:
+    """`publish` for one page, given what the previous page hid of its cumulative values
+    (`earlier`: (indicator, dimension, category) → hidden; None for the first report)."""
     table = _compute(activities, participations, project, period)
     denominators = table.loc[table["indicator"].isin(SHARE_INDICATORS), list(DENOMINATOR_COLUMNS)]
     published = table.loc[:, list(INDICATOR_COLUMNS)].reset_index(drop=True)
@@ -595,12 +632,14 @@ def publish(
     keys = pd.DataFrame({"i": indicator, "s": scope, "d": dimension})[breakdown]
     for rows in keys.groupby(["i", "s", "d"], sort=False).indices.values():
         relations.append((np.flatnonzero(breakdown)[rows], None))
-    # Cumulative = the previous report's cumulative + this period's, per category. The previous
-    # value is known to a reader only when that report could show it: a small one it hid.
+    # Cumulative = the previous report's cumulative + this period's, per category, where the
+    # previous report showed it (a category it did not list was 0 there). The first report's
+    # cumulative values are its period values.
     for i, key in enumerate(zip(indicator, scope, dimension, category, strict=True)):
         if key[0] in _ADDITIVE and key[1] == "period":
             later = at.get((key[0], "cumulative", key[2], key[3]))
-            if later is not None and not 0 < values[0][later] - values[0][i] < min_cell:
+            shown_before = earlier is None or not earlier.get((key[0], key[2], key[3]), False)
+            if later is not None and shown_before:
                 relations.append((np.array([i]), later))
 
     # Work package × gender (the chart).
@@ -691,17 +730,24 @@ def _protect(
 
     The rule relation by relation leaves chains: two relations may together pin a hidden count
     that neither pins alone. So the relations are solved as linear equations in the hidden
-    numbers (`_determined`); while one hides a small count that they determine, the smallest
-    other non-zero number of a relation it is in is hidden too, and the rule runs again.
+    numbers (`_determined`); while they determine a small count, a shown number near it is
+    hidden too (`_uncovering`) and the rule runs again.
     """
+    members = [
+        np.unique(np.append(cells, [] if total is None else [total]).astype(np.int64))
+        for cells, total in relations
+    ]
+    member_of: dict[int, list[int]] = {}
+    for r, group in enumerate(members):
+        for m in group:
+            member_of.setdefault(int(m), []).append(r)
     hidden = small.copy()
     while True:
         hidden = complementary_suppression(value, hidden, relations, min_cell)
         exposed = np.flatnonzero(_determined(hidden, relations) & small)
         if not len(exposed):
             return hidden
-        target = exposed[0]
-        choice = _uncovering(target, value, hidden, relations)
+        choice = _uncovering(int(exposed[0]), value, hidden, relations, members, member_of)
         if choice is None:
             return hidden  # nothing shown near it is left to hide
         hidden[choice] = True
@@ -712,42 +758,54 @@ def _uncovering(
     value: np.ndarray,
     hidden: np.ndarray,
     relations: list[tuple[np.ndarray, int | None]],
+    members: list[np.ndarray],
+    member_of: dict[int, list[int]],
 ) -> int | None:
     """A shown number to hide so that `target` is no longer determined, or the best try.
 
     Searched outwards from `target`: the shown numbers of its relations, then of the relations
-    of the hidden numbers reached so far, and so on; within each ring non-zero numbers first,
+    of the numbers reached so far, and so on; within each ring non-zero numbers first,
     smallest first, then zeros (a hidden 0 is a ".." that gives nothing away, and is sometimes
     the only number left to hide). The first whose hiding frees `target` is taken, else the
-    first of the nearest ring (and the caller tries again).
+    first of the nearest ring (and the caller tries again). Each try solves only the
+    equations connected to `target` through hidden numbers.
     """
-    members = [
-        {int(c) for c in cells} | ({int(total)} if total is not None else set())
-        for cells, total in relations
-    ]
+
+    def still_determined(trial: np.ndarray) -> bool:
+        reached, todo, used = {target}, [target], set()
+        while todo:
+            for r in member_of.get(todo.pop(), ()):
+                if r in used:
+                    continue
+                used.add(r)
+                for m in members[r]:
+                    if trial[m] and int(m) not in reached:
+                        reached.add(int(m))
+                        todo.append(int(m))
+        return bool(_determined(trial, [relations[r] for r in sorted(used)])[target])
+
     reached, frontier, first, tried = {target}, {target}, None, 0
     while frontier:
         ring: set[int] = set()
-        for group in members:
-            if group & frontier:
-                ring |= group
+        for entry in frontier:
+            for r in member_of.get(entry, ()):
+                ring.update(int(m) for m in members[r])
         ring -= reached
         reached |= ring
-        frontier = {n for n in ring if hidden[n]}
         candidates = np.array(sorted(n for n in ring if not hidden[n]), dtype=np.int64)
+        frontier = ring
         if not len(candidates):
             continue
         candidates = candidates[np.lexsort((value[candidates], value[candidates] <= 0))]
         first = int(candidates[0]) if first is None else first
         for candidate in candidates:
-            if tried == 40:
+            if tried == 24:
                 return first
             tried += 1
             trial = hidden.copy()
             trial[candidate] = True
-            if not _determined(trial, relations)[target]:
+            if not still_determined(trial):
                 return int(candidate)
-        frontier |= {int(c) for c in candidates}  # the next ring goes through them too
     return first
 
 

@@ -227,6 +227,17 @@ def _page_equations(data) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
     published = ind.publish(data.activities, data.participations, data.project, data.period)
     table = published.indicators.reset_index(drop=True)
+    # What the previous report hid of its cumulative figures (nothing before the first one).
+    hidden_before: set[tuple[str, str, str]] = set()
+    if data.period.start > data.project.start:
+        before = ind.publish(
+            data.activities, data.participations, data.project, data.period.previous()
+        ).indicators
+        gone = before[(before["scope"] == "cumulative") & before["suppressed"]]
+        hidden_before = {
+            (r.indicator, r.dimension, "" if pd.isna(r.category) else r.category)
+            for r in gone.itertuples()
+        }
     people = table["indicator"].isin(ind.PEOPLE_INDICATORS).to_numpy()
     values = [table["value"].fillna(0).to_numpy(dtype=float) * people]
     hidden = [table["suppressed"].to_numpy(dtype=bool) & people]
@@ -259,10 +270,9 @@ def _page_equations(data) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
                 equations.append(equation)
         for (name, scope, dimension, category), i in key.items():
             later = key.get((name, "cumulative", dimension, category))
-            if name == indicator and scope == "period" and later is not None:
-                before = values[0][later] - values[0][i]
-                if not 0 < before < data.project.min_cell:  # the last report showed it
-                    equations.append({later: 1.0, i: -1.0})
+            shown_before = (name, dimension, category) not in hidden_before
+            if name == indicator and scope == "period" and later is not None and shown_before:
+                equations.append({later: 1.0, i: -1.0})  # the last report showed it
     size = len(table)
     crosstab = published.crosstab
     cells = np.arange(size, size + crosstab.counts.size).reshape(crosstab.counts.shape)
