@@ -222,6 +222,7 @@ def complementary_suppression(
     hidden: np.ndarray | Sequence[bool],
     relations: Iterable[tuple[np.ndarray, int | None]],
     min_cell: int = 5,
+    fixed: np.ndarray | None = None,
 ) -> np.ndarray:
     """The numbers to hide so that no published total gives a hidden count away.
 
@@ -232,10 +233,12 @@ def complementary_suppression(
     a relation has exactly one hidden number, or hidden cells that add up to less than
     `min_cell` under a shown total, its smallest other non-zero cell is hidden too (the first of
     equal ones), or its total when no cell is left. So no shown total minus shown cells gives
-    one hidden count, nor a small sum of hidden ones. Returns the new mask (a copy).
+    one hidden count, nor a small sum of hidden ones. `fixed` numbers (an earlier report's)
+    are never chosen: what they show or hide is decided. Returns the new mask (a copy).
     """
     values = np.asarray(values, dtype=float)
     hidden = np.array(hidden, dtype=bool)
+    choosable = np.ones(len(values), dtype=bool) if fixed is None else ~np.asarray(fixed)
     relations = [(np.asarray(cells, dtype=np.int64), total) for cells, total in relations]
     changed = True
     while changed:
@@ -247,10 +250,10 @@ def complementary_suppression(
             small_sum = not total_hidden and values[inside].sum() < min_cell
             if unknown == 0 or (unknown >= 2 and not small_sum):
                 continue
-            free = cells[~hidden[cells] & (values[cells] > 0)]
+            free = cells[~hidden[cells] & (values[cells] > 0) & choosable[cells]]
             if len(free):
                 hidden[free[np.argmin(values[free])]] = True
-            elif total is not None and not total_hidden and values[total] > 0:
+            elif total is not None and not total_hidden and values[total] > 0 and choosable[total]:
                 hidden[total] = True
             else:
                 continue
@@ -632,15 +635,22 @@ def _publish_page(
     keys = pd.DataFrame({"i": indicator, "s": scope, "d": dimension})[breakdown]
     for rows in keys.groupby(["i", "s", "d"], sort=False).indices.values():
         relations.append((np.flatnonzero(breakdown)[rows], None))
-    # Cumulative = the previous report's cumulative + this period's, per category, where the
-    # previous report showed it (a category it did not list was 0 there). The first report's
-    # cumulative values are its period values.
+    # Cumulative = the previous report's cumulative + this period's, per category. What the
+    # previous report showed is known (a category it did not list was 0 there); what it hid
+    # is a number of its own here, hidden and fixed: this page must not give it away either.
+    # The first report's cumulative values are its period values.
+    fixed_before: list[tuple[int, bool]] = []  # (position, hidden on the previous page)
     for i, key in enumerate(zip(indicator, scope, dimension, category, strict=True)):
         if key[0] in _ADDITIVE and key[1] == "period":
             later = at.get((key[0], "cumulative", key[2], key[3]))
-            shown_before = earlier is None or not earlier.get((key[0], key[2], key[3]), False)
-            if later is not None and shown_before:
+            if later is None:
+                continue
+            if earlier is None or not earlier.get((key[0], key[2], key[3]), False):
                 relations.append((np.array([i]), later))
+                continue
+            before = int(add(np.array([values[0][later] - values[0][i]]))[0])
+            fixed_before.append((before, True))
+            relations.append((np.array([i, before]), later))
 
     # Work package × gender (the chart).
     counts = _gender_counts(activities, participations, project, period)
@@ -677,7 +687,11 @@ def _publish_page(
 
     value = np.concatenate(values)
     small = (value >= 1) & (value < min_cell)
-    hidden = _protect(value, small, relations, min_cell)
+    fixed = np.zeros(len(value), dtype=bool)
+    for position, was_hidden in fixed_before:
+        fixed[position] = True
+        small[position] = was_hidden  # protected like a small count (it was hidden there)
+    hidden = _protect(value, small | fixed, relations, min_cell, fixed)
 
     indicators = suppress_small_cells(
         published, min_cell, denominators=denominators, hidden=hidden[: len(published)]
@@ -725,6 +739,7 @@ def _protect(
     small: np.ndarray,
     relations: list[tuple[np.ndarray, int | None]],
     min_cell: int,
+    fixed: np.ndarray,
 ) -> np.ndarray:
     """`complementary_suppression`, then hide more until no small count can be solved for.
 
@@ -743,11 +758,11 @@ def _protect(
             member_of.setdefault(int(m), []).append(r)
     hidden = small.copy()
     while True:
-        hidden = complementary_suppression(value, hidden, relations, min_cell)
+        hidden = complementary_suppression(value, hidden, relations, min_cell, fixed)
         exposed = np.flatnonzero(_determined(hidden, relations) & small)
         if not len(exposed):
             return hidden
-        choice = _uncovering(int(exposed[0]), value, hidden, relations, members, member_of)
+        choice = _uncovering(int(exposed[0]), value, hidden, relations, members, member_of, fixed)
         if choice is None:
             return hidden  # nothing shown near it is left to hide
         hidden[choice] = True
@@ -760,6 +775,7 @@ def _uncovering(
     relations: list[tuple[np.ndarray, int | None]],
     members: list[np.ndarray],
     member_of: dict[int, list[int]],
+    fixed: np.ndarray,
 ) -> int | None:
     """A shown number to hide so that `target` is no longer determined, or the best try.
 
@@ -792,7 +808,9 @@ def _uncovering(
                 ring.update(int(m) for m in members[r])
         ring -= reached
         reached |= ring
-        candidates = np.array(sorted(n for n in ring if not hidden[n]), dtype=np.int64)
+        candidates = np.array(
+            sorted(n for n in ring if not hidden[n] and not fixed[n]), dtype=np.int64
+        )
         frontier = ring
         if not len(candidates):
             continue

@@ -222,7 +222,8 @@ def test_a_category_missing_from_one_scope_counts_zero():
 def _page_equations(data) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every count of people the report prints, as (true values, hidden?, equations): the
     equations a reader can write from the page and the previous report, built here from what
-    is published, independently of how `indicators.publish` decides."""
+    is published, independently of how `indicators.publish` decides. A count the previous
+    report hid is an unknown too (cumulative = previous + this period)."""
     from hso_eval import indicators as ind
 
     published = ind.publish(data.activities, data.participations, data.project, data.period)
@@ -246,6 +247,7 @@ def _page_equations(data) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         for i, r in enumerate(table.itertuples())
     }
     equations: list[dict[int, float]] = []
+    earlier: list[tuple[int, int, float]] = []  # (cumulative, period, the hidden previous value)
     additive = {
         "participations": (
             "work_package",
@@ -270,10 +272,18 @@ def _page_equations(data) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
                 equations.append(equation)
         for (name, scope, dimension, category), i in key.items():
             later = key.get((name, "cumulative", dimension, category))
-            shown_before = (name, dimension, category) not in hidden_before
-            if name == indicator and scope == "period" and later is not None and shown_before:
-                equations.append({later: 1.0, i: -1.0})  # the last report showed it
+            if name != indicator or scope != "period" or later is None:
+                continue
+            if (name, dimension, category) not in hidden_before:  # the last report showed it
+                equations.append({later: 1.0, i: -1.0})
+            else:  # what it hid is an unknown too, which this page must not give away
+                earlier.append((later, i, values[0][later] - values[0][i]))
     size = len(table)
+    for later, i, before in earlier:
+        values.append(np.array([before]))
+        hidden.append(np.array([True]))
+        equations.append({later: 1.0, i: -1.0, size: -1.0})
+        size += 1
     crosstab = published.crosstab
     cells = np.arange(size, size + crosstab.counts.size).reshape(crosstab.counts.shape)
     values.append(crosstab.counts.to_numpy().ravel())
