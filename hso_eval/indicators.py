@@ -60,8 +60,9 @@ evaluation package uses the unsuppressed table.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Hashable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import numpy as np
@@ -568,6 +569,34 @@ def publish(
     count are 1 to min_cell - 1, or when those counts are hidden on the page.
     """
     min_cell = project.min_cell if min_cell is None else min_cell
+    key = (_fingerprint(activities), _fingerprint(participations), repr(project), period, min_cell)
+    if key not in _PUBLISHED:
+        if len(_PUBLISHED) >= 8:
+            _PUBLISHED.pop(next(iter(_PUBLISHED)))
+        _PUBLISHED[key] = _publish_from_start(activities, participations, project, period, min_cell)
+    page = _PUBLISHED[key]
+    return replace(page, indicators=page.indicators.copy())  # the caller's own table
+
+
+#: The last pages decided (`publish`), by the content of their inputs: the report asks for the
+#: indicator table, the chart and the activity tables of one page separately.
+_PUBLISHED: dict[tuple[object, ...], Published] = {}
+
+
+def _fingerprint(frame: pd.DataFrame) -> tuple[object, ...]:
+    """The content of `frame` (a hash of every value), so a changed frame is a new page."""
+    hashed = pd.util.hash_pandas_object(frame, index=True).to_numpy()
+    return (frame.shape, tuple(frame.columns), hashlib.sha256(hashed.tobytes()).hexdigest())
+
+
+def _publish_from_start(
+    activities: pd.DataFrame,
+    participations: pd.DataFrame,
+    project: Project,
+    period: Period,
+    min_cell: int,
+) -> Published:
+    """`publish`: each report from the project's first period to `period`, in turn."""
     first = Period.containing(project.start)
     earlier: dict[tuple[str, str, str], bool] | None = None
     current = first if first <= period else period

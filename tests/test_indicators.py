@@ -903,3 +903,18 @@ def test_published_indicators_hide_the_margins_the_gender_chart_needs_hidden(pro
         for category, is_hidden in margin.items():
             assert bool(rows[category]) >= bool(is_hidden), (dimension, category)
     assert crosstab.hidden.to_numpy().any()  # the fixture has something to hide
+
+
+def test_publish_decides_a_page_once_and_again_when_its_data_change(project) -> None:
+    """The report asks for one page's table, chart and activity tables separately: the same
+    inputs give the same decision (computed once); changed data give a new one."""
+    import hso_eval.indicators as indicators
+
+    first = indicators.publish(ACTIVITIES, PARTICIPATIONS, project, H1)
+    again = indicators.publish(ACTIVITIES, PARTICIPATIONS, project, H1)
+    assert again.crosstab is first.crosstab and again.indicators is not first.indicators
+    changed = PARTICIPATIONS.copy()
+    changed.loc[changed.index[0], "gender"] = "man"
+    other = indicators.publish(ACTIVITIES, changed, project, H1)
+    assert other.crosstab is not first.crosstab
+    assert other.crosstab.counts.to_numpy().sum() == first.crosstab.counts.to_numpy().sum()
