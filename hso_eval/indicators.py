@@ -69,6 +69,7 @@ import numpy as np
 import pandas as pd
 
 from hso_eval.config import INDICATOR_IDS, Project
+from hso_eval.disclosure import complementary_suppression, protect
 from hso_eval.periods import Period
 from hso_eval.vocab import GENDERS, ROLES
 
@@ -216,50 +217,6 @@ def share_denominators(
         rows += [r for share in _shares(facts, scope, project).values() for r in share]
     table = _assemble(rows)
     return table.loc[:, list(DENOMINATOR_COLUMNS)].astype(DENOMINATOR_COLUMNS)
-
-
-def complementary_suppression(
-    values: np.ndarray | Sequence[float],
-    hidden: np.ndarray | Sequence[bool],
-    relations: Iterable[tuple[np.ndarray, int | None]],
-    min_cell: int = 5,
-    fixed: np.ndarray | None = None,
-) -> np.ndarray:
-    """The numbers to hide so that no published total gives a hidden count away.
-
-    `values` are published counts of people, cells and totals alike; `hidden` marks the ones
-    hidden to begin with (the small counts, and any a related table hides). Each relation is
-    (positions of cells, position of their total in `values`, or None for a total published
-    elsewhere and never hidden): the cells add up to the total. Until nothing changes, wherever
-    a relation has exactly one hidden number, or hidden cells that add up to less than
-    `min_cell` under a shown total, its smallest other non-zero cell is hidden too (the first of
-    equal ones), or its total when no cell is left. So no shown total minus shown cells gives
-    one hidden count, nor a small sum of hidden ones. `fixed` numbers (an earlier report's)
-    are never chosen: what they show or hide is decided. Returns the new mask (a copy).
-    """
-    values = np.asarray(values, dtype=float)
-    hidden = np.array(hidden, dtype=bool)
-    choosable = np.ones(len(values), dtype=bool) if fixed is None else ~np.asarray(fixed)
-    relations = [(np.asarray(cells, dtype=np.int64), total) for cells, total in relations]
-    changed = True
-    while changed:
-        changed = False
-        for cells, total in relations:
-            inside = cells[hidden[cells]]
-            total_hidden = total is not None and bool(hidden[total])
-            unknown = len(inside) + total_hidden
-            small_sum = not total_hidden and values[inside].sum() < min_cell
-            if unknown == 0 or (unknown >= 2 and not small_sum):
-                continue
-            free = cells[~hidden[cells] & (values[cells] > 0) & choosable[cells]]
-            if len(free):
-                hidden[free[np.argmin(values[free])]] = True
-            elif total is not None and not total_hidden and values[total] > 0 and choosable[total]:
-                hidden[total] = True
-            else:
-                continue
-            changed = True
-    return hidden
 
 
 def suppress_small_cells(
@@ -430,6 +387,7 @@ class PublishedCrosstab:
     row_hidden: pd.Series
     column_hidden: pd.Series
     min_cell: int
+    total_hidden: bool = False  # the grand total (the table's participations in the period)
 
     def display(self) -> pd.DataFrame:
         """The cells as published ("<5", "..", or the number)."""
@@ -553,8 +511,9 @@ def publish(
 ) -> Published:
     """What the half-year report may print of every count of people, decided in one go.
 
-    One `complementary_suppression` over every number and every relation between them that
-    a reader could subtract:
+    One `disclosure.protect` over every number and every relation between them that a reader
+    could subtract, so that no hidden small count can be worked out from them, as linear
+    equations or in whole numbers with what "<5" and ".." say:
     - each breakdown of the indicator table adds up to its total;
     - the work package × gender cells add up to the participations per work package and per
       gender (the chart and the table);
@@ -562,9 +521,9 @@ def publish(
       type; where an activity has a participant list, its attendance is its participations, so
       those add up to the participations per work package and in all;
     - for participations and attendance, the cumulative value is the previous report's
-      cumulative value plus this period's, where the previous report showed that value. The
-      earlier reports are decided the same way, from the project's first period on, with the
-      same data (what they hid is what a reader cannot take from them).
+      cumulative value plus this period's: a known number where that report showed it, an
+      unknown this page must not give away where it hid it. The earlier reports are decided
+      the same way, from the project's first period on, with the same data.
     Shares are hidden when their base is under `min_cell`, when the women or the men they
     count are 1 to min_cell - 1, or when those counts are hidden on the page.
     """
@@ -659,26 +618,28 @@ def _publish_page(
             return found
         return int(add(np.array([np.concatenate(values)[cells].sum()]))[0])
 
-    # The indicator table's breakdowns (each adds up to its total, which is never hidden).
+    # The indicator table's breakdowns, each adding up to its total row. A total is hidden
+    # only where nothing else is left to hide (it is the largest number of its relations), and
+    # then it is an unknown in every relation it is in.
     breakdown = people & (dimension != "total")
     keys = pd.DataFrame({"i": indicator, "s": scope, "d": dimension})[breakdown]
-    for rows in keys.groupby(["i", "s", "d"], sort=False).indices.values():
-        relations.append((np.flatnonzero(breakdown)[rows], None))
-    # Cumulative = the previous report's cumulative + this period's, per category. What the
-    # previous report showed is known (a category it did not list was 0 there); what it hid
-    # is a number of its own here, hidden and fixed: this page must not give it away either.
-    # The first report's cumulative values are its period values.
+    for (name, scope_, _), rows in keys.groupby(["i", "s", "d"], sort=False).indices.items():
+        relations.append((np.flatnonzero(breakdown)[rows], at.get((name, scope_, "total", ""))))
+    # Cumulative = the previous report's cumulative + this period's, per category. The previous
+    # value is a number of its own here, fixed (that report is out): shown if that report
+    # showed it (a category it did not list was 0 there), else hidden, and this page must not
+    # give it away either. The first report's cumulative values are its period values.
     fixed_before: list[tuple[int, bool]] = []  # (position, hidden on the previous page)
     for i, key in enumerate(zip(indicator, scope, dimension, category, strict=True)):
         if key[0] in _ADDITIVE and key[1] == "period":
             later = at.get((key[0], "cumulative", key[2], key[3]))
             if later is None:
                 continue
-            if earlier is None or not earlier.get((key[0], key[2], key[3]), False):
+            if earlier is None:
                 relations.append((np.array([i]), later))
                 continue
             before = int(add(np.array([values[0][later] - values[0][i]]))[0])
-            fixed_before.append((before, True))
+            fixed_before.append((before, earlier.get((key[0], key[2], key[3]), False)))
             relations.append((np.array([i, before]), later))
 
     # Work package × gender (the chart).
@@ -720,7 +681,7 @@ def _publish_page(
     for position, was_hidden in fixed_before:
         fixed[position] = True
         small[position] = was_hidden  # protected like a small count (it was hidden there)
-    hidden = _protect(value, small | fixed, relations, min_cell, fixed)
+    hidden = protect(value, small, relations, min_cell, fixed)
 
     indicators = suppress_small_cells(
         published, min_cell, denominators=denominators, hidden=hidden[: len(published)]
@@ -748,6 +709,11 @@ def _publish_page(
             [margin.get(("gender", g), False) for g in counts.columns], index=counts.columns
         ),
         min_cell=min_cell,
+        total_hidden=bool(
+            hidden[at[("participations", "period", "total", "")]]
+            if ("participations", "period", "total", "") in at
+            else False
+        ),
     )
     shown = _display_counts(
         per["attendance"].to_numpy(dtype=float),
@@ -761,129 +727,6 @@ def _publish_page(
         crosstab=crosstab,
         attendance=PublishedAttendance(display=pd.Series(shown, index=ids, dtype="string")),
     )
-
-
-def _protect(
-    value: np.ndarray,
-    small: np.ndarray,
-    relations: list[tuple[np.ndarray, int | None]],
-    min_cell: int,
-    fixed: np.ndarray,
-) -> np.ndarray:
-    """`complementary_suppression`, then hide more until no small count can be solved for.
-
-    The rule relation by relation leaves chains: two relations may together pin a hidden count
-    that neither pins alone. So the relations are solved as linear equations in the hidden
-    numbers (`_determined`); while they determine a small count, a shown number near it is
-    hidden too (`_uncovering`) and the rule runs again.
-    """
-    members = [
-        np.unique(np.append(cells, [] if total is None else [total]).astype(np.int64))
-        for cells, total in relations
-    ]
-    member_of: dict[int, list[int]] = {}
-    for r, group in enumerate(members):
-        for m in group:
-            member_of.setdefault(int(m), []).append(r)
-    hidden = small.copy()
-    while True:
-        hidden = complementary_suppression(value, hidden, relations, min_cell, fixed)
-        exposed = np.flatnonzero(_determined(hidden, relations) & small)
-        if not len(exposed):
-            return hidden
-        choice = _uncovering(int(exposed[0]), value, hidden, relations, members, member_of, fixed)
-        if choice is None:
-            return hidden  # nothing shown near it is left to hide
-        hidden[choice] = True
-
-
-def _uncovering(
-    target: int,
-    value: np.ndarray,
-    hidden: np.ndarray,
-    relations: list[tuple[np.ndarray, int | None]],
-    members: list[np.ndarray],
-    member_of: dict[int, list[int]],
-    fixed: np.ndarray,
-) -> int | None:
-    """A shown number to hide so that `target` is no longer determined, or the best try.
-
-    Searched outwards from `target`: the shown numbers of its relations, then of the relations
-    of the numbers reached so far, and so on; within each ring non-zero numbers first,
-    smallest first, then zeros (a hidden 0 is a ".." that gives nothing away, and is sometimes
-    the only number left to hide). The first whose hiding frees `target` is taken, else the
-    first of the nearest ring (and the caller tries again). Each try solves only the
-    equations connected to `target` through hidden numbers.
-    """
-
-    def still_determined(trial: np.ndarray) -> bool:
-        reached, todo, used = {target}, [target], set()
-        while todo:
-            for r in member_of.get(todo.pop(), ()):
-                if r in used:
-                    continue
-                used.add(r)
-                for m in members[r]:
-                    if trial[m] and int(m) not in reached:
-                        reached.add(int(m))
-                        todo.append(int(m))
-        return bool(_determined(trial, [relations[r] for r in sorted(used)])[target])
-
-    reached, frontier, first, tried = {target}, {target}, None, 0
-    while frontier:
-        ring: set[int] = set()
-        for entry in frontier:
-            for r in member_of.get(entry, ()):
-                ring.update(int(m) for m in members[r])
-        ring -= reached
-        reached |= ring
-        candidates = np.array(
-            sorted(n for n in ring if not hidden[n] and not fixed[n]), dtype=np.int64
-        )
-        frontier = ring
-        if not len(candidates):
-            continue
-        candidates = candidates[np.lexsort((value[candidates], value[candidates] <= 0))]
-        first = int(candidates[0]) if first is None else first
-        for candidate in candidates:
-            if tried == 24:
-                return first
-            tried += 1
-            trial = hidden.copy()
-            trial[candidate] = True
-            if not still_determined(trial):
-                return int(candidate)
-    return first
-
-
-def _determined(hidden: np.ndarray, relations: list[tuple[np.ndarray, int | None]]) -> np.ndarray:
-    """Which hidden numbers the relations give exactly, from the shown ones.
-
-    Each relation is an equation: its cells add up to its total (or to a published constant).
-    In the hidden numbers, the equations span a row space; a hidden number is determined
-    exactly when its unit vector lies in it (its squared coordinates in an orthonormal basis
-    of the space add up to 1).
-    """
-    unknown = np.flatnonzero(hidden)
-    out = np.zeros(len(hidden), dtype=bool)
-    if not len(unknown):
-        return out
-    column = np.full(len(hidden), -1)
-    column[unknown] = np.arange(len(unknown))
-    rows = []
-    for cells, total in relations:
-        row = np.zeros(len(unknown))
-        np.add.at(row, column[cells[hidden[cells]]], 1.0)
-        if total is not None and hidden[total]:
-            row[column[total]] -= 1.0
-        if row.any():
-            rows.append(row)
-    if not rows:
-        return out
-    _, singular, basis = np.linalg.svd(np.array(rows), full_matrices=False)
-    basis = basis[singular > 1e-9 * singular.max()]
-    out[unknown] = np.isclose((basis**2).sum(axis=0), 1.0, atol=1e-6)
-    return out
 
 
 def _held_activities(activities: pd.DataFrame, period: Period) -> pd.DataFrame:

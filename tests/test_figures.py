@@ -266,6 +266,43 @@ def test_organisation_type_sorted_with_small_groups_folded(indicators, project) 
     assert "Totalt 170 deltagartillfällen" in alt and f"flest från kommun (80, 47{NBSP}%)" in alt
 
 
+def _hidden_total_table() -> pd.DataFrame:
+    """A published table (with `suppressed`) whose total is hidden, as very sparse data makes
+    it: organisation types 9 shown, 3 and 6 hidden; municipalities 9 shown, 2 and 7 hidden."""
+    table = _indicator_rows(
+        ("participations", "period", "total", "", 18),
+        ("participations", "period", "organisation_type", "kommun", 9),
+        ("participations", "period", "organisation_type", "press", 3),
+        ("participations", "period", "organisation_type", "region", 6),
+        ("participations", "period", "municipality", "Sundsvall", 9),
+        ("participations", "period", "municipality", "Ånge", 2),
+        ("participations", "period", "municipality", "Timrå", 7),
+    )
+    table["suppressed"] = [True, False, True, True, False, True, True]
+    return table
+
+
+def test_a_hidden_total_is_not_given_away_by_the_rest_or_a_share(project) -> None:
+    """With the total hidden, the hidden groups get no "övrigt" bar (it would be the total
+    minus the bars), and the alt text says ".." for the total and gives no share of it."""
+    table = _hidden_total_table()
+    fig = figures.participations_by_organisation_type(table, project)
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert labels == ["Kommun"]
+    assert [p.get_width() for p in fig.axes[0].patches] == [9]
+    alt = figures.alt_text(fig)
+    assert "Totalt .. deltagartillfällen" in alt and "flest från kommun (9)." in alt
+    assert "18" not in alt and "%" not in alt
+    assert any("visas inte, eftersom totalen döljs" in t for t in [_title(fig), *_texts(fig)])
+
+    fig = figures.participations_by_municipality(table, project, top=10)
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert labels == ["Sundsvall"]
+    assert [p.get_width() for p in fig.axes[0].patches] == [9]
+    alt = figures.alt_text(fig)
+    assert "Totalt .. deltagartillfällen" in alt and "18" not in alt
+
+
 # -- 4. municipality -------------------------------------------------------------------------
 
 

@@ -219,11 +219,13 @@ def test_a_category_missing_from_one_scope_counts_zero():
     assert "övrigt – 50 %" in shares
 
 
-def _page_equations(data) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Every count of people the report prints, as (true values, hidden?, equations): the
-    equations a reader can write from the page and the previous report, built here from what
-    is published, independently of how `indicators.publish` decides. A count the previous
-    report hid is an unknown too (cumulative = previous + this period)."""
+def _page_equations(data) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Every count of people the report prints, as (true values, hidden?, equations, out of
+    reach?): the equations a reader can write from the page and the previous report, built
+    here from what is published, independently of how `indicators.publish` decides. The
+    previous report's values are numbers too (cumulative = previous + this period): known
+    where it showed them, unknowns where it hid them. Out of reach: what this page cannot hide,
+    the previous report's values and the indicator table's totals."""
     from hso_eval import indicators as ind
 
     published = ind.publish(data.activities, data.participations, data.project, data.period)
@@ -247,7 +249,7 @@ def _page_equations(data) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         for i, r in enumerate(table.itertuples())
     }
     equations: list[dict[int, float]] = []
-    earlier: list[tuple[int, int, float]] = []  # (cumulative, period, the hidden previous value)
+    earlier: list[tuple[int, int, float, bool]] = []  # (cumulative, period, previous, hidden?)
     additive = {
         "participations": (
             "work_package",
@@ -274,14 +276,14 @@ def _page_equations(data) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             later = key.get((name, "cumulative", dimension, category))
             if name != indicator or scope != "period" or later is None:
                 continue
-            if (name, dimension, category) not in hidden_before:  # the last report showed it
-                equations.append({later: 1.0, i: -1.0})
-            else:  # what it hid is an unknown too, which this page must not give away
-                earlier.append((later, i, values[0][later] - values[0][i]))
+            # Shown there, it is a known number; hidden there, an unknown too, which this
+            # page must not give away.
+            hid = (name, dimension, category) in hidden_before
+            earlier.append((later, i, values[0][later] - values[0][i], hid))
     size = len(table)
-    for later, i, before in earlier:
+    for later, i, before, hid in earlier:
         values.append(np.array([before]))
-        hidden.append(np.array([True]))
+        hidden.append(np.array([hid]))
         equations.append({later: 1.0, i: -1.0, size: -1.0})
         size += 1
     crosstab = published.crosstab
@@ -335,10 +337,15 @@ def _page_equations(data) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     for row, equation in enumerate(equations):
         for column, coefficient in equation.items():
             matrix[row, column] = coefficient
-    return value, secret, matrix
+    reach = np.zeros(len(value), dtype=bool)
+    reach[: len(table)] = (table["dimension"] == "total").to_numpy()
+    reach[len(table) : len(table) + len(earlier)] = True
+    return value, secret, matrix, reach
 
 
-def _solvable_small(value: np.ndarray, secret: np.ndarray, matrix: np.ndarray) -> np.ndarray:
+def _solvable_small(
+    value: np.ndarray, secret: np.ndarray, matrix: np.ndarray, *_: object
+) -> np.ndarray:
     """The hidden counts of 1 to 4 that the equations determine exactly (least squares: a
     hidden number is determined when its unit vector lies in the equations' row space)."""
     unknown = np.flatnonzero(secret)
@@ -353,21 +360,86 @@ def _solvable_small(value: np.ndarray, secret: np.ndarray, matrix: np.ndarray) -
     return value[unknown][determined & small]
 
 
+def _integer_range(
+    value: np.ndarray, secret: np.ndarray, matrix: np.ndarray, target: int
+) -> tuple[int, int]:
+    """The smallest and largest value hidden number `target` can take, for a reader who knows
+    the shown numbers, the equations, that counts are whole, that "<5" is 1 to 4 and that ".."
+    is 0 or at least 5. Two integer programs (minimise, maximise) with a 0/1 switch per ".."
+    (x <= U·z, x >= 5·z): written here independently of `hso_eval.disclosure`."""
+    import highspy
+
+    unknown = np.flatnonzero(secret)
+    n = len(unknown)
+    small = (value[unknown] >= 1) & (value[unknown] < 5)
+    ceiling = float(value.sum())
+    solver = highspy.Highs()
+    solver.setOptionValue("output_flag", False)
+    solver.setOptionValue("mip_feasibility_tolerance", 1e-9)
+    solver.addVars(n, np.where(small, 1.0, 0.0), np.where(small, 4.0, ceiling))
+    switch = np.flatnonzero(~small)
+    solver.addVars(len(switch), np.zeros(len(switch)), np.ones(len(switch)))
+    columns = n + len(switch)
+    solver.changeColsIntegrality(
+        columns,
+        np.arange(columns, dtype=np.int32),
+        np.array([highspy.HighsVarType.kInteger] * columns),
+    )
+    for k, j in enumerate(switch):
+        at = np.array([j, n + k], dtype=np.int32)
+        solver.addRow(0.0, highspy.kHighsInf, 2, at, np.array([1.0, -5.0]))
+        solver.addRow(-highspy.kHighsInf, 0.0, 2, at, np.array([1.0, -ceiling]))
+    for row in matrix:
+        at = np.flatnonzero(row[unknown])
+        if len(at):
+            rhs = -float(row[~secret] @ value[~secret])
+            solver.addRow(rhs, rhs, len(at), at.astype(np.int32), row[unknown][at])
+    ends = []
+    for sense in (1.0, -1.0):
+        cost = np.zeros(columns)
+        cost[int(np.flatnonzero(unknown == target)[0])] = sense
+        solver.changeColsCost(columns, np.arange(columns, dtype=np.int32), cost)
+        solver.run()
+        assert solver.getModelStatus() == highspy.HighsModelStatus.kOptimal  # the truth is one
+        ends.append(round(sense * solver.getInfo().objective_function_value))
+    return ends[0], ends[1]
+
+
+def _pinned_small(
+    value: np.ndarray, secret: np.ndarray, matrix: np.ndarray, reach: np.ndarray
+) -> list[tuple[int, bool]]:
+    """The hidden counts of 1 to 4 that a reader can narrow to one value (`_integer_range`),
+    each with whether hiding every number the page can hide would still leave it pinned (then
+    nothing could have been done but not publish the page)."""
+    found = []
+    for target in np.flatnonzero(secret & (value >= 1) & (value < 5)):
+        low, high = _integer_range(value, secret, matrix, int(target))
+        if low == high:
+            everything = secret | ~reach
+            all_hidden = _integer_range(value, everything, matrix, int(target))
+            found.append((int(target), all_hidden[0] == all_hidden[1]))
+    return found
+
+
 @pytest.mark.parametrize(
     ("period", "participants"), [("2024H1", "deltagare.csv"), ("2024H2", "deltagare.xlsx")]
 )
 def test_no_hidden_count_on_the_page_can_be_solved_for(tmp_path, period, participants):
     """Solving the page's equations (breakdowns, chart, activity tables, and the last report's
-    cumulative figures) as a linear system determines no hidden count of 1 to 4 exactly."""
+    cumulative figures) as a linear system determines no hidden count of 1 to 4 exactly; nor
+    does solving them in whole numbers with what "<5" and ".." say (H1's chart showed its two
+    "ej angivet" of 1 and 3 that way: "<5" + ".." + "<5" = 9, so the ".." is 5 to 7)."""
     data = load_period(
         period=period,
         activities=str(ROOT / "data/demo/aktiviteter.xlsx"),
         participants=str(ROOT / "data/demo" / participants),
         pseudonym_key_file=str(ROOT / "data/demo/demo-nyckel.txt"),
     )
-    value, secret, _ = _page_equations(data)
+    equations = _page_equations(data)
+    value, secret, *_ = equations
     assert ((value[secret] >= 1) & (value[secret] < 5)).sum() >= 5  # something to hide
-    assert not len(_solvable_small(*_page_equations(data)))
+    assert not len(_solvable_small(*equations))
+    assert _pinned_small(*equations) == []
 
 
 @settings(max_examples=20, deadline=None)
@@ -377,8 +449,10 @@ def test_no_hidden_count_on_the_page_can_be_solved_for(tmp_path, period, partici
     period=st.sampled_from(["2024H1", "2024H2"]),
 )
 def test_no_hidden_count_can_be_solved_for_in_thinned_data(seed, keep, period):
-    """The same audit on the demo with most participation rows dropped at random, which makes
-    many counts small: no hidden count of 1 to 4 can be solved for."""
+    """The same audits on the demo with most participation rows dropped at random, which makes
+    many counts small: no hidden count of 1 to 4 can be solved for, and none is pinned in
+    whole numbers unless hiding everything the page can hide would leave it pinned too (four
+    activities of 1 under a "<5" total of 4 are each 1, whatever is hidden)."""
     full = (
         load_period(
             period=period,
@@ -397,7 +471,46 @@ def test_no_hidden_count_can_be_solved_for_in_thinned_data(seed, keep, period):
         project=full.project,
         period=full.period,
     )
-    assert not len(_solvable_small(*_page_equations(data)))
+    equations = _page_equations(data)
+    assert not len(_solvable_small(*equations))
+    assert all(hopeless for _, hopeless in _pinned_small(*equations))
 
 
 _DEMO: dict = {}
+
+
+def test_a_hidden_participation_total_stays_hidden_in_the_charts():
+    """In very sparse data the page may hide the participations in all (here 2024H1 with a
+    fifth of the rows kept). The gender chart and the organisation-type chart then do not give
+    it away: no total, no share of it, no rest bar adding up to it."""
+    from hso_eval import figures
+    from hso_eval import indicators as ind
+
+    full = _DEMO.get("2024H1") or load_period(
+        period="2024H1",
+        activities=str(ROOT / "data/demo/aktiviteter.xlsx"),
+        participants=str(ROOT / "data/demo/deltagare.xlsx"),
+        pseudonym_key_file=str(ROOT / "data/demo/demo-nyckel.txt"),
+    )
+    _DEMO["2024H1"] = full
+    rows = np.random.default_rng(7).random(len(full.participations)) < 0.2
+    parts = full.participations[rows].reset_index(drop=True)
+    table = ind.publish(full.activities, parts, full.project, full.period).indicators
+    total = table[
+        (table["indicator"] == "participations")
+        & (table["scope"] == "period")
+        & (table["dimension"] == "total")
+    ]
+    assert total["display"].tolist() == [".."]
+    number = int(total["value"].iloc[0])
+
+    alt = figures.alt_text(
+        figures.participations_by_gender(parts, full.activities, full.period, full.project)
+    )
+    assert "Totalt .. deltagartillfällen" in alt and "%" not in alt
+    fig = figures.participations_by_organisation_type(table, full.project)
+    alt = figures.alt_text(fig)
+    assert "Totalt .. deltagartillfällen" in alt and "%" not in alt
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert not any(label.startswith("Övrigt") for label in labels)
+    assert sum(p.get_width() for p in fig.axes[0].patches) < number

@@ -42,7 +42,7 @@ Counts of participations are published figures: a count from 1 to ``min_cell - 1
 project's ``min_cell``) is never drawn as a bar length or shown as a number; it shows as "<5" or is
 folded into "övriga", and the subtitle says so. Neither is a count that a published total (the
 indicator table's, or one in the alt text) minus the shown ones would give away: the charts hide
-what `hso_eval.indicators` hides (`complementary_suppression`), so "övriga" is never a small count.
+what `hso_eval.indicators` hides (`hso_eval.disclosure`), so "övriga" is never a small count.
 """
 
 from hso_eval.figures.charts import (

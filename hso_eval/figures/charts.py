@@ -18,6 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from hso_eval.config import Project
+from hso_eval.disclosure import complementary_suppression
 from hso_eval.figures.style import (
     ACCENT,
     BLUE,
@@ -42,12 +43,7 @@ from hso_eval.figures.style import (
     house_style,
     swedish_axis,
 )
-from hso_eval.indicators import (
-    INDICATOR_LABELS,
-    MISSING,
-    complementary_suppression,
-    gender_by_work_package,
-)
+from hso_eval.indicators import HIDDEN, INDICATOR_LABELS, MISSING, gender_by_work_package
 from hso_eval.periods import Period
 from hso_eval.present import MONTHS, format_number, format_percent
 
@@ -123,6 +119,11 @@ def _hidden_rows(
     return set(rows["category"].astype("string").fillna("okänd").str.strip())
 
 
+def _total_hidden(indicators: pd.DataFrame, indicator: str, scope: str) -> bool:
+    """Whether the published table hides the total (only very sparse data makes it)."""
+    return bool(_hidden_rows(indicators, indicator, scope, "total"))
+
+
 def _published_split(
     values: pd.Series, min_cell: int, keep: int | None = None, hidden_as: set[str] | None = None
 ) -> tuple[pd.Series, float, pd.Series]:
@@ -183,6 +184,13 @@ def _folded_note(what: str, into: str, hidden: pd.Series, limit: int) -> str:
             "ska kunna räknas fram."
         )
     return f"{what} under {limit} ingår i {into}."
+
+
+def _left_out_note(what: str, hidden: pd.Series, limit: int) -> str:
+    """The subtitle's note when the total is hidden: the hidden groups get no bar at all (their
+    sum would be the hidden total minus the bars)."""
+    more = " och så många till som behövs" if (hidden >= limit).any() else ""
+    return f"{what} under {limit}{more} visas inte, eftersom totalen döljs."
 
 
 def _bar_values(shown: pd.Series, rest: float, limit: int) -> tuple[list[float], list[str]]:
@@ -350,14 +358,20 @@ def participations_by_gender(
         totals = table.sum()
         total = float(totals.sum())
         per_gender = published.total_display(axis=0)
+        share = not published.total_hidden  # a share of a hidden total would give it away
         parts = [
             f"{GENDER_LABELS[g].lower()} {per_gender[g]}"
-            + (f" ({format_percent(totals[g] / total)})" if not published.column_hidden[g] else "")
+            + (
+                f" ({format_percent(totals[g] / total)})"
+                if share and not published.column_hidden[g]
+                else ""
+            )
             for g in genders
         ]
         by_wp = table.sum(axis=1)
         top = by_wp.idxmax()
-        alt = f"{what}. Totalt {_count(total, limit)} {noun}: {_join_sv(parts)}."
+        in_all = HIDDEN if published.total_hidden else _count(total, limit)
+        alt = f"{what}. Totalt {in_all} {noun}: {_join_sv(parts)}."
         if not published.row_hidden[top]:
             alt += f" Flest i {_wp_label(top, project)} ({format_number(by_wp[top])})."
         if any(totals[g] > 0 for g in genders if g not in ("kvinna", "man")):
@@ -395,10 +409,13 @@ def participations_by_organisation_type(
         values = _indicator_rows(indicators, indicator, scope, "organisation_type")
         hidden_as = _hidden_rows(indicators, indicator, scope, "organisation_type")
         shown, rest, hidden = _published_split(values, limit, hidden_as=hidden_as)
+        total_hidden = _total_hidden(indicators, indicator, scope)
+        if total_hidden:  # the rest would be the hidden total minus the shown bars
+            rest = 0.0
         if shown.empty and rest == 0:
             return _no_data(fig, ax, title, what)
         other = "övrigt"
-        if other in shown.index:  # fold the hidden ones into the vocabulary's own "övrigt"
+        if other in shown.index and not total_hidden:  # fold the hidden into "övrigt"
             rest += float(shown.pop(other))
         labels = [_capitalise(str(c)) for c in shown.index]
         if rest > 0:
@@ -407,18 +424,19 @@ def participations_by_organisation_type(
         _barh_with_labels(ax, labels, bar_values, [BLUE] * len(labels), display)
         ax.set_xlabel(f"Antal {noun}")
         subtitle = f"Sorterat efter antal, {when}"
-        if len(hidden):
+        if len(hidden) and total_hidden:
+            subtitle += f". {_left_out_note('Grupper', hidden, limit)}"
+        elif len(hidden):
             subtitle += f". {_folded_note('Grupper', 'övrigt', hidden, limit)}"
         _set_titles(ax, title, subtitle)
 
         total = float(values.sum())
         head = shown.index[0] if not shown.empty else None
-        alt = f"{what}, sorterade efter antal. Totalt {_count(total, limit)} {noun}"
+        in_all = HIDDEN if total_hidden else _count(total, limit)
+        alt = f"{what}, sorterade efter antal. Totalt {in_all} {noun}"
         if head is not None:
-            alt += (
-                f"; flest från {head} ({format_number(shown.iloc[0])}, "
-                f"{format_percent(shown.iloc[0] / total)})"
-            )
+            share = "" if total_hidden else f", {format_percent(shown.iloc[0] / total)}"
+            alt += f"; flest från {head} ({format_number(shown.iloc[0])}{share})"
         alt += "."
         return _finish(fig, title, alt)
 
@@ -464,6 +482,9 @@ def participations_by_municipality(
         if MISSING in hidden.index:  # then it is a part of the rest, not a bar of its own
             missing = 0.0
         rest = total - missing - float(shown.sum())
+        total_hidden = _total_hidden(indicators, indicator, scope)
+        if total_hidden:  # the rest would be the hidden total minus the shown bars
+            rest = 0.0
         if shown.empty and rest == 0 and missing == 0:
             return _no_data(fig, ax, title, what)
         labels = [str(c) for c in shown.index]
@@ -490,13 +511,15 @@ def participations_by_municipality(
             0: f"{_capitalise(noun)} {when}",
             1: f"Kommunen med flest {noun} {when}",
         }.get(len(shown), f"De {len(shown)} kommunerna med flest {noun} {when}")
-        if len(hidden):
+        if len(hidden) and total_hidden:
+            subtitle += f". {_left_out_note('Kommuner', hidden, limit)}"
+        elif len(hidden):
             subtitle += f". {_folded_note('Kommuner', 'övriga', hidden, limit)}"
         _set_titles(ax, title, subtitle)
 
         partners_shown = [c for c in labels if c in partner_places]
         alt = f"{what}, de {len(shown)} största och övriga; partnerkommunerna markerade."
-        alt += f" Totalt {_count(total, limit)} {noun}"
+        alt += f" Totalt {HIDDEN if total_hidden else _count(total, limit)} {noun}"
         if not shown.empty:
             alt += f"; flest från {shown.index[0]} ({format_number(shown.iloc[0])})"
         if missing > 0:

@@ -1,0 +1,347 @@
+"""What a reader can work out from the counts a page publishes, and what to hide so they cannot.
+
+A page publishes counts of people and relations between them that a reader can subtract: cells
+add up to totals. A count from 1 to ``min_cell - 1`` is hidden ("<5"); more is hidden so that
+no hidden small count can be worked out (".."). A reader knows the rule, so a "<5" is 1 to
+``min_cell - 1`` and a ".." is 0 or at least ``min_cell``. Three checks, each stronger:
+
+1. `complementary_suppression`: relation by relation, no total minus shown cells leaves one
+   hidden number, or hidden numbers adding up to less than ``min_cell``;
+2. `determined`: the relations as linear equations in the hidden numbers give none of them
+   exactly;
+3. `pinned`: the equations *and* what each sign says (whole numbers, "<5" is 1 to 4, ".." is 0
+   or at least 5) leave more than one value for each hidden small count. This is an integer
+   program, solved with HiGHS (`highspy`).
+
+`protect` runs them in turn and hides more until all three pass. `indicators.publish` gives it
+every number and relation of one page.
+
+A relation is ``(cells, total)``: positions in the page's values, and the position of their
+total, or None for a total published elsewhere that is never hidden.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import numpy as np
+
+Relation = tuple[np.ndarray, int | None]
+
+
+def complementary_suppression(
+    values: np.ndarray | Iterable[float],
+    hidden: np.ndarray | Iterable[bool],
+    relations: Iterable[Relation],
+    min_cell: int = 5,
+    fixed: np.ndarray | None = None,
+) -> np.ndarray:
+    """The numbers to hide so that no published total gives a hidden count away.
+
+    `values` are published counts of people, cells and totals alike; `hidden` marks the ones
+    hidden to begin with (the small counts, and any a related table hides). Each relation is
+    (positions of cells, position of their total in `values`, or None for a total published
+    elsewhere and never hidden): the cells add up to the total. Until nothing changes, wherever
+    a relation has exactly one hidden number, or hidden cells that add up to less than
+    `min_cell` under a shown total, its smallest other non-zero cell is hidden too (the first of
+    equal ones), or its total when no cell is left. So no shown total minus shown cells gives
+    one hidden count, nor a small sum of hidden ones. `fixed` numbers (an earlier report's)
+    are never chosen: what they show or hide is decided. Returns the new mask (a copy).
+    """
+    values = np.asarray(values, dtype=float)
+    hidden = np.array(hidden, dtype=bool)
+    choosable = np.ones(len(values), dtype=bool) if fixed is None else ~np.asarray(fixed)
+    relations = [(np.asarray(cells, dtype=np.int64), total) for cells, total in relations]
+    changed = True
+    while changed:
+        changed = False
+        for cells, total in relations:
+            inside = cells[hidden[cells]]
+            total_hidden = total is not None and bool(hidden[total])
+            unknown = len(inside) + total_hidden
+            small_sum = not total_hidden and values[inside].sum() < min_cell
+            if unknown == 0 or (unknown >= 2 and not small_sum):
+                continue
+            free = cells[~hidden[cells] & (values[cells] > 0) & choosable[cells]]
+            if len(free):
+                hidden[free[np.argmin(values[free])]] = True
+            elif total is not None and not total_hidden and values[total] > 0 and choosable[total]:
+                hidden[total] = True
+            else:
+                continue
+            changed = True
+    return hidden
+
+
+def protect(
+    value: np.ndarray,
+    small: np.ndarray,
+    relations: list[Relation],
+    min_cell: int,
+    fixed: np.ndarray | None = None,
+) -> np.ndarray:
+    """Which numbers to hide: the `small` ones, and more until no small one can be worked out.
+
+    `complementary_suppression` first; then, while the relations determine a small count
+    (`determined`) or pin it to one value (`pinned`), a shown number near it is hidden too
+    (`_uncovering`) and the rule runs again. `fixed` numbers are never chosen (see
+    `complementary_suppression`). Returns the mask of hidden numbers.
+    """
+    value = np.asarray(value, dtype=float)
+    fixed = np.zeros(len(value), dtype=bool) if fixed is None else np.asarray(fixed, dtype=bool)
+    page = _Page(value, relations, min_cell)
+    hidden = np.asarray(small, dtype=bool).copy()
+    # Hiding more only widens what a reader must consider, so a count shown safe stays safe.
+    # A count with nothing shown left near it to hide is given up (`_uncovering`).
+    settled: set[int] = set()
+    while True:
+        hidden = complementary_suppression(value, hidden, relations, min_cell, fixed)
+        target = next(
+            (
+                int(t)
+                for t in np.flatnonzero(determined(hidden, relations) & small)
+                if int(t) not in settled
+            ),
+            None,
+        )
+        for candidate in np.flatnonzero(small & hidden) if target is None else ():
+            if int(candidate) in settled:
+                continue
+            if page.exposed(int(candidate), hidden, linear=False):
+                target = int(candidate)
+                break
+            settled.add(int(candidate))
+        if target is None:
+            return hidden
+        choice = _uncovering(target, page, hidden, fixed)
+        if choice is None:
+            settled.add(target)  # everything connected to it is hidden already
+        else:
+            hidden[choice] = True
+
+
+def determined(hidden: np.ndarray, relations: Iterable[Relation]) -> np.ndarray:
+    """Which hidden numbers the relations give exactly, from the shown ones.
+
+    Each relation is an equation: its cells add up to its total (or to a published constant).
+    In the hidden numbers, the equations span a row space; a hidden number is determined
+    exactly when its unit vector lies in it (its squared coordinates in an orthonormal basis
+    of the space add up to 1).
+    """
+    unknown = np.flatnonzero(hidden)
+    out = np.zeros(len(hidden), dtype=bool)
+    if not len(unknown):
+        return out
+    column = np.full(len(hidden), -1)
+    column[unknown] = np.arange(len(unknown))
+    rows = []
+    for cells, total in relations:
+        row = np.zeros(len(unknown))
+        np.add.at(row, column[cells[hidden[cells]]], 1.0)
+        if total is not None and hidden[total]:
+            row[column[total]] -= 1.0
+        if row.any():
+            rows.append(row)
+    if not rows:
+        return out
+    _, singular, basis = np.linalg.svd(np.array(rows), full_matrices=False)
+    basis = basis[singular > 1e-9 * singular.max()]
+    out[unknown] = np.isclose((basis**2).sum(axis=0), 1.0, atol=1e-6)
+    return out
+
+
+def pinned(
+    target: int,
+    value: np.ndarray,
+    hidden: np.ndarray,
+    relations: list[Relation],
+    min_cell: int,
+) -> bool:
+    """Whether a reader can narrow hidden number `target` down to its true value.
+
+    The reader knows the shown numbers, that the relations hold, that counts are whole numbers,
+    and what each hidden number's sign says: "<min_cell" (its true value is 1 to min_cell - 1)
+    or ".." (0, or at least min_cell). `target` is pinned when no whole-number solution of all
+    that gives it another value. Two integer programs answer it: one with `target` below its
+    value, one above it. A solution the solver offers is checked exactly before it counts, so
+    a rounding error can only make a count look pinned (and hidden more), never safe.
+    """
+    return _Page(np.asarray(value, dtype=float), relations, min_cell).exposed(
+        target, np.asarray(hidden, dtype=bool), linear=False
+    )
+
+
+class _Page:
+    """The numbers and relations of one page, with which relations each number is in."""
+
+    def __init__(self, value: np.ndarray, relations: list[Relation], min_cell: int) -> None:
+        self.value = value
+        self.min_cell = min_cell
+        self.relations = [(np.asarray(c, dtype=np.int64), t) for c, t in relations]
+        self.members = [
+            np.unique(np.append(cells, [] if total is None else [total]).astype(np.int64))
+            for cells, total in self.relations
+        ]
+        self.member_of: dict[int, list[int]] = {}
+        for r, group in enumerate(self.members):
+            for m in group:
+                self.member_of.setdefault(int(m), []).append(r)
+
+    def component(self, target: int, hidden: np.ndarray) -> list[int]:
+        """The relations connected to `target` through hidden numbers: all that can bear on it."""
+        reached, todo, used = {target}, [target], set()
+        while todo:
+            for r in self.member_of.get(todo.pop(), ()):
+                if r in used:
+                    continue
+                used.add(r)
+                for m in self.members[r]:
+                    if hidden[m] and int(m) not in reached:
+                        reached.add(int(m))
+                        todo.append(int(m))
+        return sorted(used)
+
+    def exposed(self, target: int, hidden: np.ndarray, *, linear: bool = True) -> bool:
+        """`target` is determined (`linear`: also checked as linear equations) or pinned."""
+        used = [self.relations[r] for r in self.component(target, hidden)]
+        if linear and determined(hidden, used)[target]:
+            return True
+        if self.min_cell < 3:
+            return False  # "<2" says 1 by itself: nothing to hide it behind
+        return not _IntegerProgram(self.value, hidden, used, self.min_cell).has_other(target)
+
+
+class _IntegerProgram:
+    """The reader's integer program for the hidden numbers of some relations (`pinned`)."""
+
+    def __init__(
+        self, value: np.ndarray, hidden: np.ndarray, relations: list[Relation], min_cell: int
+    ) -> None:
+        touched = np.unique(
+            np.concatenate(
+                [np.append(c, [] if t is None else [t]) for c, t in relations] or [np.array([])]
+            ).astype(np.int64)
+        )
+        self.unknown = touched[hidden[touched]]
+        self.column = {int(u): i for i, u in enumerate(self.unknown)}
+        self.truth = np.rint(value[self.unknown]).astype(np.int64)
+        self.min_cell = min_cell
+        self.small = (self.truth >= 1) & (self.truth < min_cell)
+        # No value above every number of these relations together is worth considering.
+        self.ceiling = int(np.rint(np.abs(value[touched]).sum())) + min_cell
+        rows, rhs = [], []
+        for cells, total in relations:
+            row = np.zeros(len(self.unknown), dtype=np.int64)
+            constant = 0.0
+            for position in cells:
+                if hidden[position]:
+                    row[self.column[int(position)]] += 1
+                else:
+                    constant -= value[position]
+            if total is None:
+                constant += value[cells].sum()
+            elif hidden[total]:
+                row[self.column[int(total)]] -= 1
+            else:
+                constant += value[total]
+            if row.any():
+                rows.append(row)
+                rhs.append(int(np.rint(constant)))
+        self.matrix = np.array(rows, dtype=np.int64).reshape(len(rows), len(self.unknown))
+        self.rhs = np.array(rhs, dtype=np.int64)
+
+    def domain(self, i: int) -> tuple[int, int, bool]:
+        """(lowest, highest, may also be 0) for unknown `i`, as its sign says."""
+        if self.small[i]:
+            return 1, self.min_cell - 1, False
+        return self.min_cell, self.ceiling, True
+
+    def has_other(self, target: int) -> bool:
+        """Whether some whole-number solution gives `target` another value than its own."""
+        i = self.column[target]
+        truth = int(self.truth[i])
+        low, high, zero = self.domain(i)
+        branches = []  # (lowest, highest, may also be 0) for the target
+        if truth > 0:  # below the truth
+            if zero and truth - 1 < low:
+                branches.append((0, 0, False))
+            elif truth - 1 >= low:
+                branches.append((low, truth - 1, zero))
+        if max(truth + 1, low) <= high:  # above it
+            branches.append((max(truth + 1, low), high, False))
+        return any(self._feasible(i, branch) for branch in branches)
+
+    def _feasible(self, i: int, branch: tuple[int, int, bool]) -> bool:
+        import highspy  # only a page with hidden counts needs the solver
+
+        n = len(self.unknown)
+        domains = [self.domain(j) for j in range(n)]
+        domains[i] = branch
+        solver = highspy.Highs()
+        solver.setOptionValue("output_flag", False)
+        solver.setOptionValue("mip_feasibility_tolerance", 1e-9)
+        lower = np.array([lo for lo, _, _ in domains], dtype=float)
+        upper = np.array([hi for _, hi, _ in domains], dtype=float)
+        solver.addVars(n, lower, upper)
+        kinds = [
+            highspy.HighsVarType.kSemiInteger if zero else highspy.HighsVarType.kInteger
+            for _, _, zero in domains
+        ]
+        solver.changeColsIntegrality(n, np.arange(n, dtype=np.int32), np.array(kinds))
+        for row, rhs in zip(self.matrix, self.rhs, strict=True):
+            at = np.flatnonzero(row).astype(np.int32)
+            solver.addRow(float(rhs), float(rhs), len(at), at, row[at].astype(float))
+        solver.run()
+        if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return False
+        return self._holds(np.asarray(solver.getSolution().col_value), domains)
+
+    def _holds(self, solution: np.ndarray, domains: list[tuple[int, int, bool]]) -> bool:
+        """The solver's solution, rounded, satisfies everything exactly."""
+        whole = np.rint(solution)
+        if not np.allclose(solution, whole, atol=1e-6, rtol=0):
+            return False
+        x = whole.astype(np.int64)
+        for j, (low, high, zero) in enumerate(domains):
+            if not (low <= x[j] <= high or (zero and x[j] == 0)):
+                return False
+        return bool((self.matrix @ x == self.rhs).all())
+
+
+def _uncovering(target: int, page: _Page, hidden: np.ndarray, fixed: np.ndarray) -> int | None:
+    """A shown number to hide so that `target` can no longer be worked out, or the best try.
+
+    Searched outwards from `target`: the shown numbers of its relations, then of the relations
+    of the numbers reached so far, and so on; within each ring non-zero numbers first,
+    smallest first, then zeros (a hidden 0 is a ".." that gives nothing away, and is sometimes
+    the only number left to hide). The first whose hiding frees `target` is taken, else the
+    first of the nearest ring (and the caller tries again). Each try looks only at the
+    relations connected to `target` through hidden numbers.
+    """
+    value = page.value
+    still_exposed: Callable[[np.ndarray], bool] = lambda trial: page.exposed(target, trial)  # noqa: E731
+    reached, frontier, first, tried = {target}, {target}, None, 0
+    while frontier:
+        ring: set[int] = set()
+        for entry in frontier:
+            for r in page.member_of.get(entry, ()):
+                ring.update(int(m) for m in page.members[r])
+        ring -= reached
+        reached |= ring
+        candidates = np.array(
+            sorted(n for n in ring if not hidden[n] and not fixed[n]), dtype=np.int64
+        )
+        frontier = ring
+        if not len(candidates):
+            continue
+        candidates = candidates[np.lexsort((value[candidates], value[candidates] <= 0))]
+        first = int(candidates[0]) if first is None else first
+        for candidate in candidates:
+            if tried == 24:
+                return first
+            tried += 1
+            trial = hidden.copy()
+            trial[candidate] = True
+            if not still_exposed(trial):
+                return int(candidate)
+    return first

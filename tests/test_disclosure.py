@@ -1,0 +1,127 @@
+"""What a reader can work out from published counts (`hso_eval.disclosure`).
+
+A "<5" is 1 to 4 and a ".." is 0 or at least 5: a reader who knows that can pin a hidden count
+that no equation gives. These tests check the integer reasoning against brute force.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from hso_eval.disclosure import complementary_suppression, determined, pinned, protect
+
+
+def test_a_small_count_beside_a_hidden_one_under_a_shown_total_is_pinned():
+    """ "<5" + ".." = 6: the ".." is 0 or at least 5, so it is 5 and the "<5" is 1. No single
+    equation gives either, so only the integer reasoning sees it."""
+    value = np.array([1.0, 5.0, 6.0])
+    hidden = np.array([True, True, False])
+    relations = [(np.array([0, 1]), 2)]
+    assert not determined(hidden, relations)[0]
+    assert pinned(0, value, hidden, relations, 5)
+    # With a total of 9 the "<5" could be 1 to 4 (and the ".." 8 to 5): nothing is pinned.
+    assert not pinned(0, np.array([1.0, 8.0, 9.0]), hidden, relations, 5)
+
+
+def test_protect_hides_one_more_where_the_rule_alone_leaves_a_count_pinned():
+    """1 + 5 + 7 = 13 shown: the rule hides the 1 and the 5, which the reader pins to 1 and 5;
+    `protect` hides the 7 as well, and then the 1 could be 1 or 3 (or more)."""
+    value = np.array([1.0, 5.0, 7.0, 13.0])
+    small = np.array([True, False, False, False])
+    relations = [(np.array([0, 1, 2]), 3)]
+    rule = complementary_suppression(value, small, relations, 5)
+    assert rule.tolist() == [True, True, False, False]
+    assert pinned(0, value, rule, relations, 5)
+
+    hidden = protect(value, small, relations, 5)
+    assert hidden.tolist() == [True, True, True, False]
+    assert not pinned(0, value, hidden, relations, 5)
+
+
+def test_a_count_pinned_by_its_signs_alone_is_given_up_without_looping():
+    """Four activities of 1 under a type total of 4: four "<5" that add up to a "<5" are each
+    at least 1, so all are 1, whatever else is hidden. `protect` hides all it can and stops."""
+    value = np.array([1.0, 1.0, 1.0, 1.0, 4.0, 40.0])
+    small = (value >= 1) & (value < 5)
+    relations = [(np.arange(4), 4), (np.array([4, 5]), None)]
+    hidden = protect(value, small, relations, 5)
+    assert hidden.all()  # the 40 too: nothing else is left to hide
+    assert pinned(0, value, hidden, relations, 5)  # the documented limit
+
+
+def test_a_fixed_number_is_never_chosen():
+    """An earlier report's number is out: `protect` hides something else."""
+    value = np.array([1.0, 5.0, 7.0, 13.0])
+    small = np.array([True, False, False, False])
+    fixed = np.array([False, False, True, False])
+    relations = [(np.array([0, 1, 2]), 3)]
+    hidden = protect(value, small, relations, 5, fixed)
+    assert not hidden[2]
+    assert hidden[3]  # the total instead
+    assert not pinned(0, value, hidden, relations, 5)
+
+
+def _solutions(
+    value: np.ndarray, hidden: np.ndarray, groups: np.ndarray, n_cells: int, grand: int
+) -> np.ndarray:
+    """Every whole-number assignment of the cells that a reader cannot rule out, by brute
+    force: each hidden number within its sign ("<5": 1–4, "..": 0 or 5 up to the grand total),
+    each shown number equal to its value, the group totals and the grand total adding up."""
+    options = []
+    for i in range(n_cells):
+        if not hidden[i]:
+            options.append([int(value[i])])
+        elif 1 <= value[i] < 5:
+            options.append([1, 2, 3, 4])
+        else:
+            options.append([0, *range(5, grand + 1)])
+    found = []
+    names = sorted(set(groups.tolist()))
+    for cells in itertools.product(*options):
+        cells = np.array(cells)
+        if cells.sum() != grand:
+            continue
+        ok = True
+        for g, name in enumerate(names):
+            total, at = cells[groups == name].sum(), n_cells + g
+            if not hidden[at]:
+                ok &= total == value[at]
+            elif 1 <= value[at] < 5:
+                ok &= 1 <= total <= 4
+            else:
+                ok &= total == 0 or total >= 5
+        if ok:
+            found.append(np.concatenate([cells, [cells[groups == n].sum() for n in names]]))
+    return np.array(found)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.tuples(st.sampled_from("AB"), st.integers(0, 7)), min_size=2, max_size=4),
+)
+def test_no_hidden_small_count_has_one_possible_value(cells):
+    """Cells in two groups, each group's total and the grand total published: after `protect`,
+    brute force over every value a reader cannot rule out finds each hidden count of 1 to 4
+    with at least two possible values, unless everything is hidden (nothing left to hide)."""
+    groups = np.array([g for g, _ in cells])
+    values = np.array([v for _, v in cells], dtype=float)
+    names = sorted(set(groups.tolist()))
+    n = len(values)
+    value = np.concatenate([values, [values[groups == name].sum() for name in names]])
+    relations = [(np.flatnonzero(groups == name), n + g) for g, name in enumerate(names)]
+    relations.append((np.arange(n, n + len(names)), None))  # the grand total is published
+    small = (value >= 1) & (value < 5)
+    hidden = protect(value, small, relations, 5)
+
+    assert (hidden >= small).all()
+    solutions = _solutions(value, hidden, groups, n, int(values.sum()))
+    assert len(solutions)  # the truth is one
+    assert any((s == value).all() for s in solutions)
+    for i in np.flatnonzero(small):
+        possible = set(solutions[:, i].tolist())
+        assert len(possible) >= 2 or hidden.all(), (i, possible)
+        assert pinned(int(i), value, hidden, relations, 5) == (len(possible) == 1)
