@@ -234,7 +234,12 @@ def run_period(params: RunParams, *, progress: bool = False) -> RunRecord:
                 [p.relative_to(staging).as_posix() for p in staging.rglob("*") if p.is_file()]
                 + ["run.json"]
             )
-            log.info("Publicerar %s", display(target))
+            # The last line of run.log (closed before the folder is swapped in): the run is done.
+            log.info(
+                "Publicerar %s (klar på %s s)",
+                display(target),
+                f"{record.seconds:.1f}".replace(".", ","),
+            )
             log.removeHandler(handler)
             handler.close()
             try:
