@@ -7,6 +7,8 @@ that no equation gives. These tests check the integer reasoning against brute fo
 from __future__ import annotations
 
 import itertools
+import subprocess
+import sys
 
 import numpy as np
 from hypothesis import given, settings
@@ -125,3 +127,20 @@ def test_no_hidden_small_count_has_one_possible_value(cells):
         possible = set(solutions[:, i].tolist())
         assert len(possible) >= 2 or hidden.all(), (i, possible)
         assert pinned(int(i), value, hidden, relations, 5) == (len(possible) == 1)
+
+
+def test_the_solver_prints_nothing():
+    """HiGHS writes to the process's own stdout, past Python (from highspy 1.16 on a banner,
+    once per process, when the first solver is created): in a scheduled run that would land
+    in cron.log and in the executed notebooks. In a fresh process, checking a count prints
+    nothing on either stream."""
+    script = (
+        "import numpy as np\n"
+        "from hso_eval.disclosure import pinned\n"
+        "value = np.array([1.0, 5.0, 7.0, 13.0])\n"
+        "hidden = np.array([True, True, True, False])\n"
+        "assert not pinned(0, value, hidden, [(np.array([0, 1, 2]), 3)], 5)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == "" and run.stderr == ""
