@@ -79,40 +79,49 @@ def protect(
     relations: list[Relation],
     min_cell: int,
     fixed: np.ndarray | None = None,
+    *,
+    hidden: np.ndarray | None = None,
 ) -> np.ndarray:
     """Which numbers to hide: the `small` ones, and more until no small one can be worked out.
 
     `complementary_suppression` first; then, while the relations determine a small count
     (`determined`) or pin it to one value (`pinned`), a shown number near it is hidden too
     (`_uncovering`) and the rule runs again. `fixed` numbers are never chosen (see
-    `complementary_suppression`). Returns the mask of hidden numbers.
+    `complementary_suppression`); `hidden` ones are hidden from the start as well (an earlier
+    report's ".."). Returns the mask of hidden numbers.
     """
     value = np.asarray(value, dtype=float)
+    small = np.asarray(small, dtype=bool)
     fixed = np.zeros(len(value), dtype=bool) if fixed is None else np.asarray(fixed, dtype=bool)
     page = _Page(value, relations, min_cell)
-    hidden = np.asarray(small, dtype=bool).copy()
+    hidden = small.copy() if hidden is None else small | np.asarray(hidden, dtype=bool)
     # Hiding more only widens what a reader must consider, so a count shown safe stays safe.
-    # A count with nothing shown left near it to hide is given up (`_uncovering`).
+    # A count that no hiding can free is given up at once.
     settled: set[int] = set()
+    targets = set(np.flatnonzero(small).tolist())
     while True:
         hidden = complementary_suppression(value, hidden, relations, min_cell, fixed)
-        target = next(
-            (
-                int(t)
-                for t in np.flatnonzero(determined(hidden, relations) & small)
-                if int(t) not in settled
-            ),
-            None,
-        )
-        for candidate in np.flatnonzero(small & hidden) if target is None else ():
+        target = None
+        if not page.integer:  # then the linear equations are all there is to check
+            exposed = determined(hidden, relations) & small
+            target = next((int(t) for t in np.flatnonzero(exposed) if int(t) not in settled), None)
+        for candidate in np.flatnonzero(small & hidden) if page.integer else ():
             if int(candidate) in settled:
                 continue
-            if page.exposed(int(candidate), hidden, linear=False):
+            other = page.other_values(int(candidate), hidden)
+            if other is None:
                 target = int(candidate)
                 break
+            # The reader's other solution frees every small count it gives another value too.
+            settled.update(other & targets)
             settled.add(int(candidate))
         if target is None:
             return hidden
+        if page.exposed(target, hidden | ~fixed):
+            # Pinned even with everything that may be hidden hidden (its signs alone give it
+            # away, or an earlier report's fixed numbers do): hiding more would not help.
+            settled.add(target)
+            continue
         choice = _uncovering(target, page, hidden, fixed)
         if choice is None:
             settled.add(target)  # everything connected to it is hidden already
@@ -166,9 +175,8 @@ def pinned(
     value, one above it. A solution the solver offers is checked exactly before it counts, so
     a rounding error can only make a count look pinned (and hidden more), never safe.
     """
-    return _Page(np.asarray(value, dtype=float), relations, min_cell).exposed(
-        target, np.asarray(hidden, dtype=bool), linear=False
-    )
+    page = _Page(np.asarray(value, dtype=float), relations, min_cell)
+    return page.integer and page.other_values(target, np.asarray(hidden, dtype=bool)) is None
 
 
 class _Page:
@@ -177,15 +185,36 @@ class _Page:
     def __init__(self, value: np.ndarray, relations: list[Relation], min_cell: int) -> None:
         self.value = value
         self.min_cell = min_cell
+        # The whole-number check needs room between 1 and min_cell - 1 ("<2" says 1 by itself),
+        # and where it runs it covers the linear one: a count the equations give is pinned.
+        self.integer = min_cell >= 3
         self.relations = [(np.asarray(c, dtype=np.int64), t) for c, t in relations]
         self.members = [
-            np.unique(np.append(cells, [] if total is None else [total]).astype(np.int64))
+            np.unique(np.append(cells, [] if total is None else [total]).astype(np.int64)).tolist()
             for cells, total in self.relations
         ]
         self.member_of: dict[int, list[int]] = {}
         for r, group in enumerate(self.members):
             for m in group:
-                self.member_of.setdefault(int(m), []).append(r)
+                self.member_of.setdefault(m, []).append(r)
+        # The relations as equations, one entry per (relation, number, coefficient): the cells
+        # add up to the total, so sum(+1 · cell) + (-1 · total) = 0; a total published
+        # elsewhere is the constant on the right, the cells' sum.
+        none = [np.array([], dtype=np.int64)]
+        self.entry_relation = np.concatenate(
+            [np.full(len(c) + (t is not None), r) for r, (c, t) in enumerate(self.relations)]
+            or none
+        ).astype(np.int64)
+        self.entry_number = np.concatenate(
+            [np.append(c, [] if t is None else [t]) for c, t in self.relations] or none
+        ).astype(np.int64)
+        self.entry_coefficient = np.concatenate(
+            [np.append(np.ones(len(c)), [] if t is None else [-1.0]) for c, t in self.relations]
+            or [np.array([])]
+        )
+        self.constant = np.array(
+            [value[c].sum() if t is None else 0.0 for c, t in self.relations], dtype=float
+        )
 
     def component(self, target: int, hidden: np.ndarray) -> list[int]:
         """The relations connected to `target` through hidden numbers: all that can bear on it."""
@@ -196,32 +225,42 @@ class _Page:
                     continue
                 used.add(r)
                 for m in self.members[r]:
-                    if hidden[m] and int(m) not in reached:
-                        reached.add(int(m))
-                        todo.append(int(m))
+                    if m not in reached and hidden[m]:
+                        reached.add(m)
+                        todo.append(m)
         return sorted(used)
 
-    def exposed(self, target: int, hidden: np.ndarray, *, linear: bool = True) -> bool:
-        """`target` is determined (`linear`: also checked as linear equations) or pinned."""
+    def exposed(self, target: int, hidden: np.ndarray) -> bool:
+        """`target` can be worked out: pinned in whole numbers, or (where that check does not
+        run) determined by the linear equations."""
+        if self.integer:
+            return self.other_values(target, hidden) is None
         used = [self.relations[r] for r in self.component(target, hidden)]
-        if linear and determined(hidden, used)[target]:
-            return True
-        if self.min_cell < 3:
-            return False  # "<2" says 1 by itself: nothing to hide it behind
-        return not _IntegerProgram(self.value, hidden, used, self.min_cell).has_other(target)
+        return bool(determined(hidden, used)[target])
+
+    def other_values(self, target: int, hidden: np.ndarray) -> set[int] | None:
+        """None when `target` is pinned; else the hidden numbers that a whole-number solution
+        giving `target` another value gives other values too (`target` among them)."""
+        used = self.component(target, hidden)
+        if not used:
+            return {target}  # in no relation: its sign leaves it 1 to min_cell - 1
+        program = _IntegerProgram(self, hidden, np.array(used, dtype=np.int64))
+        solution = program.other(target)
+        if solution is None:
+            return None
+        return set(program.unknown[solution != program.truth].tolist())
 
 
 class _IntegerProgram:
     """The reader's integer program for the hidden numbers of some relations (`pinned`)."""
 
-    def __init__(
-        self, value: np.ndarray, hidden: np.ndarray, relations: list[Relation], min_cell: int
-    ) -> None:
-        touched = np.unique(
-            np.concatenate(
-                [np.append(c, [] if t is None else [t]) for c, t in relations] or [np.array([])]
-            ).astype(np.int64)
-        )
+    def __init__(self, page: _Page, hidden: np.ndarray, used: np.ndarray) -> None:
+        value, min_cell = page.value, page.min_cell
+        entry = np.isin(page.entry_relation, used)
+        relation = np.searchsorted(used, page.entry_relation[entry])
+        number = page.entry_number[entry]
+        coefficient = page.entry_coefficient[entry]
+        touched = np.unique(number)
         self.unknown = touched[hidden[touched]]
         self.column = {int(u): i for i, u in enumerate(self.unknown)}
         self.truth = np.rint(value[self.unknown]).astype(np.int64)
@@ -229,26 +268,16 @@ class _IntegerProgram:
         self.small = (self.truth >= 1) & (self.truth < min_cell)
         # No value above every number of these relations together is worth considering.
         self.ceiling = int(np.rint(np.abs(value[touched]).sum())) + min_cell
-        rows, rhs = [], []
-        for cells, total in relations:
-            row = np.zeros(len(self.unknown), dtype=np.int64)
-            constant = 0.0
-            for position in cells:
-                if hidden[position]:
-                    row[self.column[int(position)]] += 1
-                else:
-                    constant -= value[position]
-            if total is None:
-                constant += value[cells].sum()
-            elif hidden[total]:
-                row[self.column[int(total)]] -= 1
-            else:
-                constant += value[total]
-            if row.any():
-                rows.append(row)
-                rhs.append(int(np.rint(constant)))
-        self.matrix = np.array(rows, dtype=np.int64).reshape(len(rows), len(self.unknown))
-        self.rhs = np.array(rhs, dtype=np.int64)
+        # Hidden numbers on the left, shown ones moved to the right.
+        inside = hidden[number]
+        column = np.searchsorted(self.unknown, number[inside])
+        rows = np.zeros((len(used), len(self.unknown)), dtype=np.int64)
+        np.add.at(rows, (relation[inside], column), coefficient[inside].astype(np.int64))
+        rhs = page.constant[used].copy()
+        np.add.at(rhs, relation[~inside], -coefficient[~inside] * value[number[~inside]])
+        keep = rows.any(axis=1)
+        self.matrix = rows[keep]
+        self.rhs = np.rint(rhs[keep]).astype(np.int64)
 
     def domain(self, i: int) -> tuple[int, int, bool]:
         """(lowest, highest, may also be 0) for unknown `i`, as its sign says."""
@@ -256,8 +285,9 @@ class _IntegerProgram:
             return 1, self.min_cell - 1, False
         return self.min_cell, self.ceiling, True
 
-    def has_other(self, target: int) -> bool:
-        """Whether some whole-number solution gives `target` another value than its own."""
+    def other(self, target: int) -> np.ndarray | None:
+        """A whole-number solution (one value per unknown) that gives `target` another value
+        than its own, or None when there is none."""
         i = self.column[target]
         truth = int(self.truth[i])
         low, high, zero = self.domain(i)
@@ -269,9 +299,13 @@ class _IntegerProgram:
                 branches.append((low, truth - 1, zero))
         if max(truth + 1, low) <= high:  # above it
             branches.append((max(truth + 1, low), high, False))
-        return any(self._feasible(i, branch) for branch in branches)
+        for branch in branches:
+            solution = self._solve(i, branch)
+            if solution is not None:
+                return solution
+        return None
 
-    def _feasible(self, i: int, branch: tuple[int, int, bool]) -> bool:
+    def _solve(self, i: int, branch: tuple[int, int, bool]) -> np.ndarray | None:
         import highspy  # only a page with hidden counts needs the solver
 
         n = len(self.unknown)
@@ -280,6 +314,11 @@ class _IntegerProgram:
         solver = highspy.Highs()
         solver.setOptionValue("output_flag", False)
         solver.setOptionValue("mip_feasibility_tolerance", 1e-9)
+        # HiGHS's presolve has called such a program infeasible although it is not (1.15.1,
+        # on a thinned demo page): that would only hide more, but these programs are small.
+        solver.setOptionValue("presolve", "off")
+        # A search that runs out of time counts as "no other value": the count is hidden more.
+        solver.setOptionValue("time_limit", 10.0)
         lower = np.array([lo for lo, _, _ in domains], dtype=float)
         upper = np.array([hi for _, hi, _ in domains], dtype=float)
         solver.addVars(n, lower, upper)
@@ -288,24 +327,35 @@ class _IntegerProgram:
             for _, _, zero in domains
         ]
         solver.changeColsIntegrality(n, np.arange(n, dtype=np.int32), np.array(kinds))
-        for row, rhs in zip(self.matrix, self.rhs, strict=True):
-            at = np.flatnonzero(row).astype(np.int32)
-            solver.addRow(float(rhs), float(rhs), len(at), at, row[at].astype(float))
+        rows, columns = np.nonzero(self.matrix)
+        starts = np.searchsorted(rows, np.arange(len(self.matrix))).astype(np.int32)
+        bound = self.rhs.astype(float)
+        solver.addRows(
+            len(self.matrix),
+            bound,
+            bound,
+            len(rows),
+            starts,
+            columns.astype(np.int32),
+            self.matrix[rows, columns].astype(float),
+        )
         solver.run()
         if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-            return False
-        return self._holds(np.asarray(solver.getSolution().col_value), domains)
+            return None
+        return self._exact(np.asarray(solver.getSolution().col_value), domains)
 
-    def _holds(self, solution: np.ndarray, domains: list[tuple[int, int, bool]]) -> bool:
-        """The solver's solution, rounded, satisfies everything exactly."""
+    def _exact(
+        self, solution: np.ndarray, domains: list[tuple[int, int, bool]]
+    ) -> np.ndarray | None:
+        """The solver's solution rounded, if that satisfies everything exactly, else None."""
         whole = np.rint(solution)
-        if not np.allclose(solution, whole, atol=1e-6, rtol=0):
-            return False
+        if len(solution) != len(domains) or not np.allclose(solution, whole, atol=1e-6, rtol=0):
+            return None
         x = whole.astype(np.int64)
         for j, (low, high, zero) in enumerate(domains):
             if not (low <= x[j] <= high or (zero and x[j] == 0)):
-                return False
-        return bool((self.matrix @ x == self.rhs).all())
+                return None
+        return x if bool((self.matrix @ x == self.rhs).all()) else None
 
 
 def _uncovering(target: int, page: _Page, hidden: np.ndarray, fixed: np.ndarray) -> int | None:

@@ -555,30 +555,28 @@ def _publish_from_start(
     period: Period,
     min_cell: int,
 ) -> Published:
-    """`publish`: each report from the project's first period to `period`, in turn."""
+    """`publish`: each report from the project's first period to `period`, in turn, each
+    decided with everything the reports before it printed (a reader has them all)."""
     first = Period.containing(project.start)
-    earlier: dict[tuple[str, str, str], bool] | None = None
+    before: _Printed | None = None
     current = first if first <= period else period
     while True:
-        page = _publish_page(
-            activities,
-            participations,
-            project,
-            current,
-            min_cell,
-            earlier if current != first else None,
-        )
+        page, before = _publish_page(activities, participations, project, current, min_cell, before)
         if current == period:
             return page
-        table = page.indicators
-        cumulative = table[table["scope"] == "cumulative"]
-        earlier = {
-            (r.indicator, r.dimension, "" if pd.isna(r.category) else str(r.category)): bool(
-                r.suppressed
-            )
-            for r in cumulative.itertuples()
-        }
         current = current.next()
+
+
+@dataclass(frozen=True)
+class _Printed:
+    """What the reports so far printed of people, as `disclosure` sees it: every number, which
+    were hidden, the relations between them, and where the last report's cumulative values
+    of participations and attendance are ((indicator, dimension, category) -> position)."""
+
+    value: np.ndarray
+    hidden: np.ndarray
+    relations: list[tuple[np.ndarray, int | None]]
+    cumulative: dict[tuple[str, str, str], int]
 
 
 def _publish_page(
@@ -587,10 +585,12 @@ def _publish_page(
     project: Project,
     period: Period,
     min_cell: int,
-    earlier: dict[tuple[str, str, str], bool] | None,
-) -> Published:
-    """`publish` for one page, given what the previous page hid of its cumulative values
-    (`earlier`: (indicator, dimension, category) → hidden; None for the first report)."""
+    before: _Printed | None,
+) -> tuple[Published, _Printed]:
+    """`publish` for one page, given everything the reports `before` it printed (None for the
+    first report). Their numbers are fixed (those reports are out), and their hidden small
+    counts must stay hidden: this page is decided together with them. Returns the page and
+    what the reports printed up to and including it."""
     table = _compute(activities, participations, project, period)
     denominators = table.loc[table["indicator"].isin(SHARE_INDICATORS), list(DENOMINATOR_COLUMNS)]
     published = table.loc[:, list(INDICATOR_COLUMNS)].reset_index(drop=True)
@@ -621,26 +621,20 @@ def _publish_page(
     # The indicator table's breakdowns, each adding up to its total row. A total is hidden
     # only where nothing else is left to hide (it is the largest number of its relations), and
     # then it is an unknown in every relation it is in.
+    # Unique participants per work package do not add up (a person in two counts in both).
     breakdown = people & (dimension != "total")
+    breakdown &= ~((indicator == "unique_participants") & (dimension == "work_package"))
     keys = pd.DataFrame({"i": indicator, "s": scope, "d": dimension})[breakdown]
     for (name, scope_, _), rows in keys.groupby(["i", "s", "d"], sort=False).indices.items():
         relations.append((np.flatnonzero(breakdown)[rows], at.get((name, scope_, "total", ""))))
-    # Cumulative = the previous report's cumulative + this period's, per category. The previous
-    # value is a number of its own here, fixed (that report is out): shown if that report
-    # showed it (a category it did not list was 0 there), else hidden, and this page must not
-    # give it away either. The first report's cumulative values are its period values.
-    fixed_before: list[tuple[int, bool]] = []  # (position, hidden on the previous page)
-    for i, key in enumerate(zip(indicator, scope, dimension, category, strict=True)):
-        if key[0] in _ADDITIVE and key[1] == "period":
-            later = at.get((key[0], "cumulative", key[2], key[3]))
-            if later is None:
-                continue
-            if earlier is None:
-                relations.append((np.array([i]), later))
-                continue
-            before = int(add(np.array([values[0][later] - values[0][i]]))[0])
-            fixed_before.append((before, earlier.get((key[0], key[2], key[3]), False)))
-            relations.append((np.array([i, before]), later))
+    # Cumulative = the previous report's cumulative + this period's, per category (a category
+    # the previous report did not list was 0 there). The first report's cumulative values are
+    # its period values. Linked below, once this page's numbers follow the earlier reports'.
+    # A category with no period row had none in the period.
+    links: list[tuple[int | None, int, tuple[str, str, str]]] = []  # (period, cumulative, key)
+    for later, key in enumerate(zip(indicator, scope, dimension, category, strict=True)):
+        if key[0] in _ADDITIVE and key[1] == "cumulative":
+            links.append((at.get((key[0], "period", key[2], key[3])), later, (key[0], *key[2:])))
 
     # Work package × gender (the chart).
     counts = _gender_counts(activities, participations, project, period)
@@ -657,6 +651,7 @@ def _publish_page(
     # Attendance per activity (the activity tables).
     chosen = _held_activities(activities, period)
     per = attendance_per_activity(chosen, participations)
+    no_count = per["attendance"].isna().to_numpy()  # shown as "–": known to be none
     attendance = add(np.nan_to_num(per["attendance"].to_numpy(dtype=float)))
     # Distinct ids first: `isin` over a million Arrow strings goes through Python objects.
     with_lists = pd.Index(participations["activity_id"].dropna().unique()).astype(str)
@@ -675,13 +670,21 @@ def _publish_page(
     if listed.any():
         relations.append((attendance[listed], at.get(("participations", "period", "total", ""))))
 
-    value = np.concatenate(values)
-    small = (value >= 1) & (value < min_cell)
-    fixed = np.zeros(len(value), dtype=bool)
-    for position, was_hidden in fixed_before:
-        fixed[position] = True
-        small[position] = was_hidden  # protected like a small count (it was hidden there)
-    hidden = protect(value, small, relations, min_cell, fixed)
+    page_value = np.concatenate(values)
+    page_small = (page_value >= 1) & (page_value < min_cell)
+    page_fixed = np.zeros(len(page_value), dtype=bool)
+    page_fixed[attendance[no_count]] = True
+    printed = _after(before, page_value, page_small, relations, links)
+    hidden = protect(
+        printed.value,
+        printed.hidden & (printed.value >= 1) & (printed.value < min_cell),
+        printed.relations,
+        min_cell,
+        np.concatenate([np.ones(len(printed.value) - len(page_value), bool), page_fixed]),
+        hidden=printed.hidden,
+    )
+    printed = replace(printed, hidden=hidden)
+    hidden = hidden[len(printed.value) - len(page_value) :]  # this page's numbers
 
     indicators = suppress_small_cells(
         published, min_cell, denominators=denominators, hidden=hidden[: len(published)]
@@ -722,10 +725,41 @@ def _publish_page(
         per["approximate"].to_numpy(dtype=bool),
     )
     ids = chosen["activity_id"].astype("string").to_numpy()
-    return Published(
+    page = Published(
         indicators=indicators,
         crosstab=crosstab,
         attendance=PublishedAttendance(display=pd.Series(shown, index=ids, dtype="string")),
+    )
+    return page, printed
+
+
+def _after(
+    before: _Printed | None,
+    value: np.ndarray,
+    small: np.ndarray,
+    relations: list[tuple[np.ndarray, int | None]],
+    links: list[tuple[int | None, int, tuple[str, str, str]]],
+) -> _Printed:
+    """The earlier reports' numbers followed by this page's (`value`, positions shifted),
+    their relations and this page's, and the links cumulative = previous cumulative + period.
+    Hidden to begin with: what the earlier reports hid, and this page's `small` counts."""
+    base = 0 if before is None else len(before.value)
+    joined = [] if before is None else list(before.relations)
+    joined += [
+        (cells + base, None if total is None else total + base) for cells, total in relations
+    ]
+    previous = {} if before is None else before.cumulative
+    for i, later, key in links:
+        cells = [i + base] if i is not None else []
+        if key in previous:
+            cells.append(previous[key])
+        if cells:
+            joined.append((np.array(cells, dtype=np.int64), later + base))
+    return _Printed(
+        value=value if before is None else np.concatenate([before.value, value]),
+        hidden=small if before is None else np.concatenate([before.hidden, small]),
+        relations=joined,
+        cumulative={key: later + base for _, later, key in links},
     )
 
 

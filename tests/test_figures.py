@@ -303,6 +303,21 @@ def test_a_hidden_total_is_not_given_away_by_the_rest_or_a_share(project) -> Non
     assert "Totalt .. deltagartillfällen" in alt and "18" not in alt
 
 
+def test_a_hidden_none_makes_the_note_say_more_is_hidden(project) -> None:
+    """A ".." of 0 beside a small group: the note says more than the small groups is hidden,
+    as it does for a ".." of 5 or more. Saying it only then would tell that the ".." is 0."""
+    table = _indicator_rows(
+        ("participations", "period", "total", "", 83),
+        ("participations", "period", "organisation_type", "kommun", 80),
+        ("participations", "period", "organisation_type", "press", 3),
+        ("participations", "period", "organisation_type", "region", 0),
+    )
+    table["suppressed"] = [False, False, True, True]
+    fig = figures.participations_by_organisation_type(table, project)
+    notes = [" ".join(t.split()) for t in _texts(fig)]  # the subtitle wraps
+    assert any("Grupper under 5 ingår i övrigt, och så många till som behövs" in t for t in notes)
+
+
 # -- 4. municipality -------------------------------------------------------------------------
 
 

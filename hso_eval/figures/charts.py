@@ -176,9 +176,9 @@ def _barh_with_labels(
     _horizontal_value_axis(ax, max(top * 1.12, 1))
 
 
-def _folded_note(what: str, into: str, hidden: pd.Series, limit: int) -> str:
-    """``Grupper under 5 ingår i övrigt.``, saying so when larger ones had to go there too."""
-    if (hidden >= limit).any():
+def _folded_note(what: str, into: str, limit: int, more: bool) -> str:
+    """``Grupper under 5 ingår i övrigt.``, saying so when `more` had to go there too."""
+    if more:
         return (
             f"{what} under {limit} ingår i {into}, och så många till som behövs för att de inte "
             "ska kunna räknas fram."
@@ -186,11 +186,24 @@ def _folded_note(what: str, into: str, hidden: pd.Series, limit: int) -> str:
     return f"{what} under {limit} ingår i {into}."
 
 
-def _left_out_note(what: str, hidden: pd.Series, limit: int) -> str:
+def _left_out_note(what: str, limit: int, more: bool) -> str:
     """The subtitle's note when the total is hidden: the hidden groups get no bar at all (their
     sum would be the hidden total minus the bars)."""
-    more = " och så många till som behövs" if (hidden >= limit).any() else ""
-    return f"{what} under {limit}{more} visas inte, eftersom totalen döljs."
+    more_text = " och så många till som behövs" if more else ""
+    return f"{what} under {limit}{more_text} visas inte, eftersom totalen döljs."
+
+
+def _more_hidden(
+    values: pd.Series, hidden_as: set[str] | None, hidden: pd.Series, limit: int
+) -> bool:
+    """Whether the breakdown hides more than its small counts: a ".." in the published table,
+    whatever its value (a note that appeared only for hidden counts of `limit` or more would
+    tell the reader that every other ".." is 0). Without a published table (`hidden_as`
+    None), whether the chart's own rule hid a count of `limit` or more."""
+    if hidden_as is None:
+        return bool((hidden >= limit).any())
+    small = values[(values >= 1) & (values < limit)].index.astype(str)
+    return bool(set(hidden_as) - set(small))
 
 
 def _bar_values(shown: pd.Series, rest: float, limit: int) -> tuple[list[float], list[str]]:
@@ -313,7 +326,13 @@ def participations_by_gender(
         if table.empty:
             return _no_data(fig, ax, title, what)
 
-        genders = [g for g in GENDERS if g in table.columns and table[g].sum() > 0]
+        # A gender with none is left out, unless the table hides its total: then leaving it
+        # out would say it is 0.
+        genders = [
+            g
+            for g in GENDERS
+            if g in table.columns and (table[g].sum() > 0 or published.column_hidden[g])
+        ]
         order = list(table.index)
         table = table[genders]
         hidden = published.hidden[genders]
@@ -348,7 +367,9 @@ def participations_by_gender(
         _horizontal_value_axis(ax, max(left.max() * 1.05, 1))
         if drawn:
             ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=len(drawn))
-        note = _suppression_note(limit, complementary=bool((hidden & (table >= limit)).any().any()))
+        # Any ".." beside the small counts, whatever its value (see `_more_hidden`).
+        small = (table >= 1) & (table < limit)
+        note = _suppression_note(limit, complementary=bool((hidden & ~small).any().any()))
         subtitle = f"I genomförda aktiviteter, {_period_words(period)}"
         if hidden.to_numpy().any():
             subtitle += f". {note}"
@@ -424,10 +445,11 @@ def participations_by_organisation_type(
         _barh_with_labels(ax, labels, bar_values, [BLUE] * len(labels), display)
         ax.set_xlabel(f"Antal {noun}")
         subtitle = f"Sorterat efter antal, {when}"
+        more = _more_hidden(values, hidden_as, hidden, limit)
         if len(hidden) and total_hidden:
-            subtitle += f". {_left_out_note('Grupper', hidden, limit)}"
+            subtitle += f". {_left_out_note('Grupper', limit, more)}"
         elif len(hidden):
-            subtitle += f". {_folded_note('Grupper', 'övrigt', hidden, limit)}"
+            subtitle += f". {_folded_note('Grupper', 'övrigt', limit, more)}"
         _set_titles(ax, title, subtitle)
 
         total = float(values.sum())
@@ -472,11 +494,9 @@ def participations_by_municipality(
         missing = float(values.get(MISSING, 0.0))
         values = values.drop(MISSING, errors="ignore")
         # The breakdown as the indicator table publishes it: with the missing municipality.
-        shown, rest, hidden = _published_split(
-            pd.concat([values, pd.Series({MISSING: missing})]),
-            limit,
-            hidden_as=_hidden_rows(indicators, indicator, scope, "municipality"),
-        )
+        with_missing = pd.concat([values, pd.Series({MISSING: missing})])
+        hidden_as = _hidden_rows(indicators, indicator, scope, "municipality")
+        shown, rest, hidden = _published_split(with_missing, limit, hidden_as=hidden_as)
         shown = shown.drop(MISSING, errors="ignore").iloc[:top]
         total = float(values.sum()) + missing
         if MISSING in hidden.index:  # then it is a part of the rest, not a bar of its own
@@ -511,10 +531,11 @@ def participations_by_municipality(
             0: f"{_capitalise(noun)} {when}",
             1: f"Kommunen med flest {noun} {when}",
         }.get(len(shown), f"De {len(shown)} kommunerna med flest {noun} {when}")
+        more = _more_hidden(with_missing, hidden_as, hidden, limit)
         if len(hidden) and total_hidden:
-            subtitle += f". {_left_out_note('Kommuner', hidden, limit)}"
+            subtitle += f". {_left_out_note('Kommuner', limit, more)}"
         elif len(hidden):
-            subtitle += f". {_folded_note('Kommuner', 'övriga', hidden, limit)}"
+            subtitle += f". {_folded_note('Kommuner', 'övriga', limit, more)}"
         _set_titles(ax, title, subtitle)
 
         partners_shown = [c for c in labels if c in partner_places]
