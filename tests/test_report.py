@@ -474,24 +474,7 @@ def test_no_hidden_count_can_be_solved_for_in_thinned_data(seed, keep, period):
     many counts small: no hidden count of 1 to 4 can be solved for, and none is pinned in
     whole numbers unless hiding everything the page can hide would leave it pinned too (four
     activities of 1 under a "<5" total of 4 are each 1, whatever is hidden)."""
-    full = (
-        load_period(
-            period=period,
-            activities=str(ROOT / "data/demo/aktiviteter.xlsx"),
-            participants=str(ROOT / "data/demo/deltagare.xlsx"),
-            pseudonym_key_file=str(ROOT / "data/demo/demo-nyckel.txt"),
-        )
-        if period not in _DEMO
-        else _DEMO[period]
-    )
-    _DEMO[period] = full
-    rows = np.random.default_rng(seed).random(len(full.participations)) < keep
-    data = SimpleNamespace(
-        activities=full.activities,
-        participations=full.participations[rows].reset_index(drop=True),
-        project=full.project,
-        period=full.period,
-    )
+    data = _thinned(period, seed, keep)
     equations = _page_equations(data)
     pinned = dict(_pinned_small(*equations))
     assert all(pinned.values())  # none that hiding more could have freed
@@ -504,20 +487,7 @@ def test_two_reports_read_together_give_no_hidden_count_away(seed, keep):
     """A reader has H1 and H2 both. Each page alone kept its small counts, but together they
     pinned H1's "<5" for Kommunikatörsnätverket startar (seed 4) and H2's AP1 participations
     (seed 1) to 4: H2 is now decided with every number and relation H1 printed."""
-    full = _DEMO.get("2024H2") or load_period(
-        period="2024H2",
-        activities=str(ROOT / "data/demo/aktiviteter.xlsx"),
-        participants=str(ROOT / "data/demo/deltagare.xlsx"),
-        pseudonym_key_file=str(ROOT / "data/demo/demo-nyckel.txt"),
-    )
-    _DEMO["2024H2"] = full
-    rows = np.random.default_rng(seed).random(len(full.participations)) < keep
-    data = SimpleNamespace(
-        activities=full.activities,
-        participations=full.participations[rows].reset_index(drop=True),
-        project=full.project,
-        period=full.period,
-    )
+    data = _thinned("2024H2", seed, keep)
     value, secret, matrix, reach = _page_equations(data)
     assert secret[~reach].sum() and secret[reach].sum()  # hidden: H2's own, and H1's
     assert not len(_solvable_small(value, secret, matrix))
@@ -591,15 +561,8 @@ def test_a_hidden_participation_total_stays_hidden_in_the_charts():
     from hso_eval import figures
     from hso_eval import indicators as ind
 
-    full = _DEMO.get("2024H1") or load_period(
-        period="2024H1",
-        activities=str(ROOT / "data/demo/aktiviteter.xlsx"),
-        participants=str(ROOT / "data/demo/deltagare.xlsx"),
-        pseudonym_key_file=str(ROOT / "data/demo/demo-nyckel.txt"),
-    )
-    _DEMO["2024H1"] = full
-    rows = np.random.default_rng(7).random(len(full.participations)) < 0.2
-    parts = full.participations[rows].reset_index(drop=True)
+    full = _thinned("2024H1", 7, 0.2)
+    parts = full.participations
     table = ind.publish(full.activities, parts, full.project, full.period).indicators
     total = table[
         (table["indicator"] == "participations")
