@@ -13,8 +13,10 @@ no hidden small count can be worked out (".."). A reader knows the rule, so a "<
    or at least 5) leave more than one value for each hidden small count. This is an integer
    program, solved with HiGHS (`highspy`).
 
-`protect` runs them in turn and hides more until all three pass. `indicators.publish` gives it
-every number and relation of one page.
+`protect` runs the first and then the third (which covers the second: a count the equations
+give is pinned; the second runs alone only for a ``min_cell`` under 3), and hides more until
+they pass. `indicators.publish` gives it every number and relation of one page and of the
+reports before it.
 
 A relation is ``(cells, total)``: positions in the page's values, and the position of their
 total, or None for a total published elsewhere that is never hidden.
@@ -22,7 +24,7 @@ total, or None for a total published elsewhere that is never hidden.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 import numpy as np
 
@@ -84,11 +86,12 @@ def protect(
 ) -> np.ndarray:
     """Which numbers to hide: the `small` ones, and more until no small one can be worked out.
 
-    `complementary_suppression` first; then, while the relations determine a small count
-    (`determined`) or pin it to one value (`pinned`), a shown number near it is hidden too
-    (`_uncovering`) and the rule runs again. `fixed` numbers are never chosen (see
-    `complementary_suppression`); `hidden` ones are hidden from the start as well (an earlier
-    report's ".."). Returns the mask of hidden numbers.
+    `complementary_suppression` first; then, while the relations pin a small count to one
+    value (`pinned`; `determined` for a `min_cell` under 3), a shown number near it is hidden
+    too (`_uncovering`) and the rule runs again. A count that stays pinned with every number
+    that may be hidden hidden is given up: hiding cannot help it. `fixed` numbers are never
+    chosen (see `complementary_suppression`); `hidden` ones are hidden from the start as well
+    (an earlier report's ".."). Returns the mask of hidden numbers.
     """
     value = np.asarray(value, dtype=float)
     small = np.asarray(small, dtype=bool)
@@ -369,7 +372,6 @@ def _uncovering(target: int, page: _Page, hidden: np.ndarray, fixed: np.ndarray)
     relations connected to `target` through hidden numbers.
     """
     value = page.value
-    still_exposed: Callable[[np.ndarray], bool] = lambda trial: page.exposed(target, trial)  # noqa: E731
     reached, frontier, first, tried = {target}, {target}, None, 0
     while frontier:
         ring: set[int] = set()
@@ -392,6 +394,6 @@ def _uncovering(target: int, page: _Page, hidden: np.ndarray, fixed: np.ndarray)
             tried += 1
             trial = hidden.copy()
             trial[candidate] = True
-            if not still_exposed(trial):
+            if not page.exposed(target, trial):
                 return int(candidate)
     return first
