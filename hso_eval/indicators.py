@@ -675,14 +675,30 @@ def _publish_page(
     page_fixed = np.zeros(len(page_value), dtype=bool)
     page_fixed[attendance[no_count]] = True
     printed = _after(before, page_value, page_small, relations, links)
-    hidden = protect(
-        printed.value,
-        printed.hidden & (printed.value >= 1) & (printed.value < min_cell),
-        printed.relations,
-        min_cell,
-        np.concatenate([np.ones(len(printed.value) - len(page_value), bool), page_fixed]),
-        hidden=printed.hidden,
-    )
+    offset = len(printed.value) - len(page_value)
+    # Unique participants of a category are at most its participations: a shown unique count
+    # would bound a hidden participation count from below, which the equations do not model.
+    # So it is hidden with it, and the page decided again, until nothing more is hidden.
+    pairs = [
+        (offset + at[("participations", *key[1:])], offset + j)
+        for key, j in at.items()
+        if key[0] == "unique_participants" and ("participations", *key[1:]) in at
+    ]
+    start = printed.hidden
+    while True:
+        hidden = protect(
+            printed.value,
+            printed.hidden & (printed.value >= 1) & (printed.value < min_cell),
+            printed.relations,
+            min_cell,
+            np.concatenate([np.ones(offset, bool), page_fixed]),
+            hidden=start,
+        )
+        bounding = [u for p, u in pairs if hidden[p] and not hidden[u]]
+        if not bounding:
+            break
+        start = hidden.copy()
+        start[bounding] = True
     printed = replace(printed, hidden=hidden)
     hidden = hidden[len(printed.value) - len(page_value) :]  # this page's numbers
 
@@ -812,6 +828,20 @@ def _hide_revealing_shares(
         else:
             rests_on = []
         reveal[i] |= any(rests_on)
+    # A cumulative share whose period share is hidden is hidden too: in the first report they
+    # are one number, and later the cumulative one still rests on the period's hidden counts.
+    which = list(
+        zip(
+            out["indicator"].astype(str),
+            out["dimension"].astype(str),
+            out["category"].astype("string").fillna(""),
+            strict=True,
+        )
+    )
+    scope = out["scope"].to_numpy()
+    hidden_period = {which[i] for i in np.flatnonzero(reveal & (scope == "period"))}
+    for i in np.flatnonzero(share & (scope == "cumulative")):
+        reveal[i] |= which[i] in hidden_period
     out.loc[reveal, "display"] = HIDDEN
     out.loc[reveal, "suppressed"] = True
     return out

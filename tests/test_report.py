@@ -551,6 +551,46 @@ def test_a_hidden_gender_with_none_is_still_named_in_the_chart():
     assert "annat .." in alt
 
 
+def _shown(table: pd.DataFrame, indicator: str) -> dict:
+    """(scope, dimension, category) -> hidden?, for one indicator of a published table."""
+    rows = table[table["indicator"] == indicator]
+    return {
+        (r.scope, r.dimension, "" if pd.isna(r.category) else r.category): bool(r.suppressed)
+        for r in rows.itertuples()
+    }
+
+
+def test_a_hidden_participation_count_hides_its_unique_participants():
+    """Unique participants of a category are at most its participations, so a shown unique
+    count bounds a hidden participation count from below: in H2 with 30 % of the rows (seed
+    4), AP2's 15 unique participants pinned an activity's "<5" to 3. Wherever participations
+    are hidden, so are the unique participants of the same category."""
+    from hso_eval import indicators as ind
+
+    data = _thinned("2024H2", 4, 0.3)
+    table = ind.publish(data.activities, data.participations, data.project, data.period)
+    participations = _shown(table.indicators, "participations")
+    unique = _shown(table.indicators, "unique_participants")
+    assert participations[("period", "work_package", "AP2")]
+    assert unique[("period", "work_package", "AP2")]
+    assert all(unique[k] for k in unique if participations.get(k))
+
+
+def test_a_cumulative_share_is_hidden_with_its_period_share():
+    """In the first report the cumulative share of women is the period's: with AP3's period
+    share hidden, its cumulative 33,3 % gave away the hidden women (5) and "ej angivet" (2)
+    (H1, a fifth of the rows, seed 0)."""
+    from hso_eval import indicators as ind
+
+    data = _thinned("2024H1", 0, 0.2)
+    table = ind.publish(data.activities, data.participations, data.project, data.period)
+    shares = _shown(table.indicators, "share_women")
+    assert shares[("period", "work_package", "AP3")]
+    for (scope, dimension, category), hidden in shares.items():
+        if scope == "period" and hidden:
+            assert shares[("cumulative", dimension, category)], (dimension, category)
+
+
 _DEMO: dict = {}
 
 
