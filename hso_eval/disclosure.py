@@ -19,7 +19,9 @@ they pass. `indicators.publish` gives it every number and relation of one page a
 reports before it.
 
 A relation is ``(cells, total)``: positions in the page's values, and the position of their
-total, or None for a total published elsewhere that is never hidden.
+total, or None for a total published elsewhere that is never hidden. A bound is ``(smaller,
+larger)``: the numbers at `smaller` add up to at most those at `larger` (people in a period are
+at most those since the start). Bounds enter only the whole-number check.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from collections.abc import Iterable
 import numpy as np
 
 Relation = tuple[np.ndarray, int | None]
+Bound = tuple[np.ndarray, np.ndarray]
 
 
 def complementary_suppression(
@@ -83,6 +86,7 @@ def protect(
     fixed: np.ndarray | None = None,
     *,
     hidden: np.ndarray | None = None,
+    bounds: Iterable[Bound] = (),
 ) -> np.ndarray:
     """Which numbers to hide: the `small` ones, and more until no small one can be worked out.
 
@@ -91,12 +95,13 @@ def protect(
     too (`_uncovering`) and the rule runs again. A count that stays pinned with every number
     that may be hidden hidden is given up: hiding cannot help it. `fixed` numbers are never
     chosen (see `complementary_suppression`); `hidden` ones are hidden from the start as well
-    (an earlier report's ".."). Returns the mask of hidden numbers.
+    (an earlier report's ".."). `bounds` are what else a reader knows (see the module's
+    docstring). Returns the mask of hidden numbers.
     """
     value = np.asarray(value, dtype=float)
     small = np.asarray(small, dtype=bool)
     fixed = np.zeros(len(value), dtype=bool) if fixed is None else np.asarray(fixed, dtype=bool)
-    page = _Page(value, relations, min_cell)
+    page = _Page(value, relations, min_cell, bounds)
     hidden = small.copy() if hidden is None else small | np.asarray(hidden, dtype=bool)
     # Hiding more only widens what a reader must consider, so a count shown safe stays safe.
     # A count that no hiding can free is given up at once.
@@ -168,56 +173,69 @@ def pinned(
     hidden: np.ndarray,
     relations: list[Relation],
     min_cell: int,
+    bounds: Iterable[Bound] = (),
 ) -> bool:
     """Whether a reader can narrow hidden number `target` down to its true value.
 
-    The reader knows the shown numbers, that the relations hold, that counts are whole numbers,
+    The reader knows the shown numbers, that the relations and bounds hold, that counts are
+    whole numbers,
     and what each hidden number's sign says: "<min_cell" (its true value is 1 to min_cell - 1)
     or ".." (0, or at least min_cell). `target` is pinned when no whole-number solution of all
     that gives it another value. Two integer programs answer it: one with `target` below its
     value, one above it. A solution the solver offers is checked exactly before it counts, so
     a rounding error can only make a count look pinned (and hidden more), never safe.
     """
-    page = _Page(np.asarray(value, dtype=float), relations, min_cell)
+    page = _Page(np.asarray(value, dtype=float), relations, min_cell, bounds)
     return page.integer and page.other_values(target, np.asarray(hidden, dtype=bool)) is None
 
 
 class _Page:
-    """The numbers and relations of one page, with which relations each number is in."""
+    """The numbers, relations and bounds of one page, with which of them each number is in.
 
-    def __init__(self, value: np.ndarray, relations: list[Relation], min_cell: int) -> None:
+    Rows (a relation or a bound) are numbered relations first, then bounds."""
+
+    def __init__(
+        self,
+        value: np.ndarray,
+        relations: list[Relation],
+        min_cell: int,
+        bounds: Iterable[Bound] = (),
+    ) -> None:
         self.value = value
         self.min_cell = min_cell
         # The whole-number check needs room between 1 and min_cell - 1 ("<2" says 1 by itself),
         # and where it runs it covers the linear one: a count the equations give is pinned.
         self.integer = min_cell >= 3
         self.relations = [(np.asarray(c, dtype=np.int64), t) for c, t in relations]
+        bounds = [(np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64)) for a, b in bounds]
         self.members = [
             np.unique(np.append(cells, [] if total is None else [total]).astype(np.int64)).tolist()
             for cells, total in self.relations
-        ]
+        ] + [np.unique(np.concatenate([a, b])).tolist() for a, b in bounds]
         self.member_of: dict[int, list[int]] = {}
         for r, group in enumerate(self.members):
             for m in group:
                 self.member_of.setdefault(m, []).append(r)
-        # The relations as equations, one entry per (relation, number, coefficient): the cells
-        # add up to the total, so sum(+1 · cell) + (-1 · total) = 0; a total published
-        # elsewhere is the constant on the right, the cells' sum.
-        none = [np.array([], dtype=np.int64)]
-        self.entry_relation = np.concatenate(
-            [np.full(len(c) + (t is not None), r) for r, (c, t) in enumerate(self.relations)]
-            or none
-        ).astype(np.int64)
+        # The rows as equations, one entry per (row, number, coefficient): the cells add up to
+        # the total, so sum(+1 · cell) + (-1 · total) = 0; a total published elsewhere is the
+        # constant on the right, the cells' sum. A bound: sum(+1 · smaller) + (-1 · larger) <= 0.
+        rows = [
+            (c, [] if t is None else [t], value[c].sum() if t is None else 0.0)
+            for c, t in self.relations
+        ] + [(a, b, 0.0) for a, b in bounds]
+        self.entry_relation = np.repeat(
+            np.arange(len(rows), dtype=np.int64),
+            np.array([len(plus) + len(minus) for plus, minus, _ in rows], dtype=np.int64),
+        )
         self.entry_number = np.concatenate(
-            [np.append(c, [] if t is None else [t]) for c, t in self.relations] or none
+            [np.empty(0, np.int64)] + [np.append(plus, minus) for plus, minus, _ in rows]
         ).astype(np.int64)
         self.entry_coefficient = np.concatenate(
-            [np.append(np.ones(len(c)), [] if t is None else [-1.0]) for c, t in self.relations]
-            or [np.array([])]
+            [np.empty(0)]
+            + [np.append(np.ones(len(plus)), -np.ones(len(minus))) for plus, minus, _ in rows]
         )
-        self.constant = np.array(
-            [value[c].sum() if t is None else 0.0 for c, t in self.relations], dtype=float
-        )
+        self.constant = np.array([constant for _, _, constant in rows], dtype=float)
+        self.upper_only = np.arange(len(rows)) >= len(self.relations)  # the bounds
 
     def component(self, target: int, hidden: np.ndarray) -> list[int]:
         """The relations connected to `target` through hidden numbers: all that can bear on it."""
@@ -238,7 +256,8 @@ class _Page:
         run) determined by the linear equations."""
         if self.integer:
             return self.other_values(target, hidden) is None
-        used = [self.relations[r] for r in self.component(target, hidden)]
+        equations = len(self.relations)
+        used = [self.relations[r] for r in self.component(target, hidden) if r < equations]
         return bool(determined(hidden, used)[target])
 
     def other_values(self, target: int, hidden: np.ndarray) -> set[int] | None:
@@ -281,6 +300,7 @@ class _IntegerProgram:
         keep = rows.any(axis=1)
         self.matrix = rows[keep]
         self.rhs = np.rint(rhs[keep]).astype(np.int64)
+        self.upper_only = page.upper_only[used][keep]  # a bound: at most the right-hand side
 
     def domain(self, i: int) -> tuple[int, int, bool]:
         """(lowest, highest, may also be 0) for unknown `i`, as its sign says."""
@@ -335,7 +355,7 @@ class _IntegerProgram:
         bound = self.rhs.astype(float)
         solver.addRows(
             len(self.matrix),
-            bound,
+            np.where(self.upper_only, -highspy.kHighsInf, bound),
             bound,
             len(rows),
             starts,
@@ -358,7 +378,9 @@ class _IntegerProgram:
         for j, (low, high, zero) in enumerate(domains):
             if not (low <= x[j] <= high or (zero and x[j] == 0)):
                 return None
-        return x if bool((self.matrix @ x == self.rhs).all()) else None
+        left = self.matrix @ x
+        holds = np.where(self.upper_only, left <= self.rhs, left == self.rhs)
+        return x if bool(holds.all()) else None
 
 
 def _uncovering(target: int, page: _Page, hidden: np.ndarray, fixed: np.ndarray) -> int | None:

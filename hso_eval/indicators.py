@@ -69,7 +69,7 @@ import numpy as np
 import pandas as pd
 
 from hso_eval.config import INDICATOR_IDS, Project
-from hso_eval.disclosure import complementary_suppression, protect
+from hso_eval.disclosure import Bound, complementary_suppression, protect
 from hso_eval.periods import Period
 from hso_eval.vocab import GENDERS, ROLES
 
@@ -570,12 +570,14 @@ def _publish_from_start(
 @dataclass(frozen=True)
 class _Printed:
     """What the reports so far printed of people, as `disclosure` sees it: every number, which
-    were hidden, the relations between them, and where the last report's cumulative values
-    of participations and attendance are ((indicator, dimension, category) -> position)."""
+    were hidden, the relations and bounds between them, and where the last report's cumulative
+    values of participations, attendance and unique participants (in all and per work package)
+    are ((indicator, dimension, category) -> position)."""
 
     value: np.ndarray
     hidden: np.ndarray
     relations: list[tuple[np.ndarray, int | None]]
+    bounds: list[Bound]
     cumulative: dict[tuple[str, str, str], int]
 
 
@@ -635,6 +637,13 @@ def _publish_page(
     for later, key in enumerate(zip(indicator, scope, dimension, category, strict=True)):
         if key[0] in _ADDITIVE and key[1] == "cumulative":
             links.append((at.get((key[0], "period", key[2], key[3])), later, (key[0], *key[2:])))
+    # A first report that begins before the project does has more in its period than since
+    # the start: there the cumulative counts are at most the period's, not equal to them.
+    bounds: list[Bound] = []
+    from_start = before is not None or period.start >= project.start
+    if not from_start:
+        bounds += [(np.array([later]), np.array([i])) for i, later, _ in links if i is not None]
+    unions = _unique_bounds(at, bounds, relations, project, period, before is None)
 
     # Work package × gender (the chart).
     counts = _gender_counts(activities, participations, project, period)
@@ -674,7 +683,7 @@ def _publish_page(
     page_small = (page_value >= 1) & (page_value < min_cell)
     page_fixed = np.zeros(len(page_value), dtype=bool)
     page_fixed[attendance[no_count]] = True
-    printed = _after(before, page_value, page_small, relations, links)
+    printed = _after(before, page_value, page_small, relations, bounds, (links, from_start), unions)
     offset = len(printed.value) - len(page_value)
     # Unique participants of a category are at most its participations: a shown unique count
     # would bound a hidden participation count from below, which the equations do not model.
@@ -693,6 +702,7 @@ def _publish_page(
             min_cell,
             np.concatenate([np.ones(offset, bool), page_fixed]),
             hidden=start,
+            bounds=printed.bounds,
         )
         bounding = [u for p, u in pairs if hidden[p] and not hidden[u]]
         if not bounding:
@@ -749,33 +759,103 @@ def _publish_page(
     return page, printed
 
 
+def _unique_bounds(
+    at: dict[tuple[str, str, str, str], int],
+    bounds: list[Bound],
+    relations: list[tuple[np.ndarray, int | None]],
+    project: Project,
+    period: Period,
+    first: bool,
+) -> list[tuple[int | None, int, tuple[str, str, str]]]:
+    """What a reader knows of the unique participants on a page without adding anything up,
+    appended to `bounds` (and `relations`); returns, like the links of `_publish_page`, the
+    (period, cumulative, key) positions of the counts that are sets of people: in all and per
+    work package. Per gender or organisation type a person counts once, under the value most of
+    their rows give, which can differ between the scopes: those only add up to the total.
+
+    - A set of people is at most the participations they made, and a work package's people at
+      most all people; together the packages hold everyone (a person can be in several).
+    - The period's people are among those since the start (its first report: the two are the
+      same people, in every category, when the period begins on the project's first day, and
+      those since the start are among the period's when it begins before).
+    - Since the start, the people are those of the last report's since the start and this
+      period's together (`_after`).
+    """
+    name = "unique_participants"
+    unique = {key: j for key, j in at.items() if key[0] == name}
+    sets = {key: j for key, j in unique.items() if key[2] in ("total", "work_package")}
+    for (_, scope, dimension, category), j in sets.items():
+        made = at.get(("participations", scope, dimension, category))
+        if made is not None:
+            bounds.append((np.array([j]), np.array([made])))
+        everyone = at.get((name, scope, "total", ""))
+        if dimension == "work_package" and everyone is not None:
+            bounds.append((np.array([j]), np.array([everyone])))
+    for scope in ("period", "cumulative"):
+        everyone = at.get((name, scope, "total", ""))
+        packages = [j for key, j in sets.items() if key[1] == scope and key[2] == "work_package"]
+        if everyone is not None and packages:
+            bounds.append((np.array([everyone]), np.array(packages)))
+    pairs = [
+        (at.get((name, "period", *key[2:])), j, key)
+        for key, j in unique.items()
+        if key[1] == "cumulative"
+    ]
+    if first and period.start == project.start:
+        relations += [(np.array([i]), later) for i, later, _ in pairs if i is not None]
+    for i, later, key in pairs:
+        if i is None or key not in sets:
+            continue
+        if first and period.start < project.start:
+            bounds.append((np.array([later]), np.array([i])))
+        else:
+            bounds.append((np.array([i]), np.array([later])))
+    return [(i, later, (name, *key[2:])) for i, later, key in pairs if key in sets]
+
+
 def _after(
     before: _Printed | None,
     value: np.ndarray,
     small: np.ndarray,
     relations: list[tuple[np.ndarray, int | None]],
-    links: list[tuple[int | None, int, tuple[str, str, str]]],
+    bounds: list[Bound],
+    links: tuple[list[tuple[int | None, int, tuple[str, str, str]]], bool],
+    unions: list[tuple[int | None, int, tuple[str, str, str]]],
 ) -> _Printed:
     """The earlier reports' numbers followed by this page's (`value`, positions shifted),
-    their relations and this page's, and the links cumulative = previous cumulative + period.
-    Hidden to begin with: what the earlier reports hid, and this page's `small` counts."""
+    their relations and bounds and this page's, the links cumulative = previous cumulative +
+    period (where they hold: not in a first report whose period begins before the project),
+    and for the `unions` (sets of people): previous cumulative <= cumulative <= previous
+    cumulative + period. Hidden to begin with: what the earlier reports hid, and this page's
+    `small` counts."""
+    links, hold = links
     base = 0 if before is None else len(before.value)
     joined = [] if before is None else list(before.relations)
     joined += [
         (cells + base, None if total is None else total + base) for cells, total in relations
     ]
+    limits = [] if before is None else list(before.bounds)
+    limits += [(smaller + base, larger + base) for smaller, larger in bounds]
     previous = {} if before is None else before.cumulative
-    for i, later, key in links:
+    for i, later, key in links if hold else ():
         cells = [i + base] if i is not None else []
         if key in previous:
             cells.append(previous[key])
         if cells:
             joined.append((np.array(cells, dtype=np.int64), later + base))
+    for i, later, key in unions if before is not None else ():
+        # A category the last report did not list had nobody in it then.
+        earlier = [previous[key]] if key in previous else []
+        period_ = [i + base] if i is not None else []
+        if earlier:
+            limits.append((np.array(earlier), np.array([later + base])))
+        limits.append((np.array([later + base]), np.array(earlier + period_, dtype=np.int64)))
     return _Printed(
         value=value if before is None else np.concatenate([before.value, value]),
         hidden=small if before is None else np.concatenate([before.hidden, small]),
         relations=joined,
-        cumulative={key: later + base for _, later, key in links},
+        bounds=limits,
+        cumulative={key: later + base for _, later, key in links + unions},
     )
 
 

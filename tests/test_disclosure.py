@@ -67,23 +67,57 @@ def test_a_fixed_number_is_never_chosen():
     assert not pinned(0, value, hidden, relations, 5)
 
 
+def test_a_bound_pins_what_the_equations_leave_open():
+    """ "<5" + ".." = 8 leaves the ".." 5 to 7. A reader who also knows that the ".." is at most
+    a shown 5 (people in a period are at most those since the start) has it at 5, and the "<5"
+    at 3. `protect` hides one more number, after which the "<5" is open again."""
+    value = np.array([3.0, 5.0, 8.0, 5.0])
+    relations = [(np.array([0, 1]), 2)]
+    bounds = [(np.array([1]), np.array([3]))]  # value[1] <= value[3]
+    hidden = np.array([True, True, False, False])
+    assert not pinned(0, value, hidden, relations, 5)
+    assert pinned(0, value, hidden, relations, 5, bounds)
+
+    small = np.array([True, False, False, False])
+    assert (complementary_suppression(value, small, relations, 5) == hidden).all()
+    protected = protect(value, small, relations, 5, bounds=bounds)
+    assert protected[:2].all() and protected[2:].sum() == 1
+    assert not pinned(0, value, protected, relations, 5, bounds)
+
+
+def test_a_bound_over_several_numbers_counts_their_sum():
+    """A person counts in one work package or more, so the packages' counts add up to at least
+    the total: "<5" + "<5" >= 8 leaves both at 4."""
+    value = np.array([4.0, 4.0, 8.0])
+    hidden = np.array([True, True, False])
+    bounds = [(np.array([2]), np.array([0, 1]))]  # value[2] <= value[0] + value[1]
+    assert not pinned(0, value, hidden, [], 5)
+    assert pinned(0, value, hidden, [], 5, bounds)
+
+
 def _solutions(
-    value: np.ndarray, hidden: np.ndarray, groups: np.ndarray, n_cells: int, grand: int
+    value: np.ndarray,
+    hidden: np.ndarray,
+    groups: np.ndarray,
+    n_cells: int,
+    grand: int,
+    bound: int | None = None,
 ) -> np.ndarray:
     """Every whole-number assignment of the cells that a reader cannot rule out, by brute
     force: each hidden number within its sign ("<5": 1–4, "..": 0 or 5 up to the grand total),
-    each shown number equal to its value, the group totals and the grand total adding up."""
-    options = []
-    for i in range(n_cells):
+    each shown number equal to its value, the group totals and the grand total adding up. With
+    a `bound`, the last number is one more, at least cell `bound`, and in nothing else."""
+
+    def options(i: int, most: int) -> list[int]:
         if not hidden[i]:
-            options.append([int(value[i])])
-        elif 1 <= value[i] < 5:
-            options.append([1, 2, 3, 4])
-        else:
-            options.append([0, *range(5, grand + 1)])
+            return [int(value[i])]
+        if 1 <= value[i] < 5:
+            return [1, 2, 3, 4]
+        return [0, *range(5, most + 1)]
+
     found = []
     names = sorted(set(groups.tolist()))
-    for cells in itertools.product(*options):
+    for cells in itertools.product(*(options(i, grand) for i in range(n_cells))):
         cells = np.array(cells)
         if cells.sum() != grand:
             continue
@@ -96,8 +130,14 @@ def _solutions(
                 ok &= 1 <= total <= 4
             else:
                 ok &= total == 0 or total >= 5
-        if ok:
-            found.append(np.concatenate([cells, [cells[groups == n].sum() for n in names]]))
+        if not ok:
+            continue
+        row = [*cells, *(cells[groups == n].sum() for n in names)]
+        if bound is None:
+            found.append(row)
+        else:  # up to the largest value the bound could need
+            top = len(value) - 1
+            found += [[*row, y] for y in options(top, grand + 8) if y >= cells[bound]]
     return np.array(found)
 
 
@@ -131,6 +171,40 @@ def test_no_hidden_small_count_has_one_possible_value(cells):
             whatever = _solutions(value, everything, groups, n, int(values.sum()))
             assert set(whatever[:, i].tolist()) == possible, (i, possible)
         assert pinned(int(i), value, hidden, relations, 5) == (len(possible) == 1)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.tuples(st.sampled_from("AB"), st.integers(0, 7)), min_size=2, max_size=4),
+    st.data(),
+)
+def test_with_a_bound_no_hidden_small_count_has_one_possible_value(cells, data):
+    """As above, with one more number a reader knows to be at least one of the cells (as those
+    since the start are at least those in the period), shown unless `protect` hides it. Brute
+    force agrees with `pinned` on every small count, the new number's included."""
+    groups = np.array([g for g, _ in cells])
+    values = np.array([v for _, v in cells], dtype=float)
+    n = len(values)
+    below = data.draw(st.integers(0, n - 1))
+    above = values[below] + data.draw(st.integers(0, 3))
+    names = sorted(set(groups.tolist()))
+    value = np.concatenate([values, [values[groups == name].sum() for name in names], [above]])
+    relations = [(np.flatnonzero(groups == name), n + g) for g, name in enumerate(names)]
+    relations.append((np.arange(n, n + len(names)), None))
+    bounds = [(np.array([below]), np.array([len(value) - 1]))]
+    small = (value >= 1) & (value < 5)
+    hidden = protect(value, small, relations, 5, bounds=bounds)
+
+    grand = int(values.sum())
+    solutions = _solutions(value, hidden, groups, n, grand, below)
+    assert any((s == value).all() for s in solutions)
+    everything = np.ones(len(value), dtype=bool)
+    for k in np.flatnonzero(small):
+        possible = set(solutions[:, k].tolist())
+        if len(possible) == 1:
+            whatever = _solutions(value, everything, groups, n, grand, below)
+            assert set(whatever[:, k].tolist()) == possible, (k, possible)
+        assert pinned(int(k), value, hidden, relations, 5, bounds) == (len(possible) == 1)
 
 
 def test_the_solver_prints_nothing():

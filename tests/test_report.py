@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -219,18 +221,21 @@ def test_a_category_missing_from_one_scope_counts_zero():
     assert "övrigt – 50 %" in shares
 
 
-def _page_equations(data) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _page_equations(data) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Every count of people the report and the reports before it print, as (true values,
-    hidden?, equations, out of reach?): the equations a reader holding all of them can write,
-    built here from what is published, independently of how `indicators.publish` decides.
+    hidden?, rows, out of reach?, bound?): what a reader holding all of them can write, built
+    here from what is published, independently of how `indicators.publish` decides. A row is
+    an equation (row · values = 0), or where `bound` says so an inequality (row · values <= 0).
     Out of reach: what this page cannot hide, the earlier reports' numbers, the indicator
     table's totals and the "–" of an activity without a count."""
-    value, secret, equations, reach, _ = _reports_so_far(data)
-    matrix = np.zeros((len(equations), len(value)))
-    for row, equation in enumerate(equations):
+    value, secret, equations, reach, _, bounds = _reports_so_far(data)
+    rows = equations + bounds
+    matrix = np.zeros((len(rows), len(value)))
+    for row, equation in enumerate(rows):
         for column, coefficient in equation.items():
-            matrix[row, column] = coefficient
-    return value, secret, matrix, reach
+            matrix[row, column] += coefficient
+    bound = np.arange(len(rows)) >= len(equations)
+    return value, secret, matrix, reach, bound
 
 
 def _reports_so_far(data):
@@ -262,6 +267,8 @@ def _page_system(data, before):
         for i, r in enumerate(table.itertuples())
     }
     equations: list[dict[int, float]] = [] if before is None else list(before[2])
+    bounds: list[dict[int, float]] = [] if before is None else list(before[5])
+    early = before is None and data.period.start < data.project.start
     additive = {
         "participations": (
             "work_package",
@@ -285,7 +292,8 @@ def _page_system(data, before):
                 equation[key[(indicator, scope, "total", "")]] = -1.0
                 equations.append(equation)
         # Cumulative = the previous report's cumulative value (0 where it listed none, and in
-        # the first report) + this period's (0 where this page lists none).
+        # the first report) + this period's (0 where this page lists none). A first report
+        # whose period begins before the project: at most the period's.
         for (name, scope, dimension, category), later in key.items():
             if name != indicator or scope != "cumulative":
                 continue
@@ -296,7 +304,47 @@ def _page_system(data, before):
             previous = None if before is None else before[4].get((name, scope, dimension, category))
             if previous is not None:
                 equation[previous] = -1.0
-            equations.append(equation)
+            (bounds if early else equations).append(equation)
+    # Unique participants. Per gender and organisation type a person counts once (under the
+    # value most of their rows give), so those add up to the total. In all and per work
+    # package they are sets of people: at most the participations they made; a package's at
+    # most everyone's; the packages' together at least everyone's; in the period at most since
+    # the start; since the start at least the last report's and at most that plus the period's.
+    # In the first report the scopes are one when it begins on the project's first day; when
+    # it begins earlier, those since the start are among the period's.
+    u = "unique_participants"
+    for scope in ("period", "cumulative"):
+        total = key[(u, scope, "total", "")]
+        for dimension in ("gender", "organisation_type"):
+            rows = table[
+                (table["indicator"] == u)
+                & (table["scope"] == scope)
+                & (table["dimension"] == dimension)
+            ].index
+            equations.append({**dict.fromkeys(base + rows, 1.0), total: -1.0})
+        packages = [j for k, j in key.items() if k[:3] == (u, scope, "work_package")]
+        bounds.append({total: 1.0, **dict.fromkeys(packages, -1.0)})
+        for j in packages:
+            bounds.append({j: 1.0, total: -1.0})
+    for (name, scope, dimension, category), j in key.items():
+        if name != u:
+            continue
+        if dimension in ("total", "work_package"):
+            made = key[("participations", scope, dimension, category)]
+            bounds.append({j: 1.0, made: -1.0})
+        if scope != "cumulative":
+            continue
+        period_row = key.get((u, "period", dimension, category))
+        if before is None and not early:
+            equations.append({j: 1.0, **({} if period_row is None else {period_row: -1.0})})
+        elif early and dimension in ("total", "work_package"):
+            bounds.append({j: 1.0, period_row: -1.0})
+        elif before is not None and dimension in ("total", "work_package"):
+            previous = before[4].get((u, scope, dimension, category))
+            ends = [k for k in (previous, period_row) if k is not None]
+            bounds.append({j: 1.0, **dict.fromkeys(ends, -1.0)})
+            for k in ends:
+                bounds.append({k: 1.0, j: -1.0})
     size = base + len(table)
     crosstab = published.crosstab
     cells = np.arange(size, size + crosstab.counts.size).reshape(crosstab.counts.shape)
@@ -352,17 +400,17 @@ def _page_system(data, before):
         value = np.concatenate([before[0], value])
         secret = np.concatenate([before[1], secret])
         reach = np.concatenate([np.ones(base, dtype=bool), reach])
-    return value, secret, equations, reach, key
+    return value, secret, equations, reach, key, bounds
 
 
 def _solvable_small(
-    value: np.ndarray, secret: np.ndarray, matrix: np.ndarray, *_: object
+    value: np.ndarray, secret: np.ndarray, matrix: np.ndarray, reach: np.ndarray, bound: np.ndarray
 ) -> np.ndarray:
     """The positions of the hidden counts of 1 to 4 that the equations determine exactly (least
     squares: a hidden number is determined when its unit vector lies in the equations' row
     space)."""
     unknown = np.flatnonzero(secret)
-    system = matrix[:, unknown]
+    system = matrix[~bound][:, unknown]
     system = system[np.abs(system).sum(axis=1) > 0]
     if not len(unknown) or not len(system):
         return np.array([])
@@ -374,13 +422,14 @@ def _solvable_small(
 
 
 def _integer_range(
-    value: np.ndarray, secret: np.ndarray, matrix: np.ndarray, target: int
+    value: np.ndarray, secret: np.ndarray, matrix: np.ndarray, bound: np.ndarray, target: int
 ) -> tuple[int, int]:
     """The smallest and largest value hidden number `target` can take, for a reader who knows
-    the shown numbers, the equations, that counts are whole, that "<5" is 1 to 4 and that ".."
-    is 0 or at least 5. Two integer programs (minimise, maximise) with a 0/1 switch per ".."
-    (x <= U·z, x >= 5·z): written here independently of `hso_eval.disclosure`. Each end is a
-    solution checked exactly in whole numbers, and the true value lies between them."""
+    the shown numbers, the equations and inequalities (`bound`), that counts are whole, that
+    "<5" is 1 to 4 and that ".." is 0 or at least 5. Two integer programs (minimise,
+    maximise) with a 0/1 switch per ".." (x <= U·z, x >= 5·z): written here independently of
+    `hso_eval.disclosure`. Each end is a solution checked exactly in whole numbers, and the
+    true value lies between them."""
     import highspy
 
     unknown = np.flatnonzero(secret)
@@ -406,10 +455,11 @@ def _integer_range(
         solver.addRow(0.0, highspy.kHighsInf, 2, at, np.array([1.0, -5.0]))
         solver.addRow(-highspy.kHighsInf, 0.0, 2, at, np.array([1.0, -ceiling]))
     rhs = -(matrix[:, ~secret] @ value[~secret])
-    for row, right in zip(matrix, rhs, strict=True):
+    for row, right, upper in zip(matrix, rhs, bound, strict=True):
         at = np.flatnonzero(row[unknown])
         if len(at):
-            solver.addRow(right, right, len(at), at.astype(np.int32), row[unknown][at])
+            low = -highspy.kHighsInf if upper else right
+            solver.addRow(low, right, len(at), at.astype(np.int32), row[unknown][at])
     ends = []
     column = int(np.flatnonzero(unknown == target)[0])
     for sense in (1.0, -1.0):
@@ -419,7 +469,8 @@ def _integer_range(
         solver.run()
         assert solver.getModelStatus() == highspy.HighsModelStatus.kOptimal  # the truth is one
         x = np.rint(solver.getSolution().col_value[:n])
-        assert (matrix[:, unknown] @ x == rhs).all()  # a solution, exactly
+        left = matrix[:, unknown] @ x
+        assert (np.where(bound, left <= rhs, left == rhs)).all()  # a solution, exactly
         assert (~small | ((x >= 1) & (x <= 4))).all() and (small | (x == 0) | (x >= 5)).all()
         ends.append(int(x[column]))
     assert ends[0] <= value[target] <= ends[1]
@@ -427,17 +478,17 @@ def _integer_range(
 
 
 def _pinned_small(
-    value: np.ndarray, secret: np.ndarray, matrix: np.ndarray, reach: np.ndarray
+    value: np.ndarray, secret: np.ndarray, matrix: np.ndarray, reach: np.ndarray, bound: np.ndarray
 ) -> list[tuple[int, bool]]:
     """The hidden counts of 1 to 4 that a reader can narrow to one value (`_integer_range`),
     each with whether hiding every number the page can hide would still leave it pinned (then
     nothing could have been done but not publish the page)."""
     found = []
     for target in np.flatnonzero(secret & (value >= 1) & (value < 5)):
-        low, high = _integer_range(value, secret, matrix, int(target))
+        low, high = _integer_range(value, secret, matrix, bound, int(target))
         if low == high:
             everything = secret | ~reach
-            all_hidden = _integer_range(value, everything, matrix, int(target))
+            all_hidden = _integer_range(value, everything, matrix, bound, int(target))
             found.append((int(target), all_hidden[0] == all_hidden[1]))
     return found
 
@@ -488,14 +539,16 @@ def test_two_reports_read_together_give_no_hidden_count_away(seed, keep):
     pinned H1's "<5" for Kommunikatörsnätverket startar (seed 4) and H2's AP1 participations
     (seed 1) to 4: H2 is now decided with every number and relation H1 printed."""
     data = _thinned("2024H2", seed, keep)
-    value, secret, matrix, reach = _page_equations(data)
+    equations = _page_equations(data)
+    _, secret, _, reach, _ = equations
     assert secret[~reach].sum() and secret[reach].sum()  # hidden: H2's own, and H1's
-    assert not len(_solvable_small(value, secret, matrix))
-    assert _pinned_small(value, secret, matrix, reach) == []
+    assert not len(_solvable_small(*equations))
+    assert _pinned_small(*equations) == []
 
 
-def _thinned(period: str, seed: int, keep: float) -> SimpleNamespace:
-    """The demo period with a random `keep` share of the participation rows."""
+def _thinned(period: str, seed: int, keep: float, start: date | None = None) -> SimpleNamespace:
+    """The demo period with a random `keep` share of the participation rows (and the project
+    starting on `start`, when given)."""
     full = _DEMO.get(period) or load_period(
         period=period,
         activities=str(ROOT / "data/demo/aktiviteter.xlsx"),
@@ -507,9 +560,24 @@ def _thinned(period: str, seed: int, keep: float) -> SimpleNamespace:
     return SimpleNamespace(
         activities=full.activities,
         participations=full.participations[rows].reset_index(drop=True),
-        project=full.project,
+        project=full.project if start is None else replace(full.project, start=start),
         period=full.period,
     )
+
+
+@pytest.mark.parametrize(("period", "seed", "keep"), [("2024H1", 3, 0.3), ("2024H2", 6, 0.4)])
+def test_a_project_starting_inside_its_first_period_gives_no_count_away(period, seed, keep):
+    """A project that starts on 1 March: its first report's period (from 1 January) holds more
+    than "since the start", so the cumulative figures are at most the period's, not equal to
+    them. Decided with that, neither report gives a hidden small count away."""
+    data = _thinned(period, seed, keep, start=date(2024, 3, 1))
+    equations = _page_equations(data)
+    value, secret, _, _, bound = equations
+    first = data.period if period == "2024H1" else data.period.previous()
+    assert first.start < data.project.start and bound.sum()
+    assert ((value[secret] >= 1) & (value[secret] < 5)).sum() >= 5  # something to hide
+    assert not len(_solvable_small(*equations))
+    assert all(dict(_pinned_small(*equations)).values())
 
 
 def test_an_activity_without_a_count_shows_a_dash_even_where_much_is_hidden():
@@ -533,7 +601,7 @@ def test_a_hidden_gender_with_none_is_still_named_in_the_chart():
     from hso_eval import figures
     from hso_eval import indicators as ind
 
-    data = _thinned("2024H1", 4, 0.1)
+    data = _thinned("2024H1", 19, 0.2)
     table = ind.publish(data.activities, data.participations, data.project, data.period)
     table = table.indicators
     gender = table[
