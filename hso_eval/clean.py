@@ -108,17 +108,20 @@ MIN_NAME_LENGTH = 2
 
 
 class Cleaned(NamedTuple):
-    """What cleaning one file returns (unpacks as a 4-tuple).
+    """What cleaning one file returns (unpacks as a 5-tuple).
 
     - `table`: the clean table (conforms to ACTIVITY_COLUMNS or PARTICIPATION_COLUMNS);
     - `quarantine`, `warnings`: ISSUE_COLUMNS frames, one row per problem;
-    - `account`: the file's row accounting.
+    - `account`: the file's row accounting;
+    - `merges`: an ISSUE_COLUMNS frame, one row per merged row (`merged_duplicate`), naming
+      the row it merged into.
     """
 
     table: pd.DataFrame
     quarantine: pd.DataFrame
     warnings: pd.DataFrame
     account: FileAccount
+    merges: pd.DataFrame
 
 
 class _NameIndex:
@@ -856,7 +859,18 @@ def clean_activities(raw: RawTable, project: Project, period: Period) -> Cleaned
     )
     activities = conform(_strings(activities.loc[kept.to_numpy()]), ACTIVITY_COLUMNS)
     account = _account(raw, kept.sum(), quarantined.sum(), merged.sum())
-    return Cleaned(activities, quarantine.frame(), warnings.frame(), account)
+    merges = _Issues(raw, shown)
+    if merged.any():
+        # The row each merged into: the first with the same text in every column.
+        same = pd.util.hash_pandas_object(text[aligned], index=False).to_numpy()
+        into = _first_rows(raw, np.flatnonzero(aligned.to_numpy()), same, merged.to_numpy())
+        merges.add(
+            merged,
+            "aktivitets_id",
+            "merged_duplicate",
+            "är en exakt kopia av rad " + into + " och räknas bara en gång (ta bort kopian).",
+        )
+    return Cleaned(activities, quarantine.frame(), warnings.frame(), account, merges.frame())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1014,7 +1028,17 @@ def clean_participants(raw: RawTable, activities: pd.DataFrame, key: bytes) -> C
     )
     participations = conform(_strings(participations.loc[kept.to_numpy()]), PARTICIPATION_COLUMNS)
     account = _account(raw, kept.sum(), quarantined.sum(), merged.sum())
-    return Cleaned(participations, quarantine.frame(), warnings.frame(), account)
+    merges = _Issues(raw, shown, names, name_index)
+    if merged.any():
+        at = np.flatnonzero(candidates.to_numpy())
+        into = _first_rows(raw, at, _pairs(ids, person_keys, at), merged.to_numpy())
+        merges.add(
+            merged,
+            "aktivitets_id",
+            "merged_duplicate",
+            "är samma person på samma aktivitet som rad " + into + " och räknas bara en gång.",
+        )
+    return Cleaned(participations, quarantine.frame(), warnings.frame(), account, merges.frame())
 
 
 def _repeated_pairs(ids: pd.Series, persons: pd.Series, rows: np.ndarray) -> np.ndarray:
@@ -1026,11 +1050,25 @@ def _repeated_pairs(ids: pd.Series, persons: pd.Series, rows: np.ndarray) -> np.
     out = np.zeros(len(ids), dtype=bool)
     if not rows.any():
         return out
-    activity = ids.cat.codes.to_numpy()[rows].astype(np.int64)
-    person = persons.cat.codes.to_numpy()[rows].astype(np.int64)
-    pair = activity * len(persons.cat.categories) + person
-    out[rows] = pd.Series(pair).duplicated(keep="first").to_numpy()
+    out[rows] = pd.Series(_pairs(ids, persons, np.flatnonzero(rows))).duplicated().to_numpy()
     return out
+
+
+def _pairs(ids: pd.Series, persons: pd.Series, at: np.ndarray) -> np.ndarray:
+    """One integer per row of `at` (positions) for its (activity, person) pair."""
+    pair = ids.cat.codes.to_numpy()[at].astype(np.int64) * len(persons.cat.categories)
+    return pair + persons.cat.codes.to_numpy()[at]
+
+
+def _first_rows(raw: RawTable, at: np.ndarray, keys: np.ndarray, merged: np.ndarray) -> pd.Series:
+    """For each merged row, the Excel row number of the first of the rows `at` (positions)
+    with the same key (`keys`, one per row of `at`), as text; "" elsewhere."""
+    codes, _ = pd.factorize(keys)
+    _, first = np.unique(codes, return_index=True)
+    source = raw.rows.to_numpy()[at[first[codes]]].astype(str)
+    out = pd.Series("", index=raw.index, dtype="string")
+    out.iloc[at] = source
+    return out.where(merged, "")
 
 
 def _warn_merged_differences(
@@ -1052,9 +1090,7 @@ def _warn_merged_differences(
     if not merged.any():
         return
     at = np.flatnonzero(rows)
-    pair = ids.cat.codes.to_numpy()[at].astype(np.int64) * len(persons.cat.categories)
-    pair += persons.cat.codes.to_numpy()[at]
-    codes, _ = pd.factorize(pair)
+    codes, _ = pd.factorize(_pairs(ids, persons, at))
     _, first = np.unique(codes, return_index=True)
     duplicate = at[merged[at]]
     original = at[first[codes]][merged[at]]
@@ -1116,6 +1152,7 @@ def clean_inputs(params: RunParams, key: bytes) -> CleanResult:
         quarantine=_concat_issues(activities.quarantine, participations.quarantine),
         warnings=_concat_issues(activities.warnings, participations.warnings),
         accounts=accounts,
+        merges=_concat_issues(activities.merges, participations.merges),
     )
 
 

@@ -43,6 +43,7 @@ REASON_LABELS: dict[str, str] = {
     "personal_data_in_field": "Personuppgift i fel fält",
     "value_without_header": "Värde i kolumn utan rubrik",
     "merged_differs": "Dubblett som skiljer sig från raden den slogs ihop med",
+    "merged_duplicate": "Dubblett, sammanslagen",
     "excel_error": "Felvärde från Excel (#REF! m.fl.)",
     "unclosed_quote": "Citattecken som inte stängs (rader ihopslagna)",
 }
@@ -93,6 +94,19 @@ def _issues_table(issues: pd.DataFrame) -> pd.DataFrame:
             "Värde": issues["value"],
             "Orsak": issues["reason"].map(reason_label),
             "Meddelande": issues["message"],
+        }
+    ).reset_index(drop=True)
+
+
+def merges_table(clean: CleanResult) -> pd.DataFrame:
+    """Every merged duplicate: its file and row, the activity, and the row it merged into."""
+    merges = clean.merges.sort_values(["file", "row"], kind="stable")
+    return pd.DataFrame(
+        {
+            "Fil": merges["file"],
+            "Rad": merges["row"],
+            "Aktivitets-id": merges["value"],
+            "Meddelande": merges["message"],
         }
     ).reset_index(drop=True)
 
@@ -187,6 +201,17 @@ def quarantine_html(clean: CleanResult) -> str:
         f"{n_rows} rader kunde inte användas och är inte med i rapporten. Rätta dem i bladet "
         "(rad och kolumn anges som i Excel) och kör igen.",
         _table(quarantine_table(clean), "Inga rader i karantän."),
+    )
+
+
+def merges_html(clean: CleanResult) -> str:
+    n_rows = int(sum(a.merged for a in clean.accounts))
+    return _section(
+        "sammanslagna",
+        "Sammanslagna dubbletter",
+        f"{n_rows} rader var dubbletter av en tidigare rad och räknas inte en gång till. De "
+        "behöver inte rättas för rapportens skull, men ta gärna bort dem ur bladet.",
+        _table(merges_table(clean), "Inga dubbletter."),
     )
 
 

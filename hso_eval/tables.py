@@ -120,6 +120,9 @@ class CleanResult:
     quarantine: pd.DataFrame
     warnings: pd.DataFrame
     accounts: list[FileAccount]
+    #: One row per merged duplicate (ISSUE_COLUMNS, reason `merged_duplicate`): which row it
+    #: merged into.
+    merges: pd.DataFrame = field(default_factory=lambda: empty_frame(ISSUE_COLUMNS))
 
     def accounting(self) -> pd.DataFrame:
         """One row per input file: role, file, read, clean, quarantined, merged, blank, sheet
@@ -134,7 +137,7 @@ class CleanResult:
         )
 
     # -- sharing between notebooks: the runner cleans once and the notebooks load this --------
-    _TABLES = ("activities", "participations", "quarantine", "warnings")
+    _TABLES = ("activities", "participations", "quarantine", "warnings", "merges")
 
     def save(self, directory: Path) -> Path:
         directory.mkdir(parents=True, exist_ok=True)
@@ -154,6 +157,7 @@ class CleanResult:
             "participations": PARTICIPATION_COLUMNS,
             "quarantine": ISSUE_COLUMNS,
             "warnings": ISSUE_COLUMNS,
+            "merges": ISSUE_COLUMNS,
         }
         tables = {
             name: conform(pd.read_parquet(directory / f"{name}.parquet"), schemas[name])

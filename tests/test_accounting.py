@@ -135,5 +135,9 @@ def test_every_row_is_accounted_for(data):
         assert len(cleaned.table) == account.clean
         assert cleaned.quarantine["row"].nunique() == account.quarantined
         assert not set(cleaned.quarantine["row"]) & set(cleaned.table["source_row"])
+        # Every merged row is listed once, and is neither clean nor quarantined.
+        assert cleaned.merges["row"].is_unique and len(cleaned.merges) == account.merged
+        merged = set(cleaned.merges["row"])
+        assert not merged & (set(cleaned.quarantine["row"]) | set(cleaned.table["source_row"]))
     assert act.table["activity_id"].is_unique
     assert set(par.table["activity_id"]) <= set(act.table["activity_id"])

@@ -53,7 +53,7 @@ def reasons(frame: pd.DataFrame) -> list[tuple[int, str]]:
 
 def test_clean_row_conforms_to_schema(tmp_path):
     """A valid row becomes one clean activity with the schema's columns and dtypes."""
-    table, quarantine, warnings, account = activities(
+    table, quarantine, warnings, account, _ = activities(
         tmp_path, [row("A1", "2024-03-15", "AP1", "möte", "Möte", "genomförd")], ["status"]
     )
     assert table.dtypes.astype(str).to_dict() == ACTIVITY_COLUMNS
@@ -66,7 +66,7 @@ def test_clean_row_conforms_to_schema(tmp_path):
 
 def test_unparseable_date_message_names_file_row_column_value_and_fix(tmp_path):
     """A bad required date is quarantined with a Swedish message ending with the fix."""
-    _, quarantine, _, _ = activities(tmp_path, [row(datum="31/02/2024")])
+    _, quarantine, _, _, _ = activities(tmp_path, [row(datum="31/02/2024")])
     issue = quarantine.iloc[0]
     assert issue["reason"] == "unparseable_date"
     assert issue["file"] == "aktiviteter.csv"
@@ -80,7 +80,7 @@ def test_unparseable_date_message_names_file_row_column_value_and_fix(tmp_path):
 
 def test_several_problems_listed_once_each_row_counted_once(tmp_path):
     """A row with three required-field errors appears three times but counts as one."""
-    _, quarantine, _, account = activities(tmp_path, [row(datum="", ap="AP9", titel="")])
+    _, quarantine, _, account, _ = activities(tmp_path, [row(datum="", ap="AP9", titel="")])
     assert sorted(quarantine["reason"]) == [
         "missing_required",
         "missing_required",
@@ -92,7 +92,7 @@ def test_several_problems_listed_once_each_row_counted_once(tmp_path):
 
 def test_date_range_boundaries(tmp_path):
     """Exactly one year outside the project is kept; one day more is quarantined."""
-    table, quarantine, _, _ = activities(
+    table, quarantine, _, _, _ = activities(
         tmp_path,
         [
             row("A1", "2023-01-01"),
@@ -106,8 +106,9 @@ def test_date_range_boundaries(tmp_path):
 
 
 def test_exact_duplicates_merge_and_id_conflicts_quarantine_all(tmp_path):
-    """Identical rows merge (first kept); rows sharing an id but differing are all quarantined."""
-    table, quarantine, _, account = activities(
+    """Identical rows merge (first kept); rows sharing an id but differing are all quarantined.
+    Each merged row is listed with the row it merged into."""
+    table, quarantine, _, account, merges = activities(
         tmp_path,
         [row("A1"), row("A1 "), row("A2"), row("A2", titel="Annan"), row("A2")],
     )
@@ -115,11 +116,19 @@ def test_exact_duplicates_merge_and_id_conflicts_quarantine_all(tmp_path):
     assert table["source_row"].tolist() == [2]
     assert reasons(quarantine) == [(4, "id_conflict"), (5, "id_conflict")]
     assert (account.read, account.clean, account.quarantined, account.merged) == (5, 1, 2, 2)
+    assert reasons(merges) == [(3, "merged_duplicate"), (6, "merged_duplicate")]
+    assert merges["value"].tolist() == ["A1", "A2"]
+    assert merges["message"].tolist() == [
+        "aktiviteter.csv rad 3, kolumn 'aktivitets_id': 'A1' är en exakt kopia av rad 2 och "
+        "räknas bara en gång (ta bort kopian).",
+        "aktiviteter.csv rad 6, kolumn 'aktivitets_id': 'A2' är en exakt kopia av rad 4 och "
+        "räknas bara en gång (ta bort kopian).",
+    ]
 
 
 def test_status_derivation_and_planned_in_past(tmp_path):
     """Missing status: genomförd up to the period end, else planerad; past planerad warns."""
-    table, _, warnings, _ = activities(
+    table, _, warnings, _, _ = activities(
         tmp_path,
         [
             row("A1", "2024-06-30", "AP1", "möte", "Möte", ""),
@@ -141,7 +150,7 @@ def test_status_derivation_and_planned_in_past(tmp_path):
 def test_optional_field_errors_empty_the_field_and_warn(tmp_path):
     """Bad optional values are emptied with a warning and the row is kept."""
     extra = ["slutdatum", "kommun", "antal_deltagare", "länk", "arrangörsroll", "status"]
-    table, quarantine, warnings, _ = activities(
+    table, quarantine, warnings, _, _ = activities(
         tmp_path,
         [
             row(
@@ -176,7 +185,7 @@ def test_optional_field_errors_empty_the_field_and_warn(tmp_path):
 
 def test_counts_approximate_and_gender_sum(tmp_path):
     """'ca 250' is 250 approximate; women + men above attendance warns but keeps the values."""
-    table, _, warnings, _ = activities(
+    table, _, warnings, _, _ = activities(
         tmp_path,
         [row("A1", "2024-03-15", "AP1", "möte", "Möte", "ca 10", "8", "5", "genomförd")],
         ["antal_deltagare", "antal_kvinnor", "antal_män", "status"],
@@ -194,7 +203,7 @@ def test_counts_approximate_and_gender_sum(tmp_path):
 
 def test_work_package_and_type_variants(tmp_path):
     """Work-package and activity-type variants map to the canonical values from config/vocab."""
-    table, _, _, _ = activities(
+    table, _, _, _, _ = activities(
         tmp_path,
         [
             row("A1", ap="AP3 - Påverkansarbete", typ="Webbinarium"),
@@ -207,7 +216,7 @@ def test_work_package_and_type_variants(tmp_path):
 
 def test_warnings_only_for_kept_rows(tmp_path):
     """A quarantined row carries no warnings; its problems are all in the quarantine."""
-    _, quarantine, warnings, _ = activities(
+    _, quarantine, warnings, _, _ = activities(
         tmp_path, [row("A1", "", "AP1", "möte", "Möte", "Gotham")], ["kommun"]
     )
     assert reasons(quarantine) == [(2, "missing_required")]
@@ -222,7 +231,7 @@ def test_excel_row_numbers_with_title_rows(tmp_path):
         sheet.append(values)
     path = tmp_path / "aktiviteter.xlsx"
     book.save(path)
-    table, quarantine, _, account = clean_activities(
+    table, quarantine, _, account, _ = clean_activities(
         read_table(path, ACTIVITY_SPEC), PROJECT, PERIOD
     )
     assert table["source_row"].tolist() == [4]
@@ -240,7 +249,7 @@ def test_excel_date_cells_and_numbers(tmp_path):
     sheet.append(["18", "45455", 1, "möte", "Möte"])
     path = tmp_path / "aktiviteter.xlsx"
     book.save(path)
-    table, quarantine, _, _ = clean_activities(read_table(path, ACTIVITY_SPEC), PROJECT, PERIOD)
+    table, quarantine, _, _, _ = clean_activities(read_table(path, ACTIVITY_SPEC), PROJECT, PERIOD)
     assert quarantine.empty
     assert table["activity_id"].tolist() == ["17", "18"]
     assert table["start_date"].tolist() == [pd.Timestamp("2024-06-12")] * 2
@@ -263,7 +272,7 @@ def participants(tmp_path: Path, register: pd.DataFrame, rows, header=P_HEAD):
 
 def test_participants_pseudonymised_and_no_personal_data_anywhere(tmp_path, register):
     """Names and e-mails become a 20-hex person_key; no output holds them; issues mask them."""
-    table, quarantine, warnings, _ = participants(
+    table, quarantine, warnings, _, _ = participants(
         tmp_path,
         register,
         [
@@ -283,8 +292,9 @@ def test_participants_pseudonymised_and_no_personal_data_anywhere(tmp_path, regi
 
 
 def test_same_person_on_same_activity_merges(tmp_path, register):
-    """The same e-mail (any case) twice on one activity merges; on another activity it is kept."""
-    table, _, _, account = participants(
+    """The same e-mail (any case) twice on one activity merges; on another activity it is kept.
+    The merged row names the row it merged into, and no name or address."""
+    table, _, _, account, merges = participants(
         tmp_path,
         register,
         [
@@ -296,11 +306,15 @@ def test_same_person_on_same_activity_merges(tmp_path, register):
     assert table["source_row"].tolist() == [2, 4]
     assert table["person_key"].nunique() == 1
     assert (account.clean, account.merged) == (2, 1)
+    assert merges["message"].tolist() == [
+        "deltagare.csv rad 3, kolumn 'aktivitets_id': 'A1' är samma person på samma aktivitet "
+        "som rad 2 och räknas bara en gång."
+    ]
 
 
 def test_identity_by_name_and_organisation(tmp_path, register):
     """Without e-mail, name + organisation identify a person (case and spaces ignored)."""
-    table, _, _, account = participants(
+    table, _, _, account, _ = participants(
         tmp_path,
         register,
         [
@@ -328,7 +342,7 @@ def test_key_changes_pseudonym_and_is_stable(tmp_path, register):
 
 def test_no_identity_missing_id_and_quarantined_activity(tmp_path, register):
     """No name/e-mail → no_identity; empty id → missing_required; quarantined activity → unknown."""
-    _, quarantine, _, account = participants(
+    _, quarantine, _, account, _ = participants(
         tmp_path,
         register,
         [["A1", "", "", "Timrå kommun"], ["", "Åsa", "", ""], ["A3", "Åsa", "", ""]],
@@ -345,7 +359,7 @@ def test_no_identity_missing_id_and_quarantined_activity(tmp_path, register):
 def test_participant_vocabularies_and_defaults(tmp_path, register):
     """kön/roll default, variants map, unknown organisation type → övrigt with a warning."""
     header = [*P_HEAD, "organisationstyp", "kommun", "kön", "roll"]
-    table, _, warnings, _ = participants(
+    table, _, warnings, _, _ = participants(
         tmp_path,
         register,
         [
@@ -432,7 +446,7 @@ def all_text(*frames: pd.DataFrame) -> str:
 
 def test_email_in_organisation_is_emptied_and_warned(tmp_path, register):
     """An e-mail address typed as the organisation is emptied, the row kept, the value masked."""
-    table, quarantine, warnings, account = participants(
+    table, quarantine, warnings, account, _ = participants(
         tmp_path,
         register,
         [
@@ -461,7 +475,7 @@ def test_email_in_organisation_is_emptied_and_warned(tmp_path, register):
 def test_own_name_in_organisation_is_emptied_and_identity_uses_empty_org(tmp_path, register):
     """The row's own name (any case, diacritics) as organisation is emptied, and so is another
     participant's name; an organisation is kept."""
-    table, _, warnings, account = participants(
+    table, _, warnings, account, _ = participants(
         tmp_path,
         register,
         [
@@ -486,7 +500,7 @@ def test_own_name_in_organisation_is_emptied_and_identity_uses_empty_org(tmp_pat
 def test_issue_values_and_messages_mask_own_name_and_addresses(tmp_path, register):
     """Issue rows of the participant file never echo the row's own name or an address."""
     header = [*P_HEAD, "organisationstyp", "kommun", "kön", "roll"]
-    table, quarantine, warnings, account = participants(
+    table, quarantine, warnings, account, _ = participants(
         tmp_path,
         register,
         [
@@ -526,7 +540,7 @@ def test_issue_values_mask_other_participants_names(tmp_path, register):
     """Another participant's name in a role, a municipality or an unknown activity id is masked
     in the data-quality report too (the list is full of names; any of them is personal data)."""
     header = [*P_HEAD, "organisationstyp", "kommun", "kön", "roll"]
-    _, quarantine, warnings, account = participants(
+    _, quarantine, warnings, account, _ = participants(
         tmp_path,
         register,
         [
@@ -555,7 +569,7 @@ def test_a_merged_row_that_says_something_else_is_warned_about(tmp_path, registe
     """The same person twice on one activity merges into the first row; when the second says
     'talare' and the first nothing, the admin is told which rows and columns, not the values."""
     header = [*P_HEAD, "organisationstyp", "kommun", "kön", "roll"]
-    table, _, warnings, account = participants(
+    table, _, warnings, account, _ = participants(
         tmp_path,
         register,
         [
@@ -577,7 +591,7 @@ def test_excel_error_values_are_never_data(tmp_path, register):
     """'#REF!' and the like (what Excel writes for a failed formula, also into a CSV) as an id or
     a title quarantine the row; as a description, place, name or organisation they are emptied
     with a warning that shows the value (it is nobody's personal data)."""
-    table, quarantine, warnings, account = activities(
+    table, quarantine, warnings, account, _ = activities(
         tmp_path,
         [
             row("#REF!", "2024-03-15", "AP1", "möte", "Möte"),
@@ -596,7 +610,7 @@ def test_excel_error_values_are_never_data(tmp_path, register):
         quarantine["message"]
     )
     assert account.balanced()
-    parts, pq, pw, paccount = participants(
+    parts, pq, pw, paccount, _ = participants(
         tmp_path,
         register,
         [
@@ -625,7 +639,7 @@ def test_a_quote_that_is_not_closed_where_it_should_be_is_not_silent(tmp_path, r
         'A2;Ola Berg;;"Region Västernorrland\nenheten för tillväxt; Härnösand"\n',
         encoding="utf-8",
     )
-    table, quarantine, _, account = clean_participants(
+    table, quarantine, _, account, _ = clean_participants(
         read_table(path, PARTICIPANT_SPEC), register, KEY
     )
     assert reasons(quarantine) == [(3, "unclosed_quote")]
@@ -649,7 +663,7 @@ def test_a_quoted_programme_with_commas_is_a_description_not_swallowed_rows(tmp_
         "A2,2024-03-16,AP1,möte,Andra mötet,Kort,Timrå\n",
         encoding="utf-8",
     )
-    table, quarantine, _, _ = clean_activities(read_table(path, ACTIVITY_SPEC), PROJECT, PERIOD)
+    table, quarantine, _, _, _ = clean_activities(read_table(path, ACTIVITY_SPEC), PROJECT, PERIOD)
     assert reasons(quarantine) == []
     assert table["activity_id"].tolist() == ["A1", "A2"]
     assert table["description"].iloc[0].count("\n") == 3
@@ -658,7 +672,7 @@ def test_a_quoted_programme_with_commas_is_a_description_not_swallowed_rows(tmp_
 def test_an_organisation_typed_as_a_name_does_not_empty_that_organisation(tmp_path, register):
     """'Sundsvalls kommun' in the name column of one row is no person's name: the three rows
     with it as their organisation keep it (and their pseudonyms stay those of other periods)."""
-    table, _, warnings, _ = participants(
+    table, _, warnings, _, _ = participants(
         tmp_path,
         register,
         [
@@ -675,7 +689,7 @@ def test_an_organisation_typed_as_a_name_does_not_empty_that_organisation(tmp_pa
 def test_email_in_activity_free_text_is_replaced_and_warned(tmp_path):
     """Addresses in titel/beskrivning/plats/samverkansparter are replaced; the row is kept."""
     extra = ["beskrivning", "plats", "samverkansparter", "länk"]
-    table, quarantine, warnings, account = activities(
+    table, quarantine, warnings, account, _ = activities(
         tmp_path,
         [
             row(
@@ -780,7 +794,7 @@ def without_status(frame: pd.DataFrame) -> pd.DataFrame:
 
 def test_csv_row_with_more_fields_than_header_is_quarantined(tmp_path):
     """An unquoted ';' in a title shifts the row's values: quarantined, the value named."""
-    table, quarantine, warnings, account = register_text(
+    table, quarantine, warnings, account, _ = register_text(
         tmp_path,
         "aktivitets_id;datum;arbetspaket;aktivitetstyp;titel;status\n"
         "A1;2024-03-15;AP1;möte;Möte; del två;genomförd\n"
@@ -800,7 +814,7 @@ def test_csv_row_with_more_fields_than_header_is_quarantined(tmp_path):
 
 def test_value_under_an_empty_header_cell_is_warned_about(tmp_path):
     """Excel writes an empty header cell as an empty field: the row lines up and is kept."""
-    table, quarantine, warnings, account = register_text(
+    table, quarantine, warnings, account, _ = register_text(
         tmp_path,
         "aktivitets_id;datum;arbetspaket;aktivitetstyp;titel;;anteckning\n"
         "A1;2024-03-15;AP1;möte;Möte;ring Eva;x\n"
@@ -828,7 +842,7 @@ def test_xlsx_value_without_header_is_warned_about_by_column_letter(tmp_path):
     sheet.append([None, None, *row("A2"), None, None])
     path = tmp_path / "aktiviteter.xlsx"
     book.save(path)
-    table, quarantine, warnings, _ = clean_activities(
+    table, quarantine, warnings, _, _ = clean_activities(
         read_table(path, ACTIVITY_SPEC), PROJECT, PERIOD
     )
     assert table["activity_id"].tolist() == ["A1", "A2"]
@@ -843,7 +857,7 @@ def test_xlsx_value_without_header_is_warned_about_by_column_letter(tmp_path):
 
 def test_participant_value_without_header_is_masked(tmp_path):
     """A column with no header in a participant list may hold personal data: never shown."""
-    table, quarantine, warnings, account = participant_text(
+    table, quarantine, warnings, account, _ = participant_text(
         tmp_path,
         "aktivitets_id;namn;e-post;organisation;\n"
         "A1;Anna Sjöberg;anna.sjoberg@harnosand.example;Härnösands kommun;070-123 45 67\n"
@@ -863,7 +877,7 @@ def test_participant_value_without_header_is_masked(tmp_path):
 def test_a_row_with_extra_fields_never_absorbs_a_good_row(tmp_path):
     """Row 2's values do not line up (quarantined); row 3 has the same known values and is
     right: it is kept, not merged into the quarantined row, and no id conflict is made."""
-    table, quarantine, _, account = register_text(
+    table, quarantine, _, account, _ = register_text(
         tmp_path,
         "aktivitets_id;datum;arbetspaket;aktivitetstyp;titel\n"
         "A1;2024-03-15;AP1;möte;Möte;x\n"
@@ -878,7 +892,7 @@ def test_a_row_with_extra_fields_never_absorbs_a_good_row(tmp_path):
 def test_a_value_without_header_on_a_merged_duplicate_is_warned_about(tmp_path):
     """Two rows alike in every read column merge; the note under no header on the second is
     lost with it, so it gets its warning all the same."""
-    _, quarantine, warnings, account = register_text(
+    _, quarantine, warnings, account, _ = register_text(
         tmp_path,
         "aktivitets_id;datum;arbetspaket;aktivitetstyp;titel;\n"
         "A1;2024-03-15;AP1;möte;Möte;\n"
@@ -892,7 +906,7 @@ def test_a_value_without_header_on_a_merged_duplicate_is_warned_about(tmp_path):
 def test_a_value_without_header_on_a_merged_participant_is_warned_about(tmp_path):
     """The same person twice on one activity merges; the second row's value under no header
     is warned about (and masked)."""
-    _, quarantine, warnings, account = participant_text(
+    _, quarantine, warnings, account, _ = participant_text(
         tmp_path,
         "aktivitets_id;namn;e-post;;organisation\n"
         "A1;Anna Sjöberg;anna.sjoberg@harnosand.example;;Härnösands kommun\n"

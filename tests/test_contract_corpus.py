@@ -292,7 +292,7 @@ def test_activity_rule(name):
     """Each activity fixture gives exactly its quarantine, warnings, accounting and values."""
     case = ACTIVITY_CASES[name]
     raw = read_table(DATA / name, ACTIVITY_SPEC)
-    table, quarantine, warnings, account = clean_activities(raw, PROJECT, PERIOD)
+    table, quarantine, warnings, account, _ = clean_activities(raw, PROJECT, PERIOD)
     ignore = set() if case.get("about_status") else {"status_missing"}
     assert _issue_set(quarantine, set()) == case.get("quarantine", set())
     assert _issue_set(warnings, ignore) == case.get("warnings", set())
@@ -391,7 +391,7 @@ def test_participant_rule(name, register):
     """Each participant fixture gives exactly its quarantine, warnings, accounting and values."""
     case = PARTICIPANT_CASES[name]
     raw = read_table(DATA / name, PARTICIPANT_SPEC)
-    table, quarantine, warnings, account = clean_participants(raw, register, KEY)
+    table, quarantine, warnings, account, _ = clean_participants(raw, register, KEY)
     assert _issue_set(quarantine, set()) == case.get("quarantine", set())
     assert _issue_set(warnings, set()) == case.get("warnings", set())
     assert (account.read, account.clean, account.quarantined, account.merged) == case["account"]
@@ -414,7 +414,7 @@ def test_excel_error_cells_are_data_and_named_in_messages():
     assert [c.data_type for c in sheet[3]][:5] == ["e"] * 5  # real error cells
     raw = read_table(DATA / name, ACTIVITY_SPEC)
     assert (raw.read, raw.blank) == (3, 0)
-    _, quarantine, warnings, account = clean_activities(raw, PROJECT, PERIOD)
+    _, quarantine, warnings, account, _ = clean_activities(raw, PROJECT, PERIOD)
     assert account.read == account.clean + account.quarantined + account.merged
     messages = "\n".join([*quarantine["message"], *warnings["message"]])
     assert f"{name} rad 3, kolumn 'datum': '#REF!' är inget datum" in messages

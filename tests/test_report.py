@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import replace
 from datetime import date
@@ -51,6 +52,21 @@ def test_a_heading_missing_from_the_narrative_leaves_data_only(demo):
     assert "Milstolpar under perioden" in milestones
     assert "Upphandling av utvärderingskonsult" in milestones
     assert "<p>Vi har" not in milestones
+
+
+def test_the_quality_report_lists_each_merged_row_with_the_row_it_merged_into(demo):
+    """The demo's two merged rows are listed by file and row in datakvalitet.html, each naming
+    the row it merged into, so the administrator can find and remove them."""
+    from hso_eval import quality
+
+    section = html.unescape(_text(quality.merges_html(demo.clean)))
+    assert "2 rader var dubbletter" in section
+    assert (
+        "aktiviteter.xlsx rad 10, kolumn 'aktivitets_id': 'HSO-2024-006' är en exakt kopia av "
+        "rad 9 och räknas bara en gång" in section
+    )
+    assert "deltagare.csv rad 113, kolumn 'aktivitets_id':" in section
+    assert "är samma person på samma aktivitet som rad" in section
 
 
 def test_raw_html_in_the_narrative_is_shown_as_text(tmp_path):
