@@ -41,7 +41,8 @@ MILESTONE_TYPES = (
     "referensgruppsmöte",
     "workshop",
 )
-#: External representation: events of others we took part in, or arranged together with others.
+#: External representation: events of others we took part in, or arranged together with others
+#: (and any activity with external parties registered, `samverkansparter`).
 REPRESENTATION_ROLES = ("deltagande", "samarrangemang")
 
 _ACTIVITY_COLUMNS = {
@@ -351,13 +352,19 @@ def communication_html(data: PeriodData) -> str:
             empty="Inga kommunikationsinsatser registrerade under perioden.",
         ),
         _h3("Extern representation per arbetspaket"),
-        _p("Arrangemang där projektet deltog hos andra eller arrangerade tillsammans med andra."),
+        _p(
+            "Arrangemang där projektet deltog hos andra eller arrangerade tillsammans med andra, "
+            "och möten med externa parter (samverkansparter i registret)."
+        ),
     ]
-    external = held[held["organiser_role"].isin(REPRESENTATION_ROLES)]
+    # Outputs made with others are listed above, as outputs.
+    met = held["parties"].astype("string").str.strip().fillna("") != ""
+    met &= (held["activity_type"] != "kommunikation").fillna(True)
+    external = held[held["organiser_role"].isin(REPRESENTATION_ROLES) | met.to_numpy()]
     for _, label, group in _work_package_groups(data, external):
         items = []
         for row, where in zip(group.itertuples(index=False), _place(group), strict=True):
-            extra = [str(row.organiser_role)]
+            extra = [str(row.organiser_role)] if row.organiser_role in REPRESENTATION_ROLES else []
             if isinstance(row.parties, str) and row.parties:
                 extra.append("med " + row.parties.replace("; ", ", "))
             where = where if isinstance(where, str) else ""
@@ -372,7 +379,7 @@ def communication_html(data: PeriodData) -> str:
             if items
             else _p(
                 "Inga arrangemang hos eller med andra registrerade under perioden "
-                "(arrangörsroll deltagande eller samarrangemang).",
+                "(arrangörsroll deltagande eller samarrangemang, eller samverkansparter).",
                 "hso-muted",
             )
         )

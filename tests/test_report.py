@@ -210,13 +210,21 @@ def test_planned_activities_say_when_they_end(demo):
 
 
 def test_a_package_without_representation_rows_does_not_claim_none_happened(demo):
-    """The box lists activities with organiser role deltagande or samarrangemang; a package
-    without such rows says that none are registered, not that there was no representation
-    (the narrative may well describe some)."""
-    text = _text(report.communication_html(demo))
-    assert "Ingen extern representation" not in text
-    assert "Inga arrangemang hos eller med andra registrerade under perioden" in text
-    assert "Business Arena Norr" in text  # AP1's, registered as deltagande
+    """The box lists activities with organiser role deltagande or samarrangemang, and meetings
+    with external parties registered; a package without such rows says that none are
+    registered, not that there was no representation (the narrative may well describe some)."""
+    text = html.unescape(_text(report.communication_html(demo)))
+    box = text[text.index("Extern representation per arbetspaket") :]
+    assert "Ingen extern representation" not in box
+    assert "Business Arena Norr" in box  # AP1's, registered as deltagande
+    # AP2's two meetings with the business community, as in the hand-written report.
+    ap2 = box[box.index("AP2") : box.index("AP3")]
+    assert "Möte med näringslivsrepresentanter i Härnösand , Härnösand (med Näringslivet" in ap2
+    assert "Möte med Svenskt Näringsliv , Sundsvall (med Svenskt Näringsliv)" in ap2
+    # An output made with others is listed as an output, not as representation.
+    assert "Investeringskarta" in text and "Investeringskarta" not in box
+    ap4 = box[box.index("AP4") :]
+    assert "Inga arrangemang hos eller med andra registrerade under perioden" in ap4
 
 
 def test_a_category_missing_from_one_scope_counts_zero():
