@@ -63,3 +63,33 @@ def demo_runs(tmp_path_factory):
         assert result.returncode == 0, result.stderr
         out[period] = tmp / "reports" / period
     return out
+
+
+def gender_chart(fig) -> tuple[dict[str, list[tuple[str, float]]], dict[str, list[str]]]:
+    """What a reader sees in the gender chart, per work package (its code): the segments left
+    to right as (gender or "dolt", width), and the numbers and signs on its row, left to right."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.colors import to_hex
+
+    from hso_eval.figures import GENDER_COLOURS
+
+    ax = fig.axes[0]
+    rows = {round(t.get_position()[1]): t.get_text().split()[0] for t in ax.get_yticklabels()}
+    by_colour = {to_hex(c): g for g, c in GENDER_COLOURS.items()}
+    segments: dict[str, list[tuple[float, str, float]]] = {code: [] for code in rows.values()}
+    for patch in ax.patches:
+        if patch.get_width() <= 0:
+            continue
+        code = rows[round(patch.get_y() + patch.get_height() / 2)]
+        kind = "dolt" if patch.get_hatch() else by_colour[to_hex(patch.get_facecolor())]
+        segments[code].append((patch.get_x(), kind, patch.get_width()))
+    texts: dict[str, list[tuple[float, str]]] = {code: [] for code in rows.values()}
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    for text in ax.texts:
+        if not text.get_text() or text.xycoords == "axes fraction":  # the subtitle
+            continue
+        box = text.get_window_extent(renderer)
+        x, y = ax.transData.inverted().transform(((box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2))
+        texts[rows[round(y)]].append((x, text.get_text()))
+    drawn = {code: [(kind, width) for _, kind, width in sorted(s)] for code, s in segments.items()}
+    return drawn, {code: [text for _, text in sorted(t)] for code, t in texts.items()}

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import gender_chart
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
@@ -221,26 +222,85 @@ def test_activities_per_month_title_and_alt(activities, project) -> None:
 # -- 2. gender -------------------------------------------------------------------------------
 
 
+def _legend(fig) -> list[str]:
+    return [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+
+
+GENDER_LEGEND = ["Kvinnor", "Män", "Annat", "Ej angivet"]
+
+
 def test_participations_by_gender_hides_small_cells(activities, project) -> None:
-    """Segments below min_cell are not drawn, nor those that the published totals would give
-    away; title and alt text carry the numbers that may be published."""
+    """Segments below min_cell are not drawn as numbers, nor those that the published totals
+    would give away: they are the grey hatched rest of the work package's bar, whose length is
+    its published total. Title and alt text carry the numbers that may be published."""
     parts = _participations(
         [("A2", "kvinna", 6), ("A2", "man", 5), ("A2", "annat", 2), ("A1", "kvinna", 5)]
     )
     fig = figures.participations_by_gender(parts, activities, PERIOD, project)
-    ax = fig.axes[0]
-    widths = sorted(p.get_width() for p in ax.patches if p.get_width() > 0)
+    drawn, texts = gender_chart(fig)
     # AP1 kvinna 5 and AP3 kvinna 6. 'annat' 2 is hidden, and with AP3's total (13) published,
     # so is AP3's 'man' 5; the total for men (5) would then give it away, so it is hidden too.
-    assert widths == [5, 6]
+    # Together they are AP3's 13 minus its 6 women: one hatched segment of 7, unlabelled.
+    assert drawn == {"AP1": [("kvinna", 5)], "AP3": [("kvinna", 6), ("dolt", 7)]}
+    assert texts == {"AP1": ["5", "5"], "AP3": ["6", "13"]}  # cells, then the bar's total
+    assert _legend(fig) == [*GENDER_LEGEND, "Dolt (..)"]
     assert _title(fig) == "Deltagartillfällen per kön och arbetspaket"
     alt = figures.alt_text(fig)
     assert "Totalt 18 deltagartillfällen" in alt
-    assert f"kvinnor 11 (61{NBSP}%), män .. och annat <5" in alt
+    assert f"kvinnor 11 (61{NBSP}%), män .., annat <5 och ej angivet 0 (0{NBSP}%)" in alt
     assert "Flest i AP3 Påverkansarbete (13)" in alt
+    assert "AP3 Påverkansarbete 13: kvinnor 6 och resten dolt (..)" in alt
     assert "Antal under 5 visas inte, och inte heller de antal" in alt
+    assert "grå streckad del (..)" in alt and "grå streckad del (..)" in " ".join(_texts(fig))
     # 61 % of all 18, while 'andel kvinnor' is 11 of 16 women and men: the alt text says so.
     assert "andelen kvinnor i rapportens tabeller räknas bland kvinnor och män" in alt
+
+
+def test_a_work_package_with_every_cell_hidden_shows_its_total_not_zero(activities, project):
+    """AP1 (3 women, 4 men) and AP3 (6 and 6) hide every cell, but their totals are published:
+    each gets a hatched bar as long as its total, labelled with it, never an empty row that
+    reads as 0. The legend still names every gender."""
+    parts = _participations(
+        [("A1", "kvinna", 3), ("A1", "man", 4), ("A2", "kvinna", 6), ("A2", "man", 6)]
+    )
+    fig = figures.participations_by_gender(parts, activities, PERIOD, project)
+    drawn, texts = gender_chart(fig)
+    assert drawn == {"AP1": [("dolt", 7)], "AP3": [("dolt", 12)]}
+    assert texts == {"AP1": ["7"], "AP3": ["12"]}
+    assert _legend(fig) == [*GENDER_LEGEND, "Dolt (..)"]
+    alt = figures.alt_text(fig)
+    assert "AP1 Stödstrukturer för fysiska förutsättningar 7: alla kön dolda (..)" in alt
+
+
+def test_a_work_package_whose_total_is_hidden_gets_no_bar(project):
+    """Where the page hides a work package's total, any part of a bar would tell how much the
+    rest is: the row shows its published total ("<5" or "..") and nothing else, and the alt
+    text says so (and names no largest package, which would bound the hidden ones)."""
+    rows = [
+        _activity("A1", "2024-01-15", "AP1"),
+        _activity("B1", "2024-03-03", "AP2"),
+        _activity("A2", "2024-06-03", "AP3"),
+    ]
+    acts = conform(pd.DataFrame(rows), ACTIVITY_COLUMNS)
+    parts = _participations(
+        [
+            ("A1", "kvinna", 2),
+            ("A2", "kvinna", 6),
+            ("A2", "man", 6),
+            ("B1", "kvinna", 7),
+            ("B1", "man", 8),
+        ]
+    )
+    fig = figures.participations_by_gender(parts, acts, PERIOD, project)
+    drawn, texts = gender_chart(fig)
+    assert drawn == {"AP1": [], "AP2": [], "AP3": []}
+    assert texts == {"AP1": ["<5"], "AP2": [".."], "AP3": [".."]}
+    assert _legend(fig) == GENDER_LEGEND  # nothing hatched drawn, so no entry for it
+    alt = figures.alt_text(fig)
+    assert "AP1 Stödstrukturer för fysiska förutsättningar <5, ingen stapel" in alt
+    assert "AP2 Samverkansstrukturer .., ingen stapel" in alt
+    assert "Flest" not in alt and "..." not in alt
+    assert "Ett arbetspaket vars total döljs får ingen stapel." in alt
 
 
 def test_participations_by_gender_ignores_activities_outside_period(activities, project) -> None:

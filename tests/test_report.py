@@ -714,3 +714,60 @@ def test_a_hidden_participation_total_stays_hidden_in_the_charts():
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert not any(label.startswith("Övrigt") for label in labels)
     assert sum(p.get_width() for p in fig.axes[0].patches) < number
+
+
+@pytest.mark.parametrize(
+    ("period", "seed", "keep"),
+    [
+        ("2024H1", 0, 1.0),  # the demo: hidden cells in every work package
+        ("2024H2", 0, 1.0),
+        ("2024H1", 1, 0.3),  # a package total shown among hidden ones
+        ("2024H1", 7, 0.2),  # the participations in all hidden
+        ("2024H2", 4, 0.3),
+    ],
+)
+def test_the_gender_chart_draws_what_the_page_publishes(period, seed, keep):
+    """A reader compares the chart "Deltagartillfällen per kön och arbetspaket" with the
+    indicator table: each work package's bar is as long as its participations there, made of
+    the cells the page shows, in their gender's colour, and one hatched "dolt" segment for the
+    rest (never an empty row that reads as 0); a package whose total the table hides has no
+    bar, only that total's sign. The legend names every gender the table lists, and no width
+    or label is a number the page hides."""
+    from conftest import gender_chart
+
+    from hso_eval import figures
+    from hso_eval import indicators as ind
+
+    data = _thinned(period, seed, keep)
+    page = ind.publish(data.activities, data.participations, data.project, data.period)
+    table = page.indicators
+    participations = table[(table["indicator"] == "participations") & (table["scope"] == "period")]
+    per_wp = participations[participations["dimension"] == "work_package"]
+    per_wp = dict(zip(per_wp["category"], per_wp["display"], strict=True))
+    genders = participations.loc[participations["dimension"] == "gender", "category"].tolist()
+    cells = page.crosstab.display()
+    fig = figures.participations_by_gender(
+        data.participations, data.activities, data.period, data.project
+    )
+    drawn, texts = gender_chart(fig)
+
+    assert set(drawn) == set(cells.index)
+    for wp in cells.index:
+        total = per_wp[wp]
+        if total in ("<5", ".."):
+            assert drawn[wp] == [] and texts[wp] == [total], wp
+            continue
+        shown = [(g, cells.at[wp, g]) for g in cells.columns if cells.at[wp, g] not in ("<5", "..")]
+        shown = [(g, text) for g, text in shown if text != "0"]
+        rest = int(total.replace("\u00a0", "")) - sum(int(text) for _, text in shown)
+        expected = [(g, float(text)) for g, text in shown] + ([("dolt", rest)] if rest else [])
+        assert drawn[wp] == expected, wp
+        assert texts[wp] == [text for _, text in shown] + [total], wp
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    hatched = any(kind == "dolt" for segments in drawn.values() for kind, _ in segments)
+    assert legend == [figures.GENDER_LABELS[g] for g in genders] + ["Dolt (..)"] * hatched
+    assert "..." not in figures.alt_text(fig)
+    bars = [wp for wp in cells.index if per_wp[wp] not in ("<5", "..")]
+    assert all(drawn[wp] for wp in bars)  # a shown total is never an empty row
+    if (period, keep) == ("2024H1", 1.0):  # the reviewer's case: AP2 and AP3 show no cell
+        assert [wp for wp in bars if [kind for kind, _ in drawn[wp]] == ["dolt"]] == ["AP2", "AP3"]

@@ -25,6 +25,10 @@ from hso_eval.figures.style import (
     GENDER_COLOURS,
     GENDER_LABELS,
     GENDERS,
+    HIDDEN_EDGE,
+    HIDDEN_FILL,
+    HIDDEN_HATCH,
+    HIDDEN_LABEL,
     LIGHT,
     NEUTRAL,
     PALETTE,
@@ -311,7 +315,13 @@ def participations_by_gender(
     """Participations in the period's held activities by gender, one stacked bar per work package.
 
     Takes the clean participations and activities (the indicator table has gender and work
-    package only separately). Segments with a small count are left out and the subtitle says so.
+    package only separately). Drawn as the page publishes them (`gender_by_work_package`): a
+    work package whose total is shown gets a bar as long as that total, its shown cells in
+    their gender's colour and its hidden cells together as one grey hatched segment, "Dolt
+    (..)" (their sum is the shown total minus the shown cells, which the reader has anyway). A
+    work package whose total is hidden gets no bar, only its published total ("<5" or "..")
+    beside its name: a part of its bar would tell how much the rest is. The legend lists every
+    gender of the table, drawn or not.
     """
     limit = _min_cell(min_cell, project)
     with house_style():
@@ -326,23 +336,23 @@ def participations_by_gender(
         if table.empty:
             return _no_data(fig, ax, title, what)
 
-        # A gender with none is left out, unless the table hides its total: then leaving it
-        # out would say it is 0.
-        genders = [
-            g
-            for g in GENDERS
-            if g in table.columns and (table[g].sum() > 0 or published.column_hidden[g])
-        ]
+        genders = [g for g in GENDERS if g in table.columns]  # all of them: the legend's too
         order = list(table.index)
         table = table[genders]
         hidden = published.hidden[genders]
-        shown = table.mask(hidden, 0.0)
+        row_hidden = published.row_hidden.reindex(order, fill_value=False).astype(bool)
+        row_display = published.total_display(axis=1)
+        by_wp = table.sum(axis=1)
+        # What is drawn: the shown cells of the rows whose total is shown, and the rest of
+        # each such row (the sum of its hidden cells) as one segment.
+        drawn = table.where(~hidden, 0.0)
+        drawn.loc[row_hidden.to_numpy()] = 0.0
+        rest = (by_wp - drawn.sum(axis=1)).where(~row_hidden, 0.0)
 
         y = np.arange(len(order))[::-1]
         left = np.zeros(len(order))
-        drawn = [g for g in genders if shown[g].sum() > 0]
-        for g in drawn:
-            values = shown[g].to_numpy()
+        for g in genders:
+            values = drawn[g].to_numpy(dtype=float)
             bars = ax.barh(
                 y,
                 values,
@@ -351,28 +361,63 @@ def participations_by_gender(
                 color=GENDER_COLOURS[g],
                 edgecolor="white",
                 linewidth=0.6,
-                label=GENDER_LABELS[g],
             )
-            labels = [format_number(v) if v > 0 else "" for v in values]
             ax.bar_label(
                 bars,
-                labels=labels,
+                labels=[format_number(v) if v > 0 else "" for v in values],
                 label_type="center",
                 fontsize=8.5,
                 color="white" if g in ("kvinna", "annat") else TEXT,
             )
             left += values
+        ax.barh(
+            y,
+            rest.to_numpy(dtype=float),
+            left=left,
+            height=0.62,
+            color=HIDDEN_FILL,
+            edgecolor=HIDDEN_EDGE,
+            hatch=HIDDEN_HATCH,
+            linewidth=0.6,
+        )
+        left += rest.to_numpy(dtype=float)
+        # Each bar's end: the work package's total as the indicator table publishes it; a
+        # hidden total stands alone at the axis.
+        for yi, wp, end in zip(y, order, left, strict=True):
+            ax.annotate(
+                row_display[wp],
+                xy=(end, yi),
+                xytext=(4, 0),
+                textcoords="offset points",
+                va="center",
+                ha="left",
+                fontsize=9,
+                color=TEXT,
+            )
         ax.set_yticks(y, [_wp_label(c, project, width=26) for c in order])
         ax.set_xlabel(f"Antal {noun}")
-        _horizontal_value_axis(ax, max(left.max() * 1.05, 1))
-        if drawn:
-            ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=len(drawn))
+        _horizontal_value_axis(ax, max(left.max() * 1.1, 1))
+        handles = [Patch(color=GENDER_COLOURS[g], label=GENDER_LABELS[g]) for g in genders]
+        if (rest > 0).any():
+            handles.append(
+                Patch(
+                    facecolor=HIDDEN_FILL,
+                    edgecolor=HIDDEN_EDGE,
+                    hatch=HIDDEN_HATCH,
+                    linewidth=0.6,
+                    label=HIDDEN_LABEL,
+                )
+            )
+        ax.legend(
+            handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=len(handles)
+        )
         # Any ".." beside the small counts, whatever its value (see `_more_hidden`).
         small = (table >= 1) & (table < limit)
         note = _suppression_note(limit, complementary=bool((hidden & ~small).any().any()))
+        drawn_note = _hidden_parts_note(bool((rest > 0).any()), bool(row_hidden.any()))
         subtitle = f"I genomförda aktiviteter, {_period_words(period)}"
-        if hidden.to_numpy().any():
-            subtitle += f". {note}"
+        if hidden.to_numpy().any() or row_hidden.any():
+            subtitle += f". {note} {drawn_note}".rstrip()
         _set_titles(ax, title, subtitle)
 
         # The totals as the indicator table publishes them (hidden where the cells need it).
@@ -389,12 +434,25 @@ def participations_by_gender(
             )
             for g in genders
         ]
-        by_wp = table.sum(axis=1)
-        top = by_wp.idxmax()
         in_all = HIDDEN if published.total_hidden else _count(total, limit)
-        alt = f"{what}. Totalt {in_all} {noun}: {_join_sv(parts)}."
-        if not published.row_hidden[top]:
+        alt = _sentence(f"{what}. Totalt {in_all} {noun}: {_join_sv(parts)}")
+        if not row_hidden.any():  # beside a hidden total, "flest" would say it is smaller
+            top = by_wp.idxmax()
             alt += f" Flest i {_wp_label(top, project)} ({format_number(by_wp[top])})."
+        rows = []
+        for wp in order:
+            if row_hidden[wp]:
+                rows.append(f"{_wp_label(wp, project)} {row_display[wp]}, ingen stapel")
+                continue
+            cells = [
+                f"{GENDER_LABELS[g].lower()} {format_number(drawn.at[wp, g])}"
+                for g in genders
+                if drawn.at[wp, g] > 0
+            ]
+            if rest[wp] > 0:
+                cells.append("resten dolt (..)" if cells else "alla kön dolda (..)")
+            rows.append(f"{_wp_label(wp, project)} {row_display[wp]}: {_join_sv(cells)}")
+        alt += f" Staplarna per arbetspaket: {'; '.join(rows)}."
         if any(totals[g] > 0 for g in genders if g not in ("kvinna", "man")):
             # The indicator "andel kvinnor" counts women among women and men only: say so, or
             # the two shares of women in the report seem to disagree.
@@ -402,9 +460,27 @@ def participations_by_gender(
                 f" Andelarna räknas av alla {noun}; andelen kvinnor i rapportens tabeller räknas "
                 "bland kvinnor och män."
             )
-        if hidden.to_numpy().any():
-            alt += f" {note}"
+        if hidden.to_numpy().any() or row_hidden.any():
+            alt += f" {note} {drawn_note}".rstrip()
         return _finish(fig, title, alt)
+
+
+def _sentence(text: str) -> str:
+    """`text` with its full stop, unless it ends with ".." (which then ends the sentence, as
+    the point of an abbreviation does): never "...", which reads as an omission."""
+    return text if text.endswith(HIDDEN) else f"{text}."
+
+
+def _hidden_parts_note(rest: bool, row_hidden: bool) -> str:
+    """How the gender chart draws what it hides: the grey segment, and bars left out."""
+    sentences = []
+    if rest:
+        sentences.append(
+            "Dolda antal visas tillsammans som grå streckad del (..) av arbetspaketets stapel."
+        )
+    if row_hidden:
+        sentences.append("Ett arbetspaket vars total döljs får ingen stapel.")
+    return " ".join(sentences)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -63,6 +63,12 @@ GENDER_COLOURS: dict[str, str] = {
     "annat": GREEN,
     "ej angivet": NEUTRAL,
 }
+#: Hidden counts drawn together (the gender chart's rest of a bar): neutral, hatched, so that
+#: it reads as "not shown" and never as a gender ("ej angivet" is plain grey).
+HIDDEN_FILL = LIGHT
+HIDDEN_EDGE = MUTED
+HIDDEN_HATCH = "///"
+HIDDEN_LABEL = "Dolt (..)"
 VISITED_COLOUR = ACCENT
 NOT_VISITED_COLOUR = LIGHT
 COUNT_COLOURMAP = LinearSegmentedColormap.from_list("hso_blues", ["#DCEAF5", "#2B7BBA", "#08306B"])
