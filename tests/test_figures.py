@@ -484,6 +484,54 @@ def test_partner_map_reads_indicator_table(indicators, project) -> None:
     assert "2 av 7 (Härnösand och Örnsköldsvik)" in figures.alt_text(fig)
 
 
+def _map_colours(fig) -> dict[str, str]:
+    patches = [p for p in fig.axes[0].patches if isinstance(p, PathPatch)]
+    return {p.get_gid(): to_hex(p.get_facecolor()).upper() for p in patches}
+
+
+def test_partner_map_tells_visited_earlier_from_not_visited(project) -> None:
+    """In a later report a partner visited in an earlier period is "besökt tidigare", in its
+    own colour, legend entry and alt text; only partners never visited are "inte besökt", so
+    the map agrees with "k av n sedan start" (read from the table's cumulative rows)."""
+    earlier = ["Härnösand", "Kramfors", "Sollefteå", "Sundsvall"]
+    now = ["Timrå", "Ånge"]
+    table = _indicator_rows(
+        *(("partners_visited", "period", "partner", p, int(p in now)) for p in PARTNER_CODES),
+        *(
+            ("partners_visited", "cumulative", "partner", p, int(p in now + earlier))
+            for p in PARTNER_CODES
+        ),
+    )
+    fig = figures.partner_map(table, project)
+    expected = {
+        **dict.fromkeys(now, figures.VISITED_COLOUR.upper()),
+        **dict.fromkeys(earlier, figures.VISITED_BEFORE_COLOUR.upper()),
+        "Örnsköldsvik": figures.NOT_VISITED_COLOUR.upper(),
+    }
+    assert _map_colours(fig) == expected
+    assert len(set(expected.values())) == 3
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert legend == ["Besökt under perioden", "Besökt tidigare", "Inte besökt"]
+    assert "sedan projektstart 6 av 7" in " ".join(_texts(fig))
+    alt = figures.alt_text(fig)
+    assert "Besökta under perioden: 2 av 7 (Timrå och Ånge)." in alt
+    assert "Besökta tidigare, inte under perioden: Härnösand, Kramfors, Sollefteå och " in alt
+    assert "sedan projektstart 6 av 7." in alt
+    assert "Inte besökta sedan projektstart: Örnsköldsvik." in alt
+
+
+def test_partner_map_takes_earlier_visits_with_a_mapping(project) -> None:
+    """A mapping of the period's visits takes the earlier ones as `visited_before`; without it,
+    the map knows only visited and not visited in the period, and says no more."""
+    fig = figures.partner_map({"Ånge": True}, project, visited_before={"Ånge": True, "Övik": True})
+    colours = _map_colours(fig)
+    assert colours["Ånge"] == figures.VISITED_COLOUR.upper()
+    assert colours["Örnsköldsvik"] == figures.VISITED_BEFORE_COLOUR.upper()
+    assert colours["Timrå"] == figures.NOT_VISITED_COLOUR.upper()
+    alt = figures.alt_text(figures.partner_map({"Ånge": True}, project))
+    assert "tidigare" not in alt and "Inte besökta: Härnösand" in alt
+
+
 def test_partner_map_with_no_visits_draws_all_unvisited(project) -> None:
     """No data means no visits: the map is still drawn, and says 0 av 7."""
     fig = figures.partner_map({}, project)

@@ -771,3 +771,33 @@ def test_the_gender_chart_draws_what_the_page_publishes(period, seed, keep):
     assert all(drawn[wp] for wp in bars)  # a shown total is never an empty row
     if (period, keep) == ("2024H1", 1.0):  # the reviewer's case: AP2 and AP3 show no cell
         assert [wp for wp in bars if [kind for kind, _ in drawn[wp]] == ["dolt"]] == ["AP2", "AP3"]
+
+
+def test_the_partner_map_agrees_with_the_partners_visited_since_start(tmp_path):
+    """2024H2's key figures say "3 av 7" in the period and "7 av 7 sedan start": the map then
+    marks the four visited in H1 as visited earlier, not "inte besökt", in colour, legend and
+    alt text."""
+    from matplotlib.colors import to_hex
+
+    from hso_eval import figures
+    from hso_eval import indicators as ind
+
+    data = _data(tmp_path, period="2024H2")
+    table = report.published_indicators(data)
+    k, n, now = ind.partners_visited_summary(table, data.project, "period")
+    k_all, _, ever = ind.partners_visited_summary(table, data.project, "cumulative")
+    assert (k, k_all, n) == (3, 7, 7)
+    label = next(label for label, _ in report.key_figures(data) if label.startswith("Besökta"))
+    assert f"{k_all} av {n} sedan start" in label
+    fig = figures.partner_map(table, data.project)
+    patches = [p for p in fig.axes[0].patches if p.get_gid()]
+    colour = {p.get_gid(): to_hex(p.get_facecolor()).upper() for p in patches}
+    short = {p.municipality: p.short for p in data.project.visit_partners}
+    assert {short[m] for m, c in colour.items() if c == figures.VISITED_COLOUR.upper()} == set(now)
+    before = {short[m] for m, c in colour.items() if c == figures.VISITED_BEFORE_COLOUR.upper()}
+    assert before == set(ever) - set(now) and len(before) == k_all - k
+    assert figures.NOT_VISITED_COLOUR.upper() not in colour.values()
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert "Besökt tidigare" in legend
+    alt = figures.alt_text(fig)
+    assert f"sedan projektstart {k_all} av {n}" in alt and "Inte besökt" not in alt

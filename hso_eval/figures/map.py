@@ -29,6 +29,7 @@ from hso_eval.figures.style import (
     MAP_FIGSIZE,
     NOT_VISITED_COLOUR,
     TEXT,
+    VISITED_BEFORE_COLOUR,
     VISITED_COLOUR,
     _capitalise,
     _count,
@@ -154,6 +155,7 @@ def partner_map(
     project: Project,
     *,
     scope: str = "period",
+    visited_before: Mapping[str, bool] | None = None,
     count_label: str | None = None,
     min_cell: int | None = None,
     ax: Axes | None = None,
@@ -164,6 +166,11 @@ def partner_map(
     (visited or not) or to a count (e.g. participations, named by `count_label`); a partner that
     is absent counts as not visited / 0. The tidy indicator table works too
     (``partners_visited`` by ``partner``, value > 0 is visited).
+
+    Visits of the period have three states: visited in the period, visited earlier (since the
+    project start, but not in the period) and not visited. The earlier visits come from the
+    table's cumulative rows, or from `visited_before` (partner -> visited since the start) with
+    a mapping. Without either, or for ``scope="cumulative"``, there are two.
 
     Drawn with matplotlib alone from the packaged outlines, in longitude/latitude with the aspect
     corrected by cos(latitude): one patch and one label per partner municipality. A partner whose
@@ -178,6 +185,12 @@ def partner_map(
     places = [p for p in wanted if p in outlines]
     unmapped = [p for p in wanted if p not in outlines]
     values = _map_values(visited, project, scope)
+    before: dict[str, Any] = {}
+    if scope == "period":
+        if isinstance(visited, pd.DataFrame):
+            before = _map_values(visited, project, "cumulative")
+        elif visited_before is not None:
+            before = _map_values(visited_before, project, "cumulative")
     counts = bool(values) and all(
         isinstance(v, _REAL) and not isinstance(v, bool | np.bool_) for v in values.values()
     )
@@ -200,9 +213,12 @@ def partner_map(
 
         else:
             flags = {p: bool(values.get(p, False)) for p in places}
+            earlier = {p: not flags[p] and bool(before.get(p, False)) for p in places}
 
             def colour(place: str) -> str:
-                return VISITED_COLOUR if flags[place] else NOT_VISITED_COLOUR
+                if flags[place]:
+                    return VISITED_COLOUR
+                return VISITED_BEFORE_COLOUR if earlier[place] else NOT_VISITED_COLOUR
 
         paths = {place: _geometry_path(outlines[place]["geometry"]) for place in places}
         lats = np.concatenate([path.vertices[:, 1] for path in paths.values()])
@@ -248,21 +264,26 @@ def partner_map(
             listing = ", ".join(f"{p} {_count(numbers[p], limit)}" for p in ranked)
             alt = f"{what}, färgade efter antal {label}: {listing}."
         else:
-            subtitle = f"Partnerkommuner med ett genomfört partnerbesök {when}"
-            ax.legend(
-                handles=[
-                    Patch(facecolor=VISITED_COLOUR, label="Besökt"),
-                    Patch(facecolor=NOT_VISITED_COLOUR, label="Inte besökt"),
-                ],
-                loc="center left",
-                bbox_to_anchor=(1.0, 0.5),
-            )
             yes = [p for p in places if flags[p]]
-            no = [p for p in places if not flags[p]]
+            then = [p for p in places if earlier[p]]
+            no = [p for p in places if not flags[p] and not earlier[p]]
+            # With the earlier visits known, "inte besökt" means: not since the project start.
+            three = bool(before)
+            subtitle = f"Partnerkommuner med ett genomfört partnerbesök {when}"
+            handles = [Patch(facecolor=VISITED_COLOUR, label=f"Besökt {when}")]
+            since = f"sedan projektstart {len(yes) + len(then)} av {len(places)}"
+            if then:
+                subtitle += f" och tidigare; {since}"
+                handles.append(Patch(facecolor=VISITED_BEFORE_COLOUR, label="Besökt tidigare"))
+            handles.append(Patch(facecolor=NOT_VISITED_COLOUR, label="Inte besökt"))
+            ax.legend(handles=handles, loc="center left", bbox_to_anchor=(1.0, 0.5))
             alt = f"{what}. Besökta {when}: {len(yes)} av {len(places)}"
             alt += f" ({_join_sv(yes)})." if yes else "."
+            if then:
+                alt += f" Besökta tidigare, inte under perioden: {_join_sv(then)}; {since}."
             if no:
-                alt += f" Inte besökta: {_join_sv(no)}."
+                never = " sedan projektstart" if three else ""
+                alt += f" Inte besökta{never}: {_join_sv(no)}."
         if unmapped:
             subtitle += f". Karta saknas för {_join_sv(unmapped)}"
             alt += f" Karta saknas för {_join_sv(unmapped)}."

@@ -70,6 +70,7 @@ HIDDEN_EDGE = MUTED
 HIDDEN_HATCH = "///"
 HIDDEN_LABEL = "Dolt (..)"
 VISITED_COLOUR = ACCENT
+VISITED_BEFORE_COLOUR = SKY  # visited in an earlier period: the same hue, lighter
 NOT_VISITED_COLOUR = LIGHT
 COUNT_COLOURMAP = LinearSegmentedColormap.from_list("hso_blues", ["#DCEAF5", "#2B7BBA", "#08306B"])
 
