@@ -356,7 +356,9 @@ def table_definitions(project: Project, period: Period) -> tuple[Table, ...]:
                     "target",
                     "number",
                     "Målvärde",
-                    "Målvärdet ur projektkonfigurationen; tomt när inget mål finns."
+                    "Målvärdet ur projektkonfigurationen; tomt när inget mål finns. Undantag: "
+                    "partners_visited sedan projektstart har, när inget mål är satt, antalet "
+                    "projektparter som mål (n i 'k av n'); för perioden finns inget sådant mål."
                     + (
                         " Målvärdena är exempel, ännu inte ur beviljandebeslutet."
                         if project.targets_are_examples

@@ -1417,12 +1417,18 @@ def _ratio(numerator: float, denominator: float) -> float:
 # Targets, order and dtypes
 # ---------------------------------------------------------------------------------------------
 def _finish(table: pd.DataFrame, project: Project) -> pd.DataFrame:
-    """Attach targets to total rows, sort stably, cast to `INDICATOR_COLUMNS` (+ denominator)."""
+    """Attach targets to total rows, sort stably, cast to `INDICATOR_COLUMNS` (+ denominator).
+
+    The targets are the configuration's, and for partners_visited since the start, when none is
+    configured, the number of partners to visit (n of "k av n").
+    """
     targets = pd.DataFrame(
         [(t.indicator, t.scope, t.value) for t in project.targets],
         columns=["indicator", "scope", "target"],
     )
-    fallback = pd.DataFrame({"indicator": "partners_visited", "scope": list(SCOPES)}).assign(
+    # Visiting every partner is the project's plan, so "k av n" since the start has n as its
+    # target when none is configured. A half-year has no such plan: no target is invented.
+    fallback = pd.DataFrame({"indicator": ["partners_visited"], "scope": ["cumulative"]}).assign(
         target=float(len(project.visit_partners))
     )
     targets = pd.concat([targets, fallback]).drop_duplicates(["indicator", "scope"])

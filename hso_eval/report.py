@@ -475,18 +475,21 @@ def indicator_summary(data: PeriodData) -> pd.DataFrame:
         sel = totals[totals["indicator"] == indicator].set_index("scope")
         if sel.empty:
             continue
-        # Both targets when the configuration sets both (e.g. 25 per half-year, 150 in all).
+        # Both targets when the table has both (e.g. 25 per half-year, 150 in all): the table's
+        # own, as the progress chart and the evaluation package show them.
         targets = []
         for scope, words in (("period", "per halvår"), ("cumulative", "sedan start")):
-            target_row = data.project.target(indicator, scope)
-            if target_row is None:
+            if scope not in sel.index or pd.isna(sel.at[scope, "target"]):
                 continue
+            number = float(sel.at[scope, "target"])
             value = (
-                present.format_percent(target_row.value)
+                present.format_percent(number)
                 if indicator in ind.SHARE_INDICATORS
-                else present.format_number(target_row.value)
+                else present.format_number(number)
             )
-            targets.append(f"{value} {words}" + (" (exempel)" if target_row.example else ""))
+            configured = data.project.target(indicator, scope)
+            example = configured is not None and configured.example
+            targets.append(f"{value} {words}" + (" (exempel)" if example else ""))
         target = "; ".join(targets) or "–"
         rows.append(
             {

@@ -467,7 +467,8 @@ def test_breakdowns_sum_to_totals(table_h1, table_h2) -> None:
 
 
 def test_targets_sit_on_total_rows_only(table_h1) -> None:
-    """Configured targets appear on total rows; partners_visited falls back to n = 3."""
+    """Configured targets appear on total rows, and no other: the configuration sets none for
+    partners visited per period, so that row has none (the configured 2 since the start stays)."""
     totals = table_h1[table_h1["dimension"] == "total"]
     assert table_h1.loc[table_h1["dimension"] != "total", "target"].isna().all()
     targets = dict(
@@ -477,8 +478,18 @@ def test_targets_sit_on_total_rows_only(table_h1) -> None:
     assert targets[("activities_held", "cumulative")] == 10
     assert targets[("share_women", "period")] == 0.5
     assert targets[("partners_visited", "cumulative")] == 2  # configured
-    assert targets[("partners_visited", "period")] == 3  # n, as none is configured
+    assert np.isnan(targets[("partners_visited", "period")])  # none configured, none invented
     assert np.isnan(targets[("participations", "period")])
+
+
+def test_partners_visited_since_the_start_aims_at_every_partner_when_no_target_is_set() -> None:
+    """Without a configured target, "k av n" since the start is measured against n (3 visit
+    partners here); a half-year gets no target, as nothing says how many to visit in one."""
+    table = compute_indicators(ACTIVITIES, PARTICIPATIONS, make_project(targets=()), H1)
+    totals = table[(table["indicator"] == "partners_visited") & (table["dimension"] == "total")]
+    target = dict(zip(totals["scope"], totals["target"], strict=True))
+    assert target["cumulative"] == 3
+    assert np.isnan(target["period"])
 
 
 def test_empty_inputs_give_zeros_not_errors(project: Project) -> None:
@@ -544,14 +555,16 @@ def test_categories_sort_in_swedish_order_with_missing_last(project: Project) ->
 
 
 def test_the_configured_project_counts_partners_k_av_7() -> None:
-    """With params/project.yaml, n is the seven municipalities and is the period target."""
+    """With params/project.yaml, n is the seven municipalities; its target (7) is set since the
+    start only, so the period has none."""
     real = load_project("params/project.yaml")
     table = compute_indicators(
         empty_frame(ACTIVITY_COLUMNS), empty_frame(PARTICIPATION_COLUMNS), real, H1
     )
     assert partners_visited_summary(table, real, "period") == (0, 7, [])
     totals = table[(table["indicator"] == "partners_visited") & (table["dimension"] == "total")]
-    assert totals["target"].tolist() == [7.0, 7.0]
+    target = dict(zip(totals["scope"], totals["target"], strict=True))
+    assert target["cumulative"] == 7 and np.isnan(target["period"])
     assert len(breakdown(table, "partners_visited", "period", "partner")) == 7
 
 

@@ -801,3 +801,54 @@ def test_the_partner_map_agrees_with_the_partners_visited_since_start(tmp_path):
     assert "Besökt tidigare" in legend
     alt = figures.alt_text(fig)
     assert f"sedan projektstart {k_all} av {n}" in alt and "Inte besökt" not in alt
+
+
+def test_partners_visited_has_its_target_since_the_start_only_in_every_place(tmp_path):
+    """params/project.yaml sets 7 partners visited since the start, and no half-year target.
+    The indicator appendix, the chart "Utfall mot målvärden" and Sweco's indikatorer.csv all
+    say so: 2024H2's period value (3) is set against no invented "3 av 7"."""
+    import csv
+
+    from hso_eval import evaluation, figures
+
+    data = _data(tmp_path, period="2024H2")
+    assert data.project.target("partners_visited", "period") is None
+    summary = report.indicator_summary(data).set_index("indicator")
+    assert summary.loc["Besökta projektparter", "target"] == "7 sedan start (exempel)"
+    alt = figures.alt_text(
+        figures.progress_against_targets(report.published_indicators(data), data.project)
+    )
+    visits = next(s for s in alt.split("; ") if "Besökta projektparter" in s)
+    assert visits.startswith("Besökta projektparter: sedan projektstart 7 av 7")
+    assert "perioden" not in visits
+    out = evaluation.build_package(data, tmp_path / "paket")
+    with (out / "indikatorer.csv").open(encoding="utf-8", newline="") as f:
+        rows = [r for r in csv.DictReader(f) if r["indicator"] == "partners_visited"]
+    target = {r["scope"]: r["target"] for r in rows if r["dimension"] == "total"}
+    assert target == {"period": "", "cumulative": "7"}
+
+
+def test_an_unset_partner_target_is_all_partners_in_every_place(tmp_path):
+    """Without a partners_visited target in the configuration, "k av n" since the start is set
+    against n: the appendix says "7 sedan start", as the progress chart does, not "–"."""
+    from hso_eval import figures
+
+    text = (ROOT / "params/project.yaml").read_text(encoding="utf-8")
+    line = "  - {indicator: partners_visited, scope: cumulative, value: 7, exempel: true}\n"
+    assert line in text
+    project = tmp_path / "project.yaml"
+    project.write_text(text.replace(line, ""), encoding="utf-8")
+    data = load_period(
+        period="2024H2",
+        project=str(project),
+        activities=str(ROOT / "data/demo/aktiviteter.xlsx"),
+        participants=str(ROOT / "data/demo/deltagare.csv"),
+        pseudonym_key_file=str(ROOT / "data/demo/demo-nyckel.txt"),
+    )
+    assert data.project.target("partners_visited", "cumulative") is None
+    summary = report.indicator_summary(data).set_index("indicator")
+    assert summary.loc["Besökta projektparter", "target"] == "7 sedan start"
+    alt = figures.alt_text(
+        figures.progress_against_targets(report.published_indicators(data), data.project)
+    )
+    assert "Besökta projektparter: sedan projektstart 7 av 7" in alt
