@@ -71,6 +71,7 @@ import pandas as pd
 from hso_eval.config import INDICATOR_IDS, Project
 from hso_eval.disclosure import Bound, complementary_suppression, protect
 from hso_eval.periods import Period
+from hso_eval.present import format_percent
 from hso_eval.vocab import GENDERS, ROLES
 
 #: The tidy indicator table's columns and dtypes (see the module docstring).
@@ -241,7 +242,7 @@ def suppress_small_cells(
       published.
     - Zero stays ``"0"``; activities, organisations and partners are not people and are not hidden.
 
-    `display` is Swedish: ``"1 234"``, ``"48 %"``, ``"48,5 %"``, ``"ca 250"`` for approximate
+    `display` is Swedish: ``"1 234"``, ``"48,0 %"``, ``"48,5 %"``, ``"ca 250"`` for approximate
     values, ``"–"`` where there is no value. `value` keeps the true number for internal use.
     """
     out = table.reset_index(drop=True).copy()
@@ -1458,7 +1459,10 @@ def _format_counts(values: np.ndarray) -> np.ndarray:
 
 
 def _format_shares(values: np.ndarray) -> np.ndarray:
-    """``0.48`` -> ``"48 %"``, ``0.485`` -> ``"48,5 %"`` (a decimal when needed); NaN -> ``"–"``."""
-    percent = pd.Series(np.round(values * 100, 1)).astype("string")
-    text = percent.str.replace(r"\.0$", "", regex=True).str.replace(".", ",", regex=False)
-    return (text + f"{NBSP}%").fillna(NO_VALUE).to_numpy(dtype=object)
+    """``0.48`` -> ``"48,0 %"``, ``0.4855`` -> ``"48,6 %"``; NaN -> ``"–"``.
+
+    One decimal always, rounded half-up: `present.format_percent`, as the charts write shares.
+    """
+    return np.array(
+        [NO_VALUE if np.isnan(v) else format_percent(float(v)) for v in values], dtype=object
+    )

@@ -7,7 +7,8 @@ Conventions (design card, "All text is in Swedish"):
   wraps across lines in a browser; it looks and prints like an ordinary space. A negative number
   takes the minus sign U+2212 (``−3``), as Swedish typography prefers. Rounding is half-up
   (``2,5`` -> ``3``), as people expect, not Python's round-half-to-even.
-* **Percent**: a share (0–1) shown with a no-break space before the sign: ``48 %``.
+* **Percent**: a share (0–1) shown with a no-break space before the sign and one decimal,
+  rounded half-up, wherever a share is shown: ``48,0 %``.
 * **Missing values** (None, NaN, NA, NaT) show as an en dash ``–``.
 * **Dates**: ``12 juni 2024`` in prose (no leading zero), ISO ``2024-06-12`` in tables; ranges
   ``24–25 oktober 2024``, ``30 juni – 2 juli 2024``.
@@ -96,8 +97,13 @@ def format_number(x: object, decimals: int = 0) -> str:
     return f"{MINUS}{text}" if negative else text
 
 
-def format_percent(share: object, decimals: int = 0) -> str:
-    """A share 0–1 as a Swedish percentage: ``0.48`` -> ``"48 %"`` (U+00A0 before %)."""
+def format_percent(share: object, decimals: int = 1) -> str:
+    """A share 0–1 as a Swedish percentage: ``0.48`` -> ``"48,0 %"`` (U+00A0 before %).
+
+    One decimal unless `decimals` says otherwise, rounded half-up (`format_number`): every share
+    the report shows is written so, in tables, charts and alt text alike. (An axis's ticks are
+    marks on a scale, not shares, and are written with `decimals=0`.)
+    """
     if is_missing(share):
         return DASH
     return f"{format_number(_to_decimal(share) * 100, decimals)}{NBSP}%"
@@ -165,7 +171,7 @@ def _format_cell(value: object, kind: str, decimals: int | None) -> str:
         return DASH
     if kind == "percent":
         if isinstance(value, numbers.Real):
-            return format_percent(value, 0 if decimals is None else decimals)
+            return format_percent(value, 1 if decimals is None else decimals)
         return str(value)
     if kind == "number":
         if isinstance(value, bool):
@@ -208,7 +214,7 @@ def html_table(
     `columns` maps column -> Swedish header and picks and orders the columns (default: all, with
     their own names). `number_columns` are right-aligned and formatted as Swedish numbers
     (default: the numeric, non-boolean columns); a string in such a column, e.g. a suppressed
-    ``"<5"``, is shown as it is. `percent_columns` hold shares 0–1, shown as ``48 %``.
+    ``"<5"``, is shown as it is. `percent_columns` hold shares 0–1, shown as ``48,0 %``.
     `decimals` per table or per column; None shows whole numbers without decimals and others
     with one. Datetime columns show ISO dates; NA shows ``–``. An empty frame gives one row
     with `empty_text`.

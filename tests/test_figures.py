@@ -247,7 +247,7 @@ def test_participations_by_gender_hides_small_cells(activities, project) -> None
     assert _title(fig) == "Deltagartillfällen per kön och arbetspaket"
     alt = figures.alt_text(fig)
     assert "Totalt 18 deltagartillfällen" in alt
-    assert f"kvinnor 11 (61{NBSP}%), män .., annat <5 och ej angivet 0 (0{NBSP}%)" in alt
+    assert f"kvinnor 11 (61,1{NBSP}%), män .., annat <5 och ej angivet 0 (0,0{NBSP}%)" in alt
     assert "Flest i AP3 Påverkansarbete (13)" in alt
     assert "AP3 Påverkansarbete 13: kvinnor 6 och resten dolt (..)" in alt
     assert "Antal under 5 visas inte, och inte heller de antal" in alt
@@ -323,7 +323,7 @@ def test_organisation_type_sorted_with_small_groups_folded(indicators, project) 
     assert [t.get_position()[1] for t in ax.get_yticklabels()] == [3, 2, 1, 0]
     assert [p.get_width() for p in ax.patches] == [80, 45, 40, 5]  # press 3 + övrigt 2
     alt = figures.alt_text(fig)
-    assert "Totalt 170 deltagartillfällen" in alt and f"flest från kommun (80, 47{NBSP}%)" in alt
+    assert "Totalt 170 deltagartillfällen" in alt and f"flest från kommun (80, 47,1{NBSP}%)" in alt
 
 
 def _hidden_total_table() -> pd.DataFrame:
@@ -611,8 +611,8 @@ def test_progress_against_targets_shares_and_example_note(indicators, project) -
         "Målvärden är exempel. Mål för andelar (jämn könsfördelning) står i tabellen." in subtitle
     )
     alt = figures.alt_text(fig)
-    assert f"perioden 32 av 25 (128{NBSP}%)" in alt
-    assert f"48{NBSP}% av 50{NBSP}%" not in alt and "redovisas i tabellen" in alt
+    assert f"perioden 32 av 25 (128,0{NBSP}%)" in alt
+    assert f"48,0{NBSP}% av 50,0{NBSP}%" not in alt and "redovisas i tabellen" in alt
     assert "Målvärdena är exempel" in alt
 
 

@@ -38,6 +38,7 @@ from hso_eval.indicators import (
     suppress_small_cells,
 )
 from hso_eval.periods import Period
+from hso_eval.present import format_percent
 from hso_eval.tables import ACTIVITY_COLUMNS, PARTICIPATION_COLUMNS, conform, empty_frame
 
 H1, H2 = Period(2024, 1), Period(2024, 2)
@@ -734,11 +735,26 @@ def test_approximate_values_read_ca(published) -> None:
 
 
 def test_shares_show_as_swedish_percent_and_hide_small_denominators(published) -> None:
-    """0.485 -> '48,5 %', 0.48 -> '48 %'; a share of 4 people is hidden; no denominator -> '–'."""
+    """0.485 -> '48,5 %', 0.48 -> '48,0 %' (always one decimal); a share of 4 people is hidden;
+    no denominator -> '–'."""
     assert shown(published, "share_women", "total") == ("48,5\u00a0%", False)
-    assert shown(published, "share_women", "work_package", "AP1") == ("48\u00a0%", False)
+    assert shown(published, "share_women", "work_package", "AP1") == ("48,0\u00a0%", False)
     assert shown(published, "share_women", "work_package", "AP2") == ("..", True)
     assert shown(published, "share_women", "work_package", "AP3") == ("–", False)
+
+
+@pytest.mark.parametrize(
+    ("share", "text"),
+    [(0.5085, "50,9"), (0.50833, "50,8"), (0.51, "51,0"), (0.0005, "0,1"), (1.0, "100,0")],
+)
+def test_a_share_shows_one_decimal_rounded_half_up_as_everywhere_else(share, text) -> None:
+    """The indicator table writes a share as the charts and present.format_percent do: one
+    decimal always ("51,0 %" beside "50,8 %", never "51 %"), rounded half-up (50,85 % is
+    "50,9 %", which rounding the float 50.849999… would make "50,8 %")."""
+    table = SMALL[SMALL["indicator"] == "share_women"].assign(value=share)
+    out = suppress_small_cells(table, 5, denominators=DENOMINATORS)
+    assert shown(out, "share_women", "total") == (f"{text}\u00a0%", False)
+    assert format_percent(share) == f"{text}\u00a0%"
 
 
 def test_shares_without_denominators_are_hidden() -> None:

@@ -81,6 +81,14 @@ def test_format_percent(share: float, decimals: int, expected: str) -> None:
     assert format_percent(share, decimals) == expected
 
 
+def test_format_percent_shows_one_decimal_unless_told() -> None:
+    """By default a share has one decimal, also when it is whole ("51,0 %", not "51 %"), and
+    is rounded half-up: 0.5085 is 50,85 %, shown "50,9 %"."""
+    assert format_percent(0.51) == f"51,0{NBSP}%"
+    assert format_percent(0.5085) == f"50,9{NBSP}%"
+    assert format_percent(0.50849) == f"50,8{NBSP}%"
+
+
 @given(st.floats(min_value=-1e12, max_value=1e12, allow_nan=False))
 def test_format_number_reads_back(x: float) -> None:
     """Removing the spaces and turning the comma into a point gives the rounded number back."""
@@ -185,7 +193,13 @@ def test_html_table_formats_numbers_dates_and_missing() -> None:
         "Datum",
     ]
     first = re.findall(r"<td([^>]*)>(.*?)</td>", rows[1])
-    assert [text for _, text in first] == ["AP1", f"1{NBSP}234", "12,5", f"48{NBSP}%", "2024-06-12"]
+    assert [text for _, text in first] == [
+        "AP1",
+        f"1{NBSP}234",
+        "12,5",
+        f"48,0{NBSP}%",
+        "2024-06-12",
+    ]
     assert "text-align: right" in first[1][0] and "text-align: right" not in first[0][0]
     second = [text for _, text in re.findall(r"<td([^>]*)>(.*?)</td>", rows[2])]
     assert second == ["AP2", "–", "3", "–", "–"]

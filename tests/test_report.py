@@ -192,7 +192,7 @@ def test_indicator_summary_shows_every_configured_target(demo):
     assert summary.loc["Genomförda aktiviteter", "target"] == (
         "25 per halvår (exempel); 150 sedan start (exempel)"
     )
-    assert summary.loc["Andel kvinnor", "target"] == "50\u00a0% per halvår (exempel)"
+    assert summary.loc["Andel kvinnor", "target"] == "50,0\u00a0% per halvår (exempel)"
 
 
 def test_multi_day_activities_show_their_whole_span(demo):
@@ -236,13 +236,13 @@ def test_a_category_missing_from_one_scope_counts_zero():
             "scope": ["period", "cumulative", "cumulative"],
             "dimension": "organisation_type",
             "category": ["kommun", "övrigt", "övrigt"],
-            "display": ["124", "7", "50 %"],
+            "display": ["124", "7", "50,0 %"],
         }
     )
     counts = _text(report._breakdown_table(table, "participations", "organisation_type", "x"))
     assert "kommun 124 0" in counts and "övrigt 0 7" in counts
     shares = _text(report._breakdown_table(table, "share_women", "organisation_type", "x"))
-    assert "övrigt – 50 %" in shares
+    assert "övrigt – 50,0 %" in shares
 
 
 def _page_equations(data) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -852,3 +852,34 @@ def test_an_unset_partner_target_is_all_partners_in_every_place(tmp_path):
         figures.progress_against_targets(report.published_indicators(data), data.project)
     )
     assert "Besökta projektparter: sedan projektstart 7 av 7" in alt
+
+
+def test_every_share_on_the_page_has_one_decimal(tmp_path):
+    """2024H2's appendix showed "50,8 %" beside "51 %". Every share on the page, in the
+    indicator appendix and in the charts' alt text, is now written with one decimal, rounded
+    half-up: "51,0 %"."""
+    import html
+
+    from hso_eval import figures
+
+    data = _data(tmp_path, period="2024H2")
+    table = report.published_indicators(data)
+    appendix = html.unescape(re.sub(r"<[^>]+>", " ", report.indicators_html(data)))
+    alts = [
+        figures.alt_text(fig)
+        for fig in (
+            figures.participations_by_gender(
+                data.participations, data.activities, data.period, data.project
+            ),
+            figures.participations_by_organisation_type(table, data.project),
+            figures.progress_against_targets(table, data.project),
+        )
+    ]
+    shares = re.findall(r"[\d\u00a0,]+\u00a0%", " ".join([appendix, *alts]))
+    assert len(shares) >= 10  # the appendix and the alt texts have some
+    assert all(re.fullmatch(r"\d+(\u00a0\d{3})*,\d\u00a0%", s.strip()) for s in shares), shares
+    women = table[(table["indicator"] == "share_women") & (table["dimension"] == "total")]
+    assert women.set_index("scope")["display"].to_dict() == {
+        "period": "50,8\u00a0%",
+        "cumulative": "51,0\u00a0%",
+    }
