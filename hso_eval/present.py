@@ -139,6 +139,63 @@ def format_date_iso(d: object) -> str:
     return DASH if day is None else day.isoformat()
 
 
+#: The time zone the reports' readers live in: a run's time is shown as their clock shows it.
+SWEDISH_TIME_ZONE = "Europe/Stockholm"
+
+
+def _swedish_zone() -> dt.tzinfo | None:
+    """Europe/Stockholm, or None where the time-zone database is missing (no system zoneinfo
+    and no `tzdata` package)."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return ZoneInfo(SWEDISH_TIME_ZONE)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return None
+
+
+def _to_moment(moment: object) -> dt.datetime:
+    """An aware datetime from a datetime or an ISO string; a naive one is this machine's time."""
+    if isinstance(moment, str):
+        moment = dt.datetime.fromisoformat(moment)
+    if not isinstance(moment, dt.datetime):
+        raise TypeError(f"{moment!r} är ingen tidpunkt")
+    return moment if moment.tzinfo is not None else moment.astimezone()
+
+
+def swedish_time(moment: object) -> tuple[dt.datetime, bool]:
+    """(`moment` on the Swedish clock, True), or (in UTC, False) without the tz database."""
+    aware = _to_moment(moment)
+    zone = _swedish_zone()
+    if zone is None:
+        return aware.astimezone(dt.UTC), False
+    return aware.astimezone(zone), True
+
+
+def format_datetime_prose(moment: object) -> str:
+    """A time in Swedish prose on the Swedish clock: ``"27 november 2026 kl. 08.20"``.
+
+    `moment` is a datetime or an ISO string (``2026-11-27T07:20:54+00:00``); summer time is
+    Europe/Stockholm's. Where the time-zone database is missing it is given in UTC and says so:
+    ``"27 november 2026 kl. 07.20 UTC"``. Missing -> ``"–"``.
+    """
+    if is_missing(moment) or moment == "":
+        return DASH
+    local, swedish = swedish_time(moment)
+    text = f"{format_date_prose(local.date())} kl. {local.hour:02d}.{local.minute:02d}"
+    return text if swedish else f"{text} UTC"
+
+
+def format_datetime_iso(moment: object) -> str:
+    """For a table: ``"2026-11-27 08.20"`` on the Swedish clock (``… UTC`` without the tz
+    database); missing -> ``"–"``."""
+    if is_missing(moment) or moment == "":
+        return DASH
+    local, swedish = swedish_time(moment)
+    text = f"{local.date().isoformat()} {local.hour:02d}.{local.minute:02d}"
+    return text if swedish else f"{text} UTC"
+
+
 def format_date_range(start: object, end: object) -> str:
     """A date range in prose, shortest unambiguous form, Swedish dash rules.
 

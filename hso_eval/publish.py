@@ -194,6 +194,16 @@ _REPORT_FILES = (
 )
 
 
+def _run_time(finished: object) -> str:
+    """When a run finished, for the index table: ``2026-11-27 08.20`` on the Swedish clock."""
+    from hso_eval.present import format_datetime_iso  # pandas: only when an index is written
+
+    try:
+        return format_datetime_iso(finished or "")
+    except (TypeError, ValueError):  # a run.json written by hand or by an old version
+        return str(finished)[:16].replace("T", " ")
+
+
 def write_index(reports_root: Path, title: str = "Rapporter") -> Path:
     """Write reports/index.html: every published period, newest first."""
     periods = []
@@ -213,7 +223,7 @@ def write_index(reports_root: Path, title: str = "Rapporter") -> Path:
             for rel, label in _REPORT_FILES
             if (folder / rel).exists()
         )
-        finished = html.escape(str(record.get("finished", ""))[:16].replace("T", " "))
+        finished = html.escape(_run_time(record.get("finished")))
         rows.append(
             f"<tr><th scope='row'>{html.escape(code)}</th><td>{links}</td><td>{finished}</td></tr>"
         )

@@ -482,6 +482,10 @@ def _input_rows(record: RunRecord) -> list[dict[str, Any]]:
 
 
 def _footer(params: RunParams, record: RunRecord) -> list[tuple[str, str]]:
+    """ "Om körningen" at the foot of each report: what went in, and when, on the Swedish clock
+    (run.json keeps the ISO time)."""
+    from hso_eval.present import format_datetime_prose  # pandas: not for `hso-eval check`
+
     p = record.parameters
     rows = [
         ("Period", f"{params.period.code} ({params.period.label})"),
@@ -491,7 +495,7 @@ def _footer(params: RunParams, record: RunRecord) -> list[tuple[str, str]]:
         ("Berättelse", str(p["narrative"] or "–")),
         ("Pseudonymnyckel", f"fingeravtryck {record.pseudonym_key.get('fingerprint', '–')}"),
         ("Programversion", f"hso_eval {__version__}, Python {platform.python_version()}"),
-        ("Körd", record.started.replace("T", " ")),
+        ("Körd", format_datetime_prose(record.started)),
     ]
     return rows
 

@@ -16,6 +16,8 @@ from hso_eval.present import (
     format_date_iso,
     format_date_prose,
     format_date_range,
+    format_datetime_iso,
+    format_datetime_prose,
     format_number,
     format_percent,
     html_table,
@@ -372,3 +374,37 @@ def test_section_html_renders_narrative() -> None:
     """A section with narrative shows it as HTML and no missing-text note."""
     out = section_html("Inledning", "Ett **halvår**.")
     assert "<p>Ett <strong>halvår</strong>.</p>" in out and "saknas" not in out
+
+
+@pytest.mark.parametrize(
+    ("moment", "expected"),
+    [
+        ("2026-11-27T07:20:54+00:00", "27 november 2026 kl. 08.20"),  # winter: UTC+1
+        ("2026-06-30T22:05:00+00:00", "1 juli 2026 kl. 00.05"),  # summer: UTC+2, next day
+        ("2026-03-29T03:30:00+02:00", "29 mars 2026 kl. 03.30"),  # already Swedish summer time
+    ],
+)
+def test_format_datetime_prose_on_the_swedish_clock(moment: str, expected: str) -> None:
+    """A time in prose is the day as a Swede writes it and the time as a Swedish clock shows
+    it, "kl. 08.20"."""
+    assert format_datetime_prose(moment) == expected
+    assert format_datetime_prose(dt.datetime.fromisoformat(moment)) == expected
+
+
+def test_format_datetime_without_the_time_zone_database_says_utc(monkeypatch) -> None:
+    """Where the time-zone database is missing, the time is given in UTC and says so, rather
+    than passing UTC off as Swedish time."""
+    import zoneinfo
+
+    def missing(key: str):
+        raise zoneinfo.ZoneInfoNotFoundError(f"No time zone found with key {key}")
+
+    monkeypatch.setattr(zoneinfo, "ZoneInfo", missing)
+    assert format_datetime_prose("2026-11-27T07:20:54+00:00") == "27 november 2026 kl. 07.20 UTC"
+    assert format_datetime_iso("2026-11-27T07:20:54+00:00") == "2026-11-27 07.20 UTC"
+
+
+def test_format_datetime_iso_for_tables() -> None:
+    """In a table (the index page's "Körd"), ISO date and Swedish clock time; missing -> "–"."""
+    assert format_datetime_iso("2026-11-27T07:20:54+00:00") == "2026-11-27 08.20"
+    assert format_datetime_iso("") == "–"

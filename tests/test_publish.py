@@ -96,3 +96,13 @@ def test_index_lists_published_periods_newest_first(tmp_path):
     assert page.index("2024H2") < page.index("2024H1")
     assert "2025H1" not in page
     assert 'href="2024H1/halvarsrapport.html"' in page
+
+
+def test_index_says_when_each_run_finished_on_the_swedish_clock(tmp_path):
+    """The index's "Körd" agrees with "Om körningen" in the reports: the Swedish clock, not
+    the UTC time run.json stores (07.20 UTC is 08.20 in November)."""
+    (tmp_path / "2024H1").mkdir()
+    record = {"period": "2024H1", "status": "ok", "finished": "2026-11-27T07:20:54+00:00"}
+    (tmp_path / "2024H1" / "run.json").write_text(json.dumps(record))
+    page = write_index(tmp_path).read_text(encoding="utf-8")
+    assert "<td>2026-11-27 08.20</td>" in page and "07:20" not in page

@@ -136,3 +136,18 @@ def test_narrative_warning_names_its_period_and_a_failed_run_keeps_it(tmp_path, 
     assert "2024H1: Berättelsens rubrik '## Inledningen'" in (failed / "run.log").read_text(
         encoding="utf-8"
     )
+
+
+def test_about_the_run_says_when_in_swedish_on_the_swedish_clock(tmp_path):
+    """ "Om körningen" showed "Körd 2026-11-27 07:20:54+00:00", Python's ISO text in UTC. A
+    reader sees when the run was on a Swedish clock, in Swedish: "27 november 2026 kl. 08.20"
+    (winter, UTC+1), while run.json keeps the ISO time."""
+    from hso_eval.runner import RunRecord, _footer
+
+    params = _params(tmp_path, b"a" * 32)
+    record = RunRecord(period="2024H1", started="2026-11-27T07:20:54+00:00")
+    record.parameters = params.as_notebook_parameters()
+    rows = dict(_footer(params, record))
+    assert rows["Körd"] == "27 november 2026 kl. 08.20"
+    assert not any("+00:00" in value or "T07" in value for value in rows.values())
+    assert '"started": "2026-11-27T07:20:54+00:00"' in record.to_json()
