@@ -125,6 +125,17 @@ def test_title_gives_report_number_and_period(tmp_path):
     assert "Halvårsrapport nr 2" in text and "2024-07-01 – 2024-12-31" in text
 
 
+def test_title_page_names_the_funders_in_one_sentence(demo):
+    """The funders are a list inside a sentence: a common noun in it keeps its small letter
+    ("… Region Västernorrland och projektparternas kommuner."), proper names their capitals."""
+    text = _text(report.title_html(demo))
+    assert (
+        "Härnösands kommun äger projektet. Det medfinansieras av Europeiska regionala "
+        "utvecklingsfonden via Tillväxtverket, Region Västernorrland och projektparternas "
+        "kommuner."
+    ) in text
+
+
 def test_an_empty_period_renders_with_data_only(tmp_path):
     """A half-year with nothing held yet (2025H1 in the demo) gives a report, not a crash."""
     data = _data(tmp_path, period="2025H1")
