@@ -412,6 +412,48 @@ def _quarantine_extra_fields(
     return extra
 
 
+def _repeated_headers(raw: RawTable) -> pd.Series:
+    """True for each data row that is a header row again (`RawTable.repeated_headers`)."""
+    out = np.zeros(raw.read, dtype=bool)
+    out[raw.repeated_headers["position"].to_numpy()] = True
+    return pd.Series(out, index=raw.index)
+
+
+def _quarantine_repeated_headers(raw: RawTable, quarantine: _Issues) -> pd.Series:
+    """Quarantine (`repeated_header`) each data row that is a header row again; return them.
+
+    Only the first header row counts: the columns a second one adds have no header there (in
+    a CSV their values are past the header's last field). Its cells are known headers, so the
+    message quotes them, in a participant list too; they are the row's only problem named.
+    """
+    repeated = _repeated_headers(raw)
+    if not repeated.any():
+        return repeated
+    found = raw.repeated_headers
+    text = pd.Series(pd.NA, index=raw.index, dtype="string")
+    only_here = found["only_here"].fillna("")
+    one = ~only_here.str.contains("', '", regex=False)
+    extra = (
+        (
+            one.map({True: " Kolumnen ", False: " Kolumnerna "}).astype("string")
+            + only_here
+            + " finns bara i den raden och läses inte: flytta "
+            + one.map({True: "den", False: "dem"}).astype("string")
+            + f" till rubrikraden på rad {raw.header_row}."
+        )
+        .where(only_here != "", "")
+        .to_numpy()
+    )
+    text.iloc[found["position"].to_numpy()] = (
+        "är en rubrikrad till ("
+        + found["headers"]
+        + f"), men bara rubrikraden på rad {raw.header_row} gäller: raden läses som data och "
+        "läggs i karantän (ta bort raden)." + extra
+    ).to_numpy()
+    quarantine.add(repeated, None, "repeated_header", text)
+    return repeated
+
+
 def _quarantine_unclosed_quotes(raw: RawTable, live: pd.Series, quarantine: _Issues) -> pd.Series:
     """Quarantine (`unclosed_quote`) the `live` rows of a CSV with a cell that swallowed lines.
 
@@ -575,7 +617,8 @@ def clean_activities(raw: RawTable, project: Project, period: Period) -> Cleaned
 
     Quarantine reasons: `missing_required`, `unparseable_date`, `date_out_of_range`,
     `unknown_work_package`, `unknown_activity_type`, `id_conflict`, `excel_error` (an id or a
-    title that is an Excel error value, `ERROR_TEXTS`). Warnings: `end_before_start`,
+    title that is an Excel error value, `ERROR_TEXTS`), `extra_fields`, `unclosed_quote`,
+    `repeated_header` (a header row further down). Warnings: `end_before_start`,
     `unparseable_date_optional`, `unknown_municipality`, `status_missing`, `unknown_status`,
     `planned_in_past`, `unknown_organiser_role`, `unparseable_count`,
     `gender_counts_exceed_total`, `invalid_link`, `personal_data_in_field` (an e-mail address
@@ -589,12 +632,15 @@ def clean_activities(raw: RawTable, project: Project, period: Period) -> Cleaned
     # Exact duplicates merge into the first occurrence. A row with more fields than the header
     # (quarantined below) takes no part: its values may not line up, so it neither absorbs a
     # good row with the same values nor makes an id conflict with it.
-    extra = _extra_fields(raw)
-    aligned = ~extra
+    # A header row further down is a data row that is quarantined as such (and only as
+    # such): like a row with extra fields, it neither merges nor makes an id conflict.
+    repeated = _quarantine_repeated_headers(raw, quarantine)
+    extra = _extra_fields(raw) & ~repeated
+    aligned = ~extra & ~repeated
     merged = _false(raw)
     if len(text):
         merged[aligned] = text[aligned].duplicated(keep="first")
-    live = ~merged
+    live = ~merged & ~repeated
 
     # Required fields.
     ids = text["aktivitets_id"]
@@ -697,7 +743,7 @@ def clean_activities(raw: RawTable, project: Project, period: Period) -> Cleaned
             for column in ("aktivitets_id", "titel")
         ),
     ]
-    quarantined = _false(raw)
+    quarantined = repeated.copy()
     for mask, column, reason, message, show in rules:
         hit = live & mask
         quarantine.add(hit, column, reason, message, show_value=show)
@@ -880,7 +926,8 @@ def clean_participants(raw: RawTable, activities: pd.DataFrame, key: bytes) -> C
     """Clean the participant lists against the clean register; pseudonymise people.
 
     Returns (participations, quarantine, warnings, account). Quarantine reasons:
-    `missing_required`, `unknown_activity`, `no_identity`. Warnings: `invalid_email`,
+    `missing_required`, `unknown_activity`, `no_identity`, `extra_fields`, `unclosed_quote`,
+    `repeated_header` (a header row further down). Warnings: `invalid_email`,
     `personal_data_in_field` (an `organisation` that is an e-mail address, the row's own name
     or another participant's name: emptied before the identity is built),
     `unknown_organisation_type`, `unknown_municipality`, `unknown_gender`, `unknown_role`,
@@ -916,8 +963,10 @@ def clean_participants(raw: RawTable, activities: pd.DataFrame, key: bytes) -> C
     identities = make_identity(emails, names, organisations, categorical=True)
     no_identity = identities.isna()
 
-    missing_id = ids.isna()
-    unknown = ids.notna() & ~ids.isin(known_ids)
+    repeated = _quarantine_repeated_headers(raw, quarantine)
+    missing_id = ids.isna() & ~repeated
+    unknown = ids.notna() & ~ids.isin(known_ids) & ~repeated
+    no_identity &= ~repeated
     quarantine.add(
         missing_id,
         "aktivitets_id",
@@ -942,10 +991,10 @@ def clean_participants(raw: RawTable, activities: pd.DataFrame, key: bytes) -> C
         ],
     )
     quarantine.add(no_identity, None, "no_identity", pd.Series(why, index=raw.index))
-    quarantined = missing_id | unknown | no_identity
-    every_row = pd.Series(True, index=raw.index)
-    quarantined |= _quarantine_extra_fields(raw, every_row, quarantine, hide=True)
-    quarantined |= _quarantine_unclosed_quotes(raw, every_row, quarantine)
+    quarantined = repeated | missing_id | unknown | no_identity
+    data_rows = ~repeated
+    quarantined |= _quarantine_extra_fields(raw, data_rows, quarantine, hide=True)
+    quarantined |= _quarantine_unclosed_quotes(raw, data_rows, quarantine)
     candidates = ~quarantined
 
     if candidates.any():

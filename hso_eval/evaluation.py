@@ -144,6 +144,7 @@ QUALITY_CODES: dict[str, str] = {
     "merged_differs": "Samma person två gånger på en aktivitet med olika uppgifter",
     "excel_error": "Felvärde från Excel (#REF! m.fl.) i ett textfält",
     "unclosed_quote": "Ett citattecken som inte stängs har slagit ihop rader i CSV-filen",
+    "repeated_header": "En rubrikrad till längre ned i filen (bara den första gäller)",
 }
 
 

@@ -46,6 +46,7 @@ REASON_LABELS: dict[str, str] = {
     "merged_duplicate": "Dubblett, sammanslagen",
     "excel_error": "Felvärde från Excel (#REF! m.fl.)",
     "unclosed_quote": "Citattecken som inte stängs (rader ihopslagna)",
+    "repeated_header": "Rubrikrad längre ned (läses som data)",
 }
 
 

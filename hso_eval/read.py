@@ -23,7 +23,7 @@ import posixpath
 import re
 import warnings
 import zipfile
-from collections.abc import Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -146,6 +146,8 @@ PARTICIPANT_SPEC = TableSpec(
 
 #: `RawTable.stray`'s columns and types.
 STRAY_COLUMNS = {"position": "int64", "column": "string", "value": "string", "beyond": "bool"}
+#: `RawTable.repeated_headers`' columns and types.
+REPEATED_HEADER_COLUMNS = {"position": "int64", "headers": "string", "only_here": "string"}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -184,6 +186,16 @@ class RawTable:
     stray: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(
             {name: pd.Series(dtype=dtype) for name, dtype in STRAY_COLUMNS.items()}
+        ),
+        repr=False,
+        compare=False,
+    )
+    #: Data rows that are a header row again (`_repeated_headers`): their position (in
+    #: `index`), the known headers they hold as written ("'aktivitets_id', 'datum', …") and
+    #: those of them the header row lacks (`REPEATED_HEADER_COLUMNS`).
+    repeated_headers: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(
+            {name: pd.Series(dtype=dtype) for name, dtype in REPEATED_HEADER_COLUMNS.items()}
         ),
         repr=False,
         compare=False,
@@ -1167,7 +1179,17 @@ def _build_raw(
     scores = canonical.nunique(axis=1) if len(canonical) else pd.Series(dtype=int)
     if len(scores) == 0 or int(scores.max()) == 0:
         raise _no_header(where, path, spec, ".")
-    header_pos = int(scores.to_numpy().argmax())  # first row with the most matches
+    # The header row is the first row that holds every required column: rows above it are
+    # title rows, and a header row further down (wider, say) is a data row like any other
+    # (`_repeated_headers`). (The row with the most headers made every row above a wider
+    # header row further down a title row, dropped without a word.) With no complete row, the
+    # first row with the most headers is the one the message about what is missing names.
+    complete = [
+        pos
+        for pos in range(len(canonical))
+        if not _missing_columns(spec, set(canonical.iloc[pos].dropna()))
+    ]
+    header_pos = complete[0] if complete else int(scores.to_numpy().argmax())
     header_row = header_pos + 1
 
     written = header_text.iloc[header_pos]
@@ -1250,6 +1272,24 @@ def _build_raw(
             record_widths[header_pos] if header_pos < len(record_widths) else grid.shape[1]
         )
     stray = _stray_values(rest, written, keep, header_fields)
+    first = next(c.name for c in spec.columns if c.required)
+
+    def cells_at(position: int, at: np.ndarray) -> np.ndarray:
+        if position not in known.index:
+            return rest[position].iloc[at].to_numpy(dtype=object, na_value=None)
+        name = str(known[position])
+        if name in distinct:
+            codes, uniques = distinct[name]
+            return np.append(uniques, None)[codes[at]]
+        return body_text[name].iloc[at].to_numpy(dtype=object, na_value=None)
+
+    if first in distinct:
+        first_cells = distinct[first]
+    else:
+        first_cells = pd.factorize(body_text[first], use_na_sentinel=True)
+    repeated = _repeated_headers(
+        spec, first_cells, cells_at, list(range(grid.shape[1])), keep, present
+    )
     frame = None
     if distinct:  # a CSV: the raw cells are built from the codes when asked for (RawTable.frame)
         distinct = {name: (distinct[name][0][keep], distinct[name][1]) for name in columns}
@@ -1271,9 +1311,94 @@ def _build_raw(
         encoding=encoding,
         delimiter=delimiter,
         stray=stray,
+        repeated_headers=repeated,
         _distinct=distinct,
         _frame=frame,
     )
+
+
+#: A cell holding one of these is no header (`normalise_header` keeps them, no header has one).
+_NO_HEADER_CHARS = "[0-9@.]"
+
+
+def _header_names(values: np.ndarray, index: dict[str, str]) -> np.ndarray:
+    """The canonical column each of `values` (strings) is an accepted header of, else None.
+
+    A value with a digit, `@` or `.` (an id, a date, an address) is none, found in Arrow at
+    once; only the others are normalised one by one.
+    """
+    out = np.full(len(values), None, dtype=object)
+    if not len(values):
+        return out
+    skip = pc.match_substring_regex(pa.array(values, pa.large_string()), _NO_HEADER_CHARS)
+    for i in np.flatnonzero(~skip.to_numpy(zero_copy_only=False)):
+        out[i] = index.get(normalise_header(values[i]))
+    return out
+
+
+def _repeated_headers(
+    spec: TableSpec,
+    first: tuple[np.ndarray, np.ndarray],
+    cells_at: Callable[[int, np.ndarray], np.ndarray],
+    positions: list[int],
+    keep: np.ndarray,
+    present: set[str],
+) -> pd.DataFrame:
+    """The data rows that are a header row again (`REPEATED_HEADER_COLUMNS`).
+
+    Such a row holds every required column's header, as the header row does: a second table
+    pasted below the first, or the header row copied down with a block of rows. It is read as
+    a data row (cleaning quarantines it), so it must be told apart from one.
+
+    `first`: (codes, distinct texts) of the body's cells under the first required column (the
+    activity id), code -1 where empty; `cells_at(position, rows)`: the texts (None where empty)
+    of the body rows `rows` in the grid column at `position`, one of `positions` (every
+    column); `keep`: the body rows that are data rows; `present`: the header row's columns.
+    Work per distinct value: only the rows whose activity id is some column's header are
+    looked at further (an id holds digits, so its look-up is one pass in Arrow).
+    """
+    found = pd.DataFrame(
+        {name: pd.Series(dtype=dtype) for name, dtype in REPEATED_HEADER_COLUMNS.items()}
+    )
+    index = spec.header_index()
+    codes, uniques = first
+    is_header = np.append(pd.notna(_header_names(np.asarray(uniques, dtype=object), index)), False)
+    rows = np.flatnonzero(is_header[codes] & keep)
+    if not len(rows):
+        return found
+    written = np.empty((len(rows), len(positions)), dtype=object)
+    names = np.empty((len(rows), len(positions)), dtype=object)
+    for j, position in enumerate(positions):
+        texts = cells_at(position, rows)
+        cell_codes, distinct = pd.factorize(texts, use_na_sentinel=True)
+        distinct = np.asarray(distinct, dtype=object)
+        names[:, j] = np.append(_header_names(distinct, index), None)[cell_codes]
+        written[:, j] = np.where(pd.notna(names[:, j]), texts, None)
+    holds = {name: (names == name).any(axis=1) for name in spec.names}
+    complete = np.ones(len(rows), dtype=bool)
+    for column in spec.columns:
+        if column.required:
+            complete &= holds[column.name]
+    for group in spec.one_of:
+        complete &= np.logical_or.reduce([holds[name] for name in group])
+    if not complete.any():
+        return found
+    written, names = written[complete], names[complete]
+    new = np.where(np.isin(names, list(present)) | pd.isna(names), None, written)
+    # One text per distinct row (they are usually all alike), not one per row.
+    patterns = pd.DataFrame(np.concatenate([written, new], axis=1)).fillna("")
+    pattern, distinct_rows = pd.MultiIndex.from_frame(patterns).factorize()
+    width = len(positions)
+    headers = [", ".join(f"'{t}'" for t in cells[:width] if t) for cells in distinct_rows]
+    only_here = [", ".join(f"'{t}'" for t in cells[width:] if t) for cells in distinct_rows]
+    position = (np.cumsum(keep) - 1)[rows[complete]]
+    return pd.DataFrame(
+        {
+            "position": position,
+            "headers": np.asarray(headers, dtype=object)[pattern],
+            "only_here": np.asarray(only_here, dtype=object)[pattern],
+        }
+    ).astype(REPEATED_HEADER_COLUMNS)
 
 
 def _column_letters(position: int) -> str:

@@ -916,3 +916,96 @@ def test_a_value_without_header_on_a_merged_participant_is_warned_about(tmp_path
     assert quarantine.empty
     assert reasons(warnings) == [(3, "value_without_header")]
     assert warnings.iloc[0]["value"] == MASK
+
+
+# ---------------------------------------------------------------------------------------------
+# A header row further down
+# ---------------------------------------------------------------------------------------------
+SECOND_HEADER = (
+    "aktivitets_id;datum;arbetspaket;aktivitetstyp;titel\n"
+    "A1;2024-03-01;AP1;möte;Möte 1\n"
+    "A2;2024-03-02;AP1;möte;Möte 2\n"
+    "A3;2024-03-03;AP1;möte;Möte 3\n"
+    "aktivitets_id;datum;arbetspaket;aktivitetstyp;titel;status;antal_deltagare\n"
+    "A4;2024-03-04;AP1;möte;Möte 4;genomförd;10\n"
+)
+
+
+def test_a_wider_header_row_further_down_loses_no_row_above_it(tmp_path):
+    """Row 1 is the header (the first row with every required column); the wider header on
+    row 5 is quarantined as such and names the columns only it has; row 6 has more fields
+    than row 1 and is quarantined too. Nothing above row 5 is taken for a title row."""
+    table, quarantine, warnings, account = register_text(tmp_path, SECOND_HEADER)
+    assert account.header_row == 1
+    assert account.rows() == {"read": 5, "clean": 3, "quarantined": 2, "merged": 0, "blank": 0}
+    assert table["activity_id"].tolist() == ["A1", "A2", "A3"]
+    assert reasons(quarantine) == [(5, "repeated_header"), (6, "extra_fields")]
+    assert quarantine.iloc[0]["message"] == (
+        "aktiviteter.csv rad 5: är en rubrikrad till ('aktivitets_id', 'datum', 'arbetspaket', "
+        "'aktivitetstyp', 'titel', 'status', 'antal_deltagare'), men bara rubrikraden på rad 1 "
+        "gäller: raden läses som data och läggs i karantän (ta bort raden). Kolumnerna "
+        "'status', 'antal_deltagare' finns bara i den raden och läses inte: flytta dem till "
+        "rubrikraden på rad 1."
+    )
+    assert without_status(warnings).empty
+
+
+def test_a_wider_header_row_further_down_in_an_xlsx(tmp_path):
+    """The same sheet in Excel: row 6's values under no header are warned about (an .xlsx has
+    no fields past the header), the row is kept; row 5 is quarantined as a header row."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Aktivitetsregister HSO"])  # a title row above the header is still fine
+    for line in SECOND_HEADER.splitlines():
+        sheet.append([int(v) if v.isdigit() else v for v in line.split(";")])
+    path = tmp_path / "aktiviteter.xlsx"
+    book.save(path)
+    table, quarantine, warnings, account = clean_activities(
+        read_table(path, ACTIVITY_SPEC), PROJECT, PERIOD
+    )
+    assert account.header_row == 2
+    assert account.rows() == {"read": 5, "clean": 4, "quarantined": 1, "merged": 0, "blank": 0}
+    assert table["activity_id"].tolist() == ["A1", "A2", "A3", "A4"]
+    assert reasons(quarantine) == [(6, "repeated_header")]
+    assert quarantine.iloc[0]["message"].startswith(
+        "aktiviteter.xlsx rad 6: är en rubrikrad till ('aktivitets_id', 'datum', "
+    )
+    assert "men bara rubrikraden på rad 2 gäller" in quarantine.iloc[0]["message"]
+    assert reasons(without_status(warnings)) == [(7, "value_without_header")]
+
+
+def test_a_header_row_pasted_twice_is_quarantined_twice_not_merged(tmp_path):
+    """Two identical header rows further down are both quarantined (not merged as exact
+    duplicates, not an id conflict), with headers as written; the rows between are kept."""
+    table, quarantine, _, account = register_text(
+        tmp_path,
+        "Id;Datum;AP;Typ;Titel\n"
+        "A1;2024-03-01;AP1;möte;Möte 1\n"
+        "Id;Datum;AP;Typ;Titel\n"
+        "A2;2024-03-02;AP1;möte;Möte 2\n"
+        "Id;Datum;AP;Typ;Titel\n",
+    )
+    assert table["activity_id"].tolist() == ["A1", "A2"]
+    assert reasons(quarantine) == [(3, "repeated_header"), (5, "repeated_header")]
+    assert "('Id', 'Datum', 'AP', 'Typ', 'Titel')" in quarantine.iloc[0]["message"]
+    assert "Kolumn" not in quarantine.iloc[0]["message"]  # it adds no column
+    assert account.rows() == {"read": 4, "clean": 2, "quarantined": 2, "merged": 0, "blank": 0}
+
+
+def test_a_header_row_in_a_participant_list_is_quarantined_as_such(tmp_path):
+    """A participant list pasted in with its header: the header row is quarantined once, as a
+    header row (not as an unknown activity), and the people below it are kept."""
+    table, quarantine, _, account = participant_text(
+        tmp_path,
+        "aktivitets_id;namn;e-post\n"
+        "A1;Anna Sjöberg;anna.sjoberg@harnosand.example\n"
+        "aktivitets_id;namn;e-post;kön\n"
+        "A1;Bo Ek;bo.ek@timra.example\n",
+    )
+    assert reasons(quarantine) == [(3, "repeated_header")]
+    assert quarantine.iloc[0]["message"].startswith(
+        "deltagare.csv rad 3: är en rubrikrad till ('aktivitets_id', 'namn', 'e-post', 'kön')"
+    )
+    assert "Kolumnen 'kön' finns bara i den raden" in quarantine.iloc[0]["message"]
+    assert table["source_row"].tolist() == [2, 4]
+    assert account.rows() == {"read": 3, "clean": 2, "quarantined": 1, "merged": 0, "blank": 0}

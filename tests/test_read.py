@@ -130,6 +130,26 @@ def test_csv_title_rows_shift_row_numbers(tmp_path):
     assert raw.rows.tolist() == [5, 6]
 
 
+def test_the_header_is_the_first_row_with_every_required_column(tmp_path):
+    """A wider header row below the first (more known headers) does not make the rows above it
+    title rows: they are data rows, and so is the second header row, which is noted as one.
+    A data row whose id merely reads like a header ('Titel') is an ordinary data row."""
+    wider = HEAD.rstrip("\n") + ";status;antal_deltagare\n"
+    text = HEAD + ROW + "Titel;2024-03-15;AP1;möte;Möte\n" + wider + ROW.replace("A1", "A2")
+    raw = read_table(write(tmp_path, "a.csv", text), ACTIVITY_SPEC)
+    assert raw.header_row == 1
+    assert raw.rows.tolist() == [2, 3, 4, 5]
+    assert raw.frame["aktivitets_id"].tolist() == ["A1", "Titel", "aktivitets_id", "A2"]
+    assert raw.repeated_headers.to_dict("records") == [
+        {
+            "position": 2,
+            "headers": "'aktivitets_id', 'datum', 'arbetspaket', 'aktivitetstyp', 'titel', "
+            "'status', 'antal_deltagare'",
+            "only_here": "'status', 'antal_deltagare'",
+        }
+    ]
+
+
 def test_header_beyond_ten_rows_is_not_found(tmp_path):
     """The header is searched only in the first ten rows."""
     text = "titelrad\n" * 10 + HEAD + ROW
