@@ -160,6 +160,52 @@ class _Distinct(NamedTuple):
 #: `pd.factorize(series)` computed before: (codes, uniques), code -1 for missing values.
 Factorized = tuple[np.ndarray, Any]
 
+#: What `pd.api.types.infer_dtype` says of cells that are numbers only (no boolean among them).
+_NUMBER_KINDS = frozenset({"integer", "floating", "mixed-integer-float", "decimal"})
+_IS_BOOLEAN = np.frompyfunc(lambda v: isinstance(v, bool | np.bool_), 1, 1)
+
+
+def _booleans(values: np.ndarray, codes: np.ndarray, uniques: Any) -> np.ndarray:
+    """Which cells of the object array `values` are booleans (True/False, numpy's too).
+
+    `codes`, `uniques`: `pd.factorize` of `values`, which hashes True as 1 and False as 0, so
+    that a boolean shares its code with a number (whichever came first names both). Only the
+    cells whose value equals 0 or 1 are looked at, and one by one only when they mix booleans
+    with numbers (an Excel column with TRUE in one row and 1 in another).
+    """
+    out = np.zeros(len(values), dtype=bool)
+    suspect = pd.Series(np.asarray(uniques, dtype=object), dtype=object).isin([0, 1])
+    if not suspect.any():
+        return out
+    rows = np.flatnonzero(np.isin(codes, np.flatnonzero(suspect.to_numpy())))
+    cells = values[rows]
+    kind = pd.api.types.infer_dtype(cells, skipna=False)
+    if kind == "boolean":
+        out[rows] = True
+    elif kind not in _NUMBER_KINDS:
+        out[rows] = _IS_BOOLEAN(cells).astype(bool)
+    return out
+
+
+def _factorize(series: pd.Series) -> Factorized:
+    """`pd.factorize(series)`, with booleans and numbers kept apart (True is not 1).
+
+    Only an object column can mix them; the others are factorised as they are.
+    """
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    if series.dtype != object:
+        return codes, uniques
+    values = series.to_numpy(dtype=object)
+    booleans = _booleans(values, codes, uniques)
+    if not booleans.any():
+        return codes, uniques
+    other_codes, others = pd.factorize(values[~booleans], use_na_sentinel=True)
+    boolean_codes, truths = pd.factorize(values[booleans], use_na_sentinel=True)
+    codes = np.empty(len(values), dtype=np.intp)
+    codes[~booleans] = other_codes
+    codes[booleans] = boolean_codes + len(others)
+    return codes, np.concatenate([np.asarray(others, dtype=object), truths.astype(object)])
+
 
 def _map_distinct(
     series: pd.Series,
@@ -180,7 +226,7 @@ def _map_distinct(
         # categories only cost a call of `func` each.
         codes, uniques = series.cat.codes.to_numpy(), series.cat.categories.to_numpy(object)
     elif factorized is None:
-        codes, uniques = pd.factorize(pd.Series(series, copy=False), use_na_sentinel=True)
+        codes, uniques = _factorize(pd.Series(series, copy=False))
     else:
         codes, uniques = factorized
     if isinstance(uniques.dtype, pd.StringDtype):  # Arrow strings: convert all at once (fast)
@@ -326,7 +372,7 @@ def _scalar_to_text(value: object) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, bool | np.bool_):
-        return "sant" if value else "falskt"
+        return "SANT" if value else "FALSKT"  # as Swedish Excel shows TRUE and FALSE
     if isinstance(value, numbers.Integral):
         return str(int(value))
     if isinstance(value, numbers.Real):

@@ -4,9 +4,9 @@
 encoding, maps the headers as written onto the contract's canonical names through their aliases,
 skips fully blank rows and remembers every data row's row number as Excel shows it. Cell values are
 kept raw (Excel dates stay datetimes, numbers stay numbers, CSV cells stay text, an Excel error
-cell is its error text such as ``#REF!``): interpreting them is `parse`'s and `clean`'s job.
-Anything that makes a file unusable as a whole raises `InputFileError` with one Swedish message
-that names the file and says what to do.
+cell is its error text such as ``#REF!``, TRUE and FALSE are the texts SANT and FALSKT):
+interpreting them is `parse`'s and `clean`'s job. Anything that makes a file unusable as a
+whole raises `InputFileError` with one Swedish message that names the file and says what to do.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ import pyarrow.compute as pc
 from python_calamine import SheetTypeEnum, SheetVisibleEnum
 
 from hso_eval.errors import InputFileError
-from hso_eval.parse import _category_series, _Distinct, normalise_header
+from hso_eval.parse import _booleans, _category_series, _Distinct, _factorize, normalise_header
 from hso_eval.paths import display
 
 #: How many rows from the top of a sheet are searched for the header row.
@@ -159,7 +159,8 @@ class RawTable:
 
     - `frame`: one row per data row (blank rows dropped), only known columns, renamed to their
       canonical names, object dtype; empty cells are None, CSV cells are str, Excel cells keep
-      their type (datetime, int, float, bool, str). For a CSV it is built on first use from
+      their type (datetime, int, float, str), except TRUE and FALSE, which are the texts
+      "SANT" and "FALSKT" (`_booleans_as_text`). For a CSV it is built on first use from
       the kept factorisation (`distinct`): cleaning never needs it (it uses `column`, `distinct`
       and `index`), and a million rows of object cells is 8 bytes a cell held for nothing.
     - `rows`: the row number as Excel shows it, per data row (aligned with `frame`).
@@ -314,7 +315,7 @@ def cell_text(
     same values as a categorical (see `parse._category_series`).
     """
     if factorized is None:
-        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+        codes, uniques = _factorize(series)  # TRUE is not 1
     else:
         codes, uniques = factorized
     texts = np.array([_one_cell_text(v) for v in uniques] + [None], dtype=object)
@@ -342,7 +343,9 @@ def _csv_cells(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     `uniques` the distinct non-empty strings in order of appearance. Built from one
     factorisation of the Arrow strings; the raw column is then ``uniques[codes]`` (each distinct
     string object shared by its rows). Only for string columns: a factorisation of mixed Excel
-    values treats 1, 1.0 and True as one value, so an object column is not rebuilt from it.
+    values treats 1 and 1.0 as one value (both show as "1"), so an object column is not rebuilt
+    from it. (It would treat True as 1 too, but an .xlsx's TRUE and FALSE are read as the texts
+    SANT and FALSKT, `_booleans_as_text`, and `parse._factorize` keeps them apart elsewhere.)
     """
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
     values = uniques.to_numpy(dtype=object)  # the distinct strings (no NA among them)
@@ -540,8 +543,31 @@ def _read_xlsx_grid(
             reason="unreadable",
         ) from exc
     grid.columns = range(grid.shape[1])
-    grid = _fill_merged_down(grid.reset_index(drop=True), _merged_ranges(book, used))
+    grid = _booleans_as_text(grid.reset_index(drop=True))
+    grid = _fill_merged_down(grid, _merged_ranges(book, used))
     return _put_error_cells(grid, errors), used
+
+
+def _booleans_as_text(grid: pd.DataFrame) -> pd.DataFrame:
+    """`grid` with each TRUE or FALSE cell holding the text Swedish Excel shows: SANT, FALSKT.
+
+    A boolean is never a value of the contract (a count, a date, an id), but pandas hashes
+    True as 1 and False as 0: once a column is factorised, a TRUE and a 1 in it are one value,
+    and whichever came first decides for both (a valid 1 emptied as "'SANT' är inget antal", or
+    TRUE taken for 1). As text it is a value of its own everywhere after, and the messages show
+    what the administrator sees. Per column: one factorisation, and a look at the types of the
+    cells equal to 0 or 1 only (`parse._booleans`).
+    """
+    for column in grid.columns:
+        cells = grid[column].to_numpy(dtype=object)
+        codes, uniques = pd.factorize(cells, use_na_sentinel=True)
+        booleans = _booleans(cells, codes, uniques)
+        if booleans.any():
+            cells = cells.copy()
+            at = np.flatnonzero(booleans)
+            cells[at] = np.where(cells[at].astype(bool), "SANT", "FALSKT")
+            grid[column] = cells
+    return grid
 
 
 def _merged_ranges(book: pd.ExcelFile, sheet: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:

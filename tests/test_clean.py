@@ -1009,3 +1009,66 @@ def test_a_header_row_in_a_participant_list_is_quarantined_as_such(tmp_path):
     assert "Kolumnen 'kön' finns bara i den raden" in quarantine.iloc[0]["message"]
     assert table["source_row"].tolist() == [2, 4]
     assert account.rows() == {"read": 3, "clean": 2, "quarantined": 1, "merged": 0, "blank": 0}
+
+
+# ---------------------------------------------------------------------------------------------
+# TRUE and FALSE in Excel are not 1 and 0
+# ---------------------------------------------------------------------------------------------
+COUNT_HEAD = [*A_HEAD, "antal_deltagare", "antal_kvinnor"]
+
+
+@pytest.mark.parametrize("boolean_first", [True, False])
+def test_xlsx_true_and_false_are_not_the_counts_1_and_0(tmp_path, boolean_first):
+    """A row with TRUE/FALSE as its counts gets the usual warning naming SANT/FALSKT, and a row
+    with 1/0 keeps them, whichever of the two rows comes first in the sheet."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append(COUNT_HEAD)
+    rows = [[*row("A1"), True, False], [*row("A2"), 1, 0]]
+    for values in rows if boolean_first else rows[::-1]:
+        sheet.append(values)
+    path = tmp_path / "aktiviteter.xlsx"
+    book.save(path)
+    table, quarantine, warnings, account = clean_activities(
+        read_table(path, ACTIVITY_SPEC), PROJECT, PERIOD
+    )
+    assert quarantine.empty and account.clean == 2
+    counts = table.set_index("activity_id")[["attendance", "women"]]
+    assert counts.loc["A2"].tolist() == [1, 0]
+    assert counts.loc["A1"].isna().all()
+    boolean_row = 2 if boolean_first else 3
+    assert without_status(warnings)["message"].tolist() == [
+        f"aktiviteter.xlsx rad {boolean_row}, kolumn 'antal_deltagare': 'SANT' är inget antal; "
+        "fältet lämnas tomt (skriv ett heltal, t.ex. 25 eller ca 250).",
+        f"aktiviteter.xlsx rad {boolean_row}, kolumn 'antal_kvinnor': 'FALSKT' är inget antal; "
+        "fältet lämnas tomt (skriv ett heltal, t.ex. 25 eller ca 250).",
+    ]
+
+
+@pytest.mark.parametrize("boolean_first", [True, False])
+def test_xlsx_participant_with_id_true_is_not_on_activity_1(tmp_path, boolean_first):
+    """In a register whose activity has the id 1, a participant row with the id TRUE is an
+    unknown activity ('SANT'), not a participation in activity 1."""
+    register = Workbook()
+    register.active.append(A_HEAD)
+    register.active.append(row(1))
+    register_path = tmp_path / "aktiviteter.xlsx"
+    register.save(register_path)
+    acts = clean_activities(read_table(register_path, ACTIVITY_SPEC), PROJECT, PERIOD).table
+    book = Workbook()
+    sheet = book.active
+    sheet.append(P_HEAD)
+    rows = [[True, "Eva Ek", "", "Timrå kommun"], [1, "Bo Ek", "", "Timrå kommun"]]
+    for values in rows if boolean_first else rows[::-1]:
+        sheet.append(values)
+    path = tmp_path / "deltagare.xlsx"
+    book.save(path)
+    table, quarantine, _, account = clean_participants(
+        read_table(path, PARTICIPANT_SPEC), acts, KEY
+    )
+    boolean_row = 2 if boolean_first else 3
+    assert table["activity_id"].tolist() == ["1"]
+    assert table["source_row"].tolist() == [5 - boolean_row]
+    assert reasons(quarantine) == [(boolean_row, "unknown_activity")]
+    assert quarantine.iloc[0]["value"] == "SANT"
+    assert account.rows() == {"read": 2, "clean": 1, "quarantined": 1, "merged": 0, "blank": 0}

@@ -383,6 +383,24 @@ def test_parse_counts_reads_any_whole_number_in_every_form(number: int) -> None:
     assert not invalid.any()
 
 
+@pytest.mark.parametrize("order", [1, -1])
+def test_parse_counts_tells_true_and_false_from_1_and_0(order: int) -> None:
+    """TRUE is no count and 1 is, whichever comes first (pandas hashes True as 1)."""
+    cells = [True, 1, False, 0, 1.0][::order]
+    values, approximate, invalid = parse_counts(objects(cells))
+    assert values.tolist() == [pd.NA, 1, pd.NA, 0, 1][::order]
+    assert invalid.tolist() == [True, False, True, False, False][::order]
+    assert not approximate.any()
+
+
+@pytest.mark.parametrize("order", [1, -1])
+def test_normalise_text_shows_true_as_sant_not_as_1(order: int) -> None:
+    """An id typed as TRUE is the text SANT (as Swedish Excel shows it), never the id 1."""
+    cells = [1, True, 0, False, np.True_][::order]
+    texts = normalise_text(objects(cells))
+    assert texts.tolist() == ["1", "SANT", "0", "FALSKT", "SANT"][::order]
+
+
 @SETTINGS
 @given(st.lists(cells, max_size=8))
 def test_parse_counts_never_raises_and_each_cell_is_one_thing(values: list[object]) -> None:

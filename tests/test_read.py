@@ -355,6 +355,28 @@ def test_xlsx_title_rows_blank_rows_and_raw_types(tmp_path):
     assert cell_text(raw.frame["aktivitets_id"]).tolist() == ["17", "A2"]
 
 
+def test_xlsx_true_and_false_are_read_as_the_text_excel_shows(tmp_path):
+    """A TRUE or FALSE cell is the text SANT or FALSKT, so a 1 or 0 in the same column stays a
+    number of its own (pandas hashes True as 1); the text of a cell says the same."""
+    head = ["aktivitets_id", "datum", "arbetspaket", "aktivitetstyp", "titel", "antal_deltagare"]
+    path = xlsx(
+        tmp_path,
+        "a.xlsx",
+        {"Blad1": [head, ["A1", 1, True, 0, "x", 1], ["A2", True, 1, False, "y", True]]},
+    )
+    raw = read_table(path, ACTIVITY_SPEC)
+    assert raw.frame.loc[:, "datum":"antal_deltagare"].values.tolist() == [
+        [1, "SANT", 0, "x", 1],
+        ["SANT", 1, "FALSKT", "y", "SANT"],
+    ]
+    assert cell_text(pd.Series([1, True, 0, False], dtype=object)).tolist() == [
+        "1",
+        "SANT",
+        "0",
+        "FALSKT",
+    ]
+
+
 def test_xlsx_named_sheet_and_first_sheet(tmp_path):
     """The named sheet is read; without a name the first sheet is."""
     head = ["aktivitets_id", "datum", "arbetspaket", "aktivitetstyp", "titel"]
