@@ -459,10 +459,15 @@ def _quarantine_unclosed_quotes(raw: RawTable, live: pd.Series, quarantine: _Iss
 
     A `"` that opens a cell and is never closed where it should be makes the parser read on,
     over line breaks and delimiters, until the next `"`: the lines in between become one cell
-    instead of rows of their own. A cell with a line break and at least as many delimiters as
-    a whole row has (the header's fields less one, not counting one followed by a space, as in
-    prose) is taken for that. The message counts the text lines and delimiters; it never shows
-    the cell (it holds other rows, names too). Returns the rows.
+    instead of rows of their own. Each record swallowed whole is a line of the cell, after its
+    first, with as many delimiters as a whole row has (the header's fields less one, not
+    counting one followed by a space, as in prose): a cell with such a line is taken for that.
+    Counted per line, not over the whole cell: a correctly quoted text of several lines with
+    decimal commas ("från 1,5 till 2,5") has many delimiters in all but few on each line.
+    (A record swallowed only in part ends the cell; its remaining fields follow as fields of
+    the row, which then has more than the header, `extra_fields`.) The message counts the text
+    lines and delimiters; it never shows the cell (it holds other rows, names too). Returns
+    the rows.
     """
     found = _false(raw)
     if raw.delimiter is None:  # an .xlsx has no quoting
@@ -482,8 +487,14 @@ def _quarantine_unclosed_quotes(raw: RawTable, live: pd.Series, quarantine: _Iss
             continue
         breaks = values.str.count("\r\n|\r|\n")
         # Prose puts a space after its commas ("kaffe, smörgås"); fields do not.
-        delimiters = values.str.count(re.escape(raw.delimiter) + "(?![ ])")
-        swallowed = ((breaks > 0) & (delimiters >= enough)).to_numpy(dtype=bool)
+        field_delimiter = re.escape(raw.delimiter) + "(?![ ])"
+        delimiters = values.str.count(field_delimiter)
+        # The lines after the first of each cell with a line break (index: the cell's position).
+        lines = values[breaks > 0].str.split("\r\n|\r|\n", regex=True).explode()
+        later = lines[lines.groupby(level=0).cumcount().to_numpy() > 0].astype("string")
+        widest = later.str.count(field_delimiter).groupby(level=0).max()
+        widest = widest.reindex(values.index, fill_value=0)
+        swallowed = (widest >= enough).to_numpy(dtype=bool)
         if not swallowed.any():
             continue
         hit = np.append(swallowed, False)[codes] & live.to_numpy() & ~found.to_numpy()

@@ -669,6 +669,47 @@ def test_a_quoted_programme_with_commas_is_a_description_not_swallowed_rows(tmp_
     assert table["description"].iloc[0].count("\n") == 3
 
 
+BUDGET_HEAD = "aktivitets_id,datum,arbetspaket,aktivitetstyp,titel,beskrivning,antal_deltagare\n"
+
+
+def test_a_quoted_text_with_decimal_commas_on_several_lines_is_kept(tmp_path):
+    """A correctly quoted description over three lines with six decimal commas (as many as a
+    whole row of this comma-separated register has delimiters, but at most two on a line) is a
+    description: both rows are clean and the text is whole."""
+    description = (
+        "Budgeten ökade från 1,5 till 2,5 mnkr.\n"
+        "Andelen kvinnor steg från 40,5 till 52,5 procent.\n"
+        "Nästa år: 3,0 eller 3,5 mnkr."
+    )
+    table, quarantine, _, account = register_text(
+        tmp_path,
+        BUDGET_HEAD + f'A1,2024-03-01,AP1,möte,Budgetmöte,"{description}",25\n'
+        "A2,2024-03-02,AP1,möte,Möte 2,Kort,10\n",
+    )
+    assert quarantine.empty
+    assert account.rows() == {"read": 2, "clean": 2, "quarantined": 0, "merged": 0, "blank": 0}
+    assert table["activity_id"].tolist() == ["A1", "A2"]
+    assert table["description"].iloc[0] == description
+    assert table["attendance"].tolist() == [25, 10]
+
+
+def test_a_quote_left_open_after_decimal_commas_still_swallows_no_row_silently(tmp_path):
+    """The same register with the closing quote forgotten: the next record becomes a line of
+    the cell and is found there (a whole row's delimiters on one line of the cell)."""
+    table, quarantine, _, account = register_text(
+        tmp_path,
+        BUDGET_HEAD + 'A1,2024-03-01,AP1,möte,Budgetmöte,"Från 1,5 till 2,5 mnkr.,25\n'
+        "A2,2024-03-02,AP1,möte,Möte 2,Kort,10\n"
+        'A3,2024-03-03,AP1,möte,Möte 3,"Lång",10\n',
+    )
+    assert table.empty
+    assert reasons(quarantine) == [(2, "unclosed_quote")]
+    assert quarantine.iloc[0]["message"].startswith(
+        "aktiviteter.csv rad 2, kolumn 'beskrivning' sträcker sig över 3 textrader"
+    )
+    assert account.rows() == {"read": 1, "clean": 0, "quarantined": 1, "merged": 0, "blank": 0}
+
+
 def test_an_organisation_typed_as_a_name_does_not_empty_that_organisation(tmp_path, register):
     """'Sundsvalls kommun' in the name column of one row is no person's name: the three rows
     with it as their organisation keep it (and their pseudonyms stay those of other periods)."""
