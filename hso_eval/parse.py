@@ -265,9 +265,10 @@ class Plain(NamedTuple):
 #: Fewer distinct values than this are all given to the function (Arrow's fixed cost is larger).
 _PLAIN_MIN = 256
 
-#: Characters of plain text: none is whitespace (`str.isspace`) or in `_INVISIBLE`. Printable
-#: ASCII, Latin-1 and Latin Extended-A/B letters and signs (not the soft hyphen), typographic
-#: dashes, quotes and dots (U+2010–U+2027, U+2030–U+205E) and currency signs.
+#: Characters of plain text: none is whitespace (`str.isspace`) or in `_INVISIBLE`, each is in
+#: composed form (NFC) and none combines with a neighbour (tests/test_parse.py checks all three).
+#: Printable ASCII, Latin-1 and Latin Extended-A/B letters and signs (not the soft hyphen),
+#: typographic dashes, quotes and dots (U+2010–U+2027, U+2030–U+205E) and currency signs.
 _TEXT_CHARS = "!-~\u00a1-\u00ac\u00ae-\u024f\u2010-\u2027\u2030-\u205e\u20a0-\u20bf"
 #: A text that `_clean_text` returns unchanged: plain characters, single spaces between words.
 PLAIN_TEXT = f"[{_TEXT_CHARS}]+(?: [{_TEXT_CHARS}]+)*"
@@ -391,17 +392,25 @@ def _scalar_to_text(value: object) -> str:
 
 
 def _clean_text(value: object) -> str | None:
-    """One cell as trimmed text with all whitespace runs collapsed to one space; "" → None."""
+    """One cell as trimmed text with all whitespace runs collapsed to one space, in Unicode's
+    composed form (NFC); "" → None.
+
+    NFC: an Å typed as A and a combining ring (as macOS and some web forms write it, "NFD") is
+    the same text as the Å a Swedish keyboard types, so ids, names and addresses match.
+    """
     # `str.split()` splits on the same characters as `\s` (both are `str.isspace`), so this is
     # `_WHITESPACE.sub(" ", ...).strip()`, about twice as fast.
     text = " ".join(_INVISIBLE.sub("", _scalar_to_text(value)).split())
+    if not text.isascii():  # ASCII is always composed
+        text = unicodedata.normalize("NFC", text)
     return text or None
 
 
 def normalise_text(
     series: pd.Series, factorized: Factorized | None = None, *, categorical: bool = False
 ) -> pd.Series:
-    """Trim, collapse inner whitespace (tabs, newlines, non-breaking spaces) to one space.
+    """Trim, collapse inner whitespace (tabs, newlines, non-breaking spaces) to one space, and
+    compose decomposed letters (Unicode NFC: A + combining ring → Å).
 
     Numbers become text the way a person reads them (123.0 from Excel → "123"). Empty cells and
     cells with only spaces become NA. Returns dtype "string" (`categorical`: the same values as

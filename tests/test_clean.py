@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from pathlib import Path
 
 import pandas as pd
@@ -1113,3 +1114,33 @@ def test_xlsx_participant_with_id_true_is_not_on_activity_1(tmp_path, boolean_fi
     assert reasons(quarantine) == [(boolean_row, "unknown_activity")]
     assert quarantine.iloc[0]["value"] == "SANT"
     assert account.rows() == {"read": 2, "clean": 1, "quarantined": 1, "merged": 0, "blank": 0}
+
+
+# ---------------------------------------------------------------------------------------------
+# Decomposed letters (NFD) are the same text as composed ones
+# ---------------------------------------------------------------------------------------------
+def nfd(text: str) -> str:
+    return unicodedata.normalize("NFD", text)
+
+
+def test_decomposed_a_ring_and_o_umlaut_match_the_composed_letters(tmp_path):
+    """The register's id MÖTE-1 is typed composed; the participant list (saved on a Mac) has it
+    decomposed, and one person twice, once each way: both rows find the activity, and the
+    second row is the same person again (merged), not a second participant."""
+    register = csv_file(tmp_path, "aktiviteter.csv", A_HEAD, [row("MÖTE-1", titel="Årsmöte")])
+    acts = clean_activities(read_table(register, ACTIVITY_SPEC), PROJECT, PERIOD).table
+    path = tmp_path / "deltagare.csv"
+    path.write_text(
+        "aktivitets_id;namn;e-post;organisation\n"
+        f"{nfd('MÖTE-1')};{nfd('Åsa Östlund')};;{nfd('Örnsköldsviks kommun')}\n"
+        "MÖTE-1;Åsa Östlund;;Örnsköldsviks kommun\n",
+        encoding="utf-8",
+    )
+    table, quarantine, _, account = clean_participants(
+        read_table(path, PARTICIPANT_SPEC), acts, KEY
+    )
+    assert quarantine.empty
+    assert account.rows() == {"read": 2, "clean": 1, "quarantined": 0, "merged": 1, "blank": 0}
+    assert table["activity_id"].tolist() == ["MÖTE-1"]  # composed, as in the register
+    assert table["organisation"].tolist() == ["Örnsköldsviks kommun"]
+    assert acts["title"].tolist() == ["Årsmöte"]

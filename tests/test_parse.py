@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 
 import numpy as np
 import pandas as pd
@@ -133,6 +134,19 @@ def test_normalise_text_trims_and_collapses_every_kind_of_space() -> None:
     result = normalise_text(objects(["  Härnösands\u00a0 kommun\t", "rad ett\nrad två", "x"]))
     assert result.tolist() == ["Härnösands kommun", "rad ett rad två", "x"]
     assert result.dtype == "string"
+
+
+def test_normalise_text_composes_decomposed_letters() -> None:
+    """Å, Ä, Ö typed as a letter and a combining mark (NFD, as macOS writes them) are the same
+    text as the composed letters; so are both spellings in one column of many values (where
+    the plain ones take the fast path)."""
+    composed = ["MÖTE-1", "Örnsköldsvik", "Åsa Ångström", "Bäck"]
+    decomposed = [unicodedata.normalize("NFD", v) for v in composed]
+    assert decomposed != composed
+    assert normalise_text(objects(decomposed)).tolist() == composed
+    filler = [f"Möte {i}" for i in range(300)]
+    texts = normalise_text(objects([*filler, *decomposed, *composed]))
+    assert texts.tolist() == [*filler, *composed, *composed]
 
 
 def test_normalise_text_makes_empty_cells_na() -> None:
@@ -631,6 +645,21 @@ def test_plain_text_characters_are_never_space_or_invisible() -> None:
     assert len(chars) == 94 + 12 + 418 + 24 + 47 + 32  # the six ranges of the class
     assert [c for c in chars if c.isspace() or parse._INVISIBLE.search(c)] == []
     assert [c for c in chars if parse._clean_text(f"{c} {c}{c}") != f"{c} {c}{c}"] == []
+
+
+def test_plain_text_characters_are_composed_and_compose_with_nothing() -> None:
+    """`_clean_text` puts text in NFC; plain text is returned unchanged, so each character of
+    the class must be in NFC, must not be a combining mark, and must not be the second of a
+    pair that NFC composes (a text of them is then in NFC as it is)."""
+    chars = _characters(f"[{parse._TEXT_CHARS}]")
+    assert [c for c in chars if unicodedata.normalize("NFC", c) != c] == []
+    assert [c for c in chars if unicodedata.combining(c)] == []
+    seconds = set()
+    for code in range(0x110000):
+        parts = unicodedata.decomposition(chr(code)).split()
+        if len(parts) == 2 and not parts[0].startswith("<"):
+            seconds.add(chr(int(parts[1], 16)))
+    assert seconds.isdisjoint(chars)
 
 
 def test_plain_fold_characters_fold_one_by_one() -> None:
