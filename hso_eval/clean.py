@@ -33,6 +33,7 @@ import pandas as pd
 from hso_eval.config import Project, RunParams
 from hso_eval.errors import RunError
 from hso_eval.parse import (
+    MAX_COUNT,
     _as_string,
     fold,
     fold_array,
@@ -103,6 +104,8 @@ ERROR_TEXTS: frozenset[str] = EXCEL_ERRORS | frozenset(
     {"#SPILL!", "#CALC!", "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!"}
 )
 _ERROR_FIX = "(rätta formeln i Excel eller skriv in värdet, och spara igen)"
+#: `parse.MAX_COUNT` as the messages write it: "1 000 000".
+_MAX_COUNT_TEXT = f"{MAX_COUNT:,}".replace(",", " ")
 #: A row's own name is looked for in its issue values only when at least this long (folded).
 MIN_NAME_LENGTH = 2
 
@@ -831,13 +834,20 @@ def clean_activities(raw: RawTable, project: Project, period: Period) -> Cleaned
 
     counts = {}
     for column in ("antal_deltagare", "antal_kvinnor", "antal_män"):
-        values, approximate, invalid = parse_counts(*raw.cells(column))
+        values, approximate, invalid, too_large = parse_counts(*raw.cells(column))
         invalid = invalid | (values < 0).fillna(False)
         warnings.add(
-            kept & invalid,
+            kept & invalid & ~too_large,
             column,
             "unparseable_count",
             "är inget antal; fältet lämnas tomt (skriv ett heltal, t.ex. 25 eller ca 250).",
+        )
+        warnings.add(
+            kept & too_large,
+            column,
+            "unparseable_count",
+            f"är orimligt stort för ett antal (mer än {_MAX_COUNT_TEXT}); fältet lämnas tomt "
+            "(skriv det rätta antalet, t.ex. 25 eller ca 250).",
         )
         counts[column] = (values.mask(invalid), approximate & ~invalid)
     attendance, attendance_approx = counts["antal_deltagare"]

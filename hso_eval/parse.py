@@ -31,8 +31,10 @@ __all__ = [
     "EMAIL_IN_TEXT",
     "EXCEL_EPOCH",
     "LIST_JOINER",
+    "MAX_COUNT",
     "SERIAL_RANGE",
     "SWEDISH_MONTHS",
+    "Counts",
     "fold",
     "fold_array",
     "normalise_email",
@@ -553,48 +555,66 @@ _COUNT = re.compile(
     r"(?P<n>[0-9]{1,3}(?: [0-9]{3})+|[0-9]+)(?:[.,]0{1,2})?"  # "1 200"; "250.0" (never "1.000")
     rf"(?P<post>{_APPROX_SUFFIX})?"
 )
-_INT64_MAX = 2**63 - 1
+#: The largest head count that is believed: no activity of the project has a million people.
+#: A larger number is a typing or formula error (and one beyond 64 bits would break the
+#: report's arithmetic); it is treated like a count that cannot be read.
+MAX_COUNT = 1_000_000
 
 
-def _parse_count_value(value: object) -> tuple[int | None, bool, bool]:
-    """(value, approximate, invalid) for one distinct cell value."""
+class Counts(NamedTuple):
+    """What `parse_counts` returns, per row: the count (Int64, NA where there is none), and
+    masks: `approximate` (`ca 250`), `invalid` (not a usable count, value NA) and, among the
+    invalid, `too_large` (a whole number above `MAX_COUNT`)."""
+
+    values: pd.Series
+    approximate: pd.Series
+    invalid: pd.Series
+    too_large: pd.Series
+
+
+def _whole_count(number: int, approximate: bool) -> tuple[int | None, bool, bool, bool]:
+    """`_parse_count_value`'s result for a whole number ≥ 0."""
+    if number > MAX_COUNT:
+        return None, False, True, True
+    return number, approximate, False, False
+
+
+def _parse_count_value(value: object) -> tuple[int | None, bool, bool, bool]:
+    """(value, approximate, invalid, too large) for one distinct cell value."""
     if isinstance(value, bool | np.bool_):
-        return None, False, True
+        return None, False, True, False
     if isinstance(value, numbers.Integral):
         number = int(value)
-        ok = 0 <= number <= _INT64_MAX
-        return (number, False, False) if ok else (None, False, True)
+        return _whole_count(number, False) if number >= 0 else (None, False, True, False)
     if isinstance(value, numbers.Real):
         number_f = float(value)
-        ok = math.isfinite(number_f) and number_f.is_integer() and 0 <= number_f <= _INT64_MAX
-        return (int(number_f), False, False) if ok else (None, False, True)
+        if math.isfinite(number_f) and number_f.is_integer() and number_f >= 0:
+            return _whole_count(int(number_f), False)
+        return None, False, True, False
     text = _clean_text(value)
     if text is None:
-        return None, False, False
+        return None, False, False, False
     match = _COUNT.fullmatch(text.casefold())
     if match is None:
-        return None, False, True
-    number = int(match["n"].replace(" ", ""))
-    if number > _INT64_MAX:
-        return None, False, True
-    return number, bool(match["pre"] or match["post"]), False
+        return None, False, True, False
+    return _whole_count(int(match["n"].replace(" ", "")), bool(match["pre"] or match["post"]))
 
 
-def parse_counts(
-    series: pd.Series, factorized: Factorized | None = None
-) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """Parse head counts; return (Int64 values, approximate mask, invalid mask).
+def parse_counts(series: pd.Series, factorized: Factorized | None = None) -> Counts:
+    """Parse head counts; return (Int64 values, approximate, invalid, too large) (`Counts`).
 
     `250`, `250.0` and `"1 200"` are exact. `ca 250`, `ca. 250`, `cirka 250`, `~250`, `≈250`,
     `250 st`, `250+` are 250 and approximate. Negative numbers, fractions and words such as
-    `många` are invalid (value NA). Empty cells are NA and neither approximate nor invalid.
+    `många` are invalid (value NA), and so are whole numbers above `MAX_COUNT`, which are also
+    `too_large`. Empty cells are NA and neither approximate nor invalid.
     """
-    mapped = _map_distinct(series, _parse_count_value, (None, False, False), factorized)
+    mapped = _map_distinct(series, _parse_count_value, (None, False, False, False), factorized)
     values = pd.array(mapped.outputs[0], dtype="Int64").take(mapped.codes)
-    return (
+    return Counts(
         pd.Series(values, index=series.index),
         _bool_series(mapped, 1, series.index),
         _bool_series(mapped, 2, series.index),
+        _bool_series(mapped, 3, series.index),
     )
 
 

@@ -1144,3 +1144,52 @@ def test_decomposed_a_ring_and_o_umlaut_match_the_composed_letters(tmp_path):
     assert table["activity_id"].tolist() == ["MÖTE-1"]  # composed, as in the register
     assert table["organisation"].tolist() == ["Örnsköldsviks kommun"]
     assert acts["title"].tolist() == ["Årsmöte"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Counts too large to be true
+# ---------------------------------------------------------------------------------------------
+def test_a_count_above_a_million_is_emptied_with_a_message_saying_so(tmp_path):
+    """9223372036854775807 (the largest 64-bit number) or more people is a typing error: the
+    field is emptied with a warning that says the number is unreasonably large, the row is
+    kept. A million is still a count; a word is still 'no count'."""
+    table, quarantine, warnings, account = activities(
+        tmp_path,
+        [
+            [*row("A1"), "9223372036854775807"],
+            [*row("A2"), "99999999999999999999"],
+            [*row("A3"), "1 000 000"],
+            [*row("A4"), "ca 2 000 000"],
+            [*row("A5"), "många"],
+        ],
+        ["antal_deltagare"],
+    )
+    assert quarantine.empty and account.clean == 5
+    attendance = table.set_index("activity_id")["attendance"]
+    assert attendance.isna().tolist() == [True, True, False, True, True]
+    assert attendance["A3"] == 1_000_000
+    messages = without_status(warnings)["message"].tolist()
+    large = (
+        "är orimligt stort för ett antal (mer än 1 000 000); fältet lämnas tomt (skriv det "
+        "rätta antalet, t.ex. 25 eller ca 250)."
+    )
+    assert messages == [
+        f"aktiviteter.csv rad 2, kolumn 'antal_deltagare': '9223372036854775807' {large}",
+        f"aktiviteter.csv rad 3, kolumn 'antal_deltagare': '99999999999999999999' {large}",
+        f"aktiviteter.csv rad 5, kolumn 'antal_deltagare': 'ca 2 000 000' {large}",
+        "aktiviteter.csv rad 6, kolumn 'antal_deltagare': 'många' är inget antal; fältet "
+        "lämnas tomt (skriv ett heltal, t.ex. 25 eller ca 250).",
+    ]
+    assert set(without_status(warnings)["reason"]) == {"unparseable_count"}
+
+
+def test_too_large_gender_counts_are_emptied_before_they_are_added_up(tmp_path):
+    """Women and men of 2**62 each would overflow their sum; both are emptied (warned about),
+    so no 'more women and men than participants' is claimed from them."""
+    _, _, warnings, _ = activities(
+        tmp_path,
+        [[*row("A1"), "10", str(2**62), str(2**62)]],
+        ["antal_deltagare", "antal_kvinnor", "antal_män"],
+    )
+    assert reasons(without_status(warnings)) == [(2, "unparseable_count")] * 2
+    assert without_status(warnings)["column"].tolist() == ["antal_kvinnor", "antal_män"]

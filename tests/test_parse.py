@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from hso_eval import parse
 from hso_eval.parse import (
     EXCEL_EPOCH,
+    MAX_COUNT,
     fold,
     normalise_email,
     normalise_header,
@@ -337,7 +338,7 @@ def test_parse_dates_never_raises_and_each_cell_is_one_thing(values: list[object
 )
 def test_parse_counts_exact_forms(value: object, number: int) -> None:
     """Plain numbers, Excel's 250.0 and Swedish thousands spaces are exact counts."""
-    values, approximate, invalid = parse_counts(objects([value]))
+    values, approximate, invalid, _ = parse_counts(objects([value]))
     assert values.iloc[0] == number
     assert not approximate.iloc[0] and not invalid.iloc[0]
 
@@ -362,7 +363,7 @@ def test_parse_counts_exact_forms(value: object, number: int) -> None:
 )
 def test_parse_counts_approximate_forms_give_the_number_and_a_flag(value: str) -> None:
     """`ca 250`, `~250`, `250 st`, `250+` … are 250, flagged as approximate."""
-    values, approximate, invalid = parse_counts(objects([value]))
+    values, approximate, invalid, _ = parse_counts(objects([value]))
     assert values.iloc[0] == 250
     assert approximate.iloc[0] and not invalid.iloc[0]
 
@@ -372,36 +373,59 @@ def test_parse_counts_approximate_forms_give_the_number_and_a_flag(value: str) -
 )
 def test_parse_counts_rejects_negatives_fractions_and_words(value: object) -> None:
     """Negative numbers, fractions, words and ranges are invalid and give no value."""
-    values, approximate, invalid = parse_counts(objects([value]))
+    values, approximate, invalid, _ = parse_counts(objects([value]))
     assert pd.isna(values.iloc[0])
     assert invalid.iloc[0] and not approximate.iloc[0]
 
 
 def test_parse_counts_empty_is_neither_invalid_nor_approximate() -> None:
     """An empty count is NA, not invalid and not approximate."""
-    values, approximate, invalid = parse_counts(objects([None, "", " ", float("nan")]))
+    values, approximate, invalid, _ = parse_counts(objects([None, "", " ", float("nan")]))
     assert values.isna().all()
     assert not approximate.any() and not invalid.any()
     assert values.dtype == "Int64"
 
 
 @SETTINGS
-@given(st.integers(min_value=0, max_value=10**12))
+@given(st.integers(min_value=0, max_value=MAX_COUNT))
 def test_parse_counts_reads_any_whole_number_in_every_form(number: int) -> None:
-    """A whole number as a number, as text, with thousands spaces or `ca` reads back."""
+    """A whole number up to `MAX_COUNT` as a number, as text, with thousands spaces or `ca`
+    reads back."""
     spaced = f"{number:,}".replace(",", " ")
     forms = [number, float(number), str(number), spaced, f"ca {spaced}", f"{number}+"]
-    values, approximate, invalid = parse_counts(objects(forms))
+    values, approximate, invalid, _ = parse_counts(objects(forms))
     assert (values == number).all()
     assert approximate.tolist() == [False, False, False, False, True, True]
     assert not invalid.any()
+
+
+@SETTINGS
+@given(st.integers(min_value=MAX_COUNT + 1, max_value=10**30))
+def test_parse_counts_above_the_ceiling_are_too_large_in_every_form(number: int) -> None:
+    """A whole number above `MAX_COUNT` (in int64 or beyond it), in any form, is no count: NA,
+    invalid and too large; it is neither approximate nor mistaken for a word."""
+    spaced = f"{number:,}".replace(",", " ")
+    forms = [number, float(number), str(number), spaced, f"ca {spaced}", f"{number}+"]
+    values, approximate, invalid, too_large = parse_counts(objects(forms))
+    assert values.isna().all()
+    assert invalid.all() and too_large.all()
+    assert not approximate.any()
+
+
+def test_parse_counts_ceiling_is_inclusive_and_only_numbers_are_too_large() -> None:
+    """`MAX_COUNT` itself is a count; words, fractions and negatives are invalid, not too large."""
+    cells = [MAX_COUNT, MAX_COUNT + 1, 2**63 - 1, "många", -(10**9), 2.5e9 + 0.5]
+    values, _, invalid, too_large = parse_counts(objects(cells))
+    assert values.tolist() == [MAX_COUNT, pd.NA, pd.NA, pd.NA, pd.NA, pd.NA]
+    assert invalid.tolist() == [False, True, True, True, True, True]
+    assert too_large.tolist() == [False, True, True, False, False, False]
 
 
 @pytest.mark.parametrize("order", [1, -1])
 def test_parse_counts_tells_true_and_false_from_1_and_0(order: int) -> None:
     """TRUE is no count and 1 is, whichever comes first (pandas hashes True as 1)."""
     cells = [True, 1, False, 0, 1.0][::order]
-    values, approximate, invalid = parse_counts(objects(cells))
+    values, approximate, invalid, _ = parse_counts(objects(cells))
     assert values.tolist() == [pd.NA, 1, pd.NA, 0, 1][::order]
     assert invalid.tolist() == [True, False, True, False, False][::order]
     assert not approximate.any()
@@ -418,12 +442,14 @@ def test_normalise_text_shows_true_as_sant_not_as_1(order: int) -> None:
 @SETTINGS
 @given(st.lists(cells, max_size=8))
 def test_parse_counts_never_raises_and_each_cell_is_one_thing(values: list[object]) -> None:
-    """Any cell is exactly one of: a count ≥ 0, invalid, or empty; only counts are approximate."""
-    numbers, approximate, invalid = parse_counts(objects(values))
+    """Any cell is exactly one of: a count from 0 to `MAX_COUNT`, invalid, or empty; only counts
+    are approximate, and only invalid cells too large."""
+    numbers, approximate, invalid, too_large = parse_counts(objects(values))
     for value, number, approx, bad in zip(values, numbers, approximate, invalid, strict=True):
         assert sum([pd.notna(number), bool(bad), is_empty_cell(value)]) == 1
         assert not approx or pd.notna(number)
-        assert pd.isna(number) or number >= 0
+        assert pd.isna(number) or 0 <= number <= MAX_COUNT
+    assert not (too_large & ~invalid).any()
 
 
 # ---------------------------------------------------------------------------------------------
