@@ -461,13 +461,19 @@ SWEDISH_MONTHS: dict[str, int] = {
     "dec": 12,
 }
 
+#: ISO 8601: a date, optionally a time (seconds and their fraction optional), and after a time
+#: optionally a zone (`Z`, `+02:00`, `+0200`, `+02`), as systems export timestamps. The date is
+#: the one written: `2024-06-12T23:30:00-05:00` is 12 June (the local date where it was written).
 _ISO_DATE = re.compile(
     r"(?P<y>[0-9]{4})-(?P<m>[0-9]{1,2})-(?P<d>[0-9]{1,2})"
-    r"(?:[ T](?P<H>[0-9]{1,2}):(?P<M>[0-9]{2})(?::(?P<S>[0-9]{2})(?:\.[0-9]{1,9})?)?)?"
+    r"(?:[ T](?P<H>[0-9]{1,2}):(?P<M>[0-9]{2})(?::(?P<S>[0-9]{2})(?:[.,][0-9]{1,9})?)?"
+    r"(?: ?(?:[Zz]|[+-](?P<zH>[0-9]{2})(?::?(?P<zM>[0-9]{2}))?))?)?"
 )
 _DAY_FIRST = re.compile(r"(?P<d>[0-9]{1,2})(?P<sep>[./])(?P<m>[0-9]{1,2})(?P=sep)(?P<y>[0-9]{4})")
 _MONTH_NAME = re.compile(r"(?P<d>[0-9]{1,2})\.? (?P<month>[a-z]+)\.? (?P<y>[0-9]{4})")
-_SERIAL_TEXT = re.compile(r"(?P<n>[0-9]{1,6})(?:\.0+)?")
+#: An Excel serial number as text; a fraction (the time of day, `45455.5` or `45455,5` with a
+#: Swedish decimal comma) is dropped.
+_SERIAL_TEXT = re.compile(r"(?P<n>[0-9]{1,6})(?:[.,][0-9]+)?")
 
 
 def _make_date(year: int, month: int, day: int) -> dt.date | None:
@@ -489,8 +495,10 @@ def _date_from_serial(serial: float) -> dt.date | None:
 
 def _date_from_text(text: str) -> dt.date | None:
     if match := _ISO_DATE.fullmatch(text):
-        hour, minute, second = (int(match[g] or 0) for g in ("H", "M", "S"))
-        if hour > 23 or minute > 59 or second > 59:
+        hour, minute, second, zone_hour, zone_minute = (
+            int(match[g] or 0) for g in ("H", "M", "S", "zH", "zM")
+        )
+        if hour > 23 or minute > 59 or second > 59 or zone_hour > 23 or zone_minute > 59:
             return None
         return _make_date(int(match["y"]), int(match["m"]), int(match["d"]))
     if match := _DAY_FIRST.fullmatch(text):
@@ -532,9 +540,11 @@ def parse_dates(
     """Parse dates as the contract allows; return (dates as datetime64[s], invalid mask).
 
     Accepted: Excel date cells (datetime/date/Timestamp); ISO `2024-06-12`, with or without a
-    time; `12/6/2024` and `12.6.2024` (always day first); `12 juni 2024`, `12 jun. 2024`
-    (Swedish month names and abbreviations, any case); Excel serial numbers 1990–2100, as numbers
-    or as text. The time of day is dropped. Impossible dates (`31/02/2024`) and anything else
+    time, and a time with or without a zone (`2024-06-12T10:00:00Z`, `…+02:00`: the date as
+    written, not converted to another zone); `12/6/2024` and `12.6.2024` (always day first);
+    `12 juni 2024`, `12 jun. 2024` (Swedish month names and abbreviations, any case); Excel
+    serial numbers 1990–2100, as numbers or as text (`45455`, `45455.5`, `45455,5`). The time of
+    day is dropped. Impossible dates (`31/02/2024`) and anything else
     are invalid; empty cells are NaT and not invalid.
     """
     mapped = _map_distinct(

@@ -1193,3 +1193,20 @@ def test_too_large_gender_counts_are_emptied_before_they_are_added_up(tmp_path):
     )
     assert reasons(without_status(warnings)) == [(2, "unparseable_count")] * 2
     assert without_status(warnings)["column"].tolist() == ["antal_kvinnor", "antal_män"]
+
+
+def test_iso_timestamps_with_a_zone_and_serials_with_a_fraction_are_dates(tmp_path):
+    """Exports from other systems: a timestamp with a zone is its date as written (not the
+    date in UTC), and an Excel serial number written with a time fraction is its day."""
+    table, quarantine, _, account = activities(
+        tmp_path,
+        [
+            row("A1", "2024-06-12T10:00:00Z"),
+            row("A2", "2024-06-12T23:30:00-05:00"),
+            row("A3", "45455.5"),
+            row("A4", "45455,25"),
+        ],
+    )
+    assert quarantine.empty
+    assert account.rows() == {"read": 4, "clean": 4, "quarantined": 0, "merged": 0, "blank": 0}
+    assert table["start_date"].tolist() == [pd.Timestamp("2024-06-12")] * 4
