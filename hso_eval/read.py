@@ -1389,6 +1389,8 @@ def _repeated_headers(
     index = spec.header_index()
     codes, uniques = first
     is_header = np.append(pd.notna(_header_names(np.asarray(uniques, dtype=object), index)), False)
+    if not is_header.any():  # the usual case: no row to look at
+        return found
     rows = np.flatnonzero(is_header[codes] & keep)
     if not len(rows):
         return found
