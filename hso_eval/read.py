@@ -566,7 +566,8 @@ def _booleans_as_text(grid: pd.DataFrame) -> pd.DataFrame:
             cells = cells.copy()
             at = np.flatnonzero(booleans)
             cells[at] = np.where(cells[at].astype(bool), "SANT", "FALSKT")
-            grid[column] = cells
+            # Object, as every column of the grid (pandas would take a column of text for "str").
+            grid[column] = pd.Series(cells, index=grid.index, dtype=object)
     return grid
 
 

@@ -362,13 +362,20 @@ def test_xlsx_true_and_false_are_read_as_the_text_excel_shows(tmp_path):
     path = xlsx(
         tmp_path,
         "a.xlsx",
-        {"Blad1": [head, ["A1", 1, True, 0, "x", 1], ["A2", True, 1, False, "y", True]]},
+        {
+            "Blad1": [
+                [*head, "status"],
+                ["A1", 1, True, 0, "x", 1, True],
+                ["A2", True, 1, False, "y", True, None],
+            ]
+        },
     )
     raw = read_table(path, ACTIVITY_SPEC)
-    assert raw.frame.loc[:, "datum":"antal_deltagare"].values.tolist() == [
+    assert raw.frame[head[1:]].values.tolist() == [
         [1, "SANT", 0, "x", 1],
         ["SANT", 1, "FALSKT", "y", "SANT"],
     ]
+    assert raw.frame["status"].tolist() == ["SANT", None]  # an empty cell stays None
     assert cell_text(pd.Series([1, True, 0, False], dtype=object)).tolist() == [
         "1",
         "SANT",
