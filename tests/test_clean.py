@@ -682,7 +682,7 @@ def test_a_quoted_text_with_decimal_commas_on_several_lines_is_kept(tmp_path):
         "Andelen kvinnor steg från 40,5 till 52,5 procent.\n"
         "Nästa år: 3,0 eller 3,5 mnkr."
     )
-    table, quarantine, _, account = register_text(
+    table, quarantine, _, account, _ = register_text(
         tmp_path,
         BUDGET_HEAD + f'A1,2024-03-01,AP1,möte,Budgetmöte,"{description}",25\n'
         "A2,2024-03-02,AP1,möte,Möte 2,Kort,10\n",
@@ -697,7 +697,7 @@ def test_a_quoted_text_with_decimal_commas_on_several_lines_is_kept(tmp_path):
 def test_a_quote_left_open_after_decimal_commas_still_swallows_no_row_silently(tmp_path):
     """The same register with the closing quote forgotten: the next record becomes a line of
     the cell and is found there (a whole row's delimiters on one line of the cell)."""
-    table, quarantine, _, account = register_text(
+    table, quarantine, _, account, _ = register_text(
         tmp_path,
         BUDGET_HEAD + 'A1,2024-03-01,AP1,möte,Budgetmöte,"Från 1,5 till 2,5 mnkr.,25\n'
         "A2,2024-03-02,AP1,möte,Möte 2,Kort,10\n"
@@ -977,7 +977,7 @@ def test_a_wider_header_row_further_down_loses_no_row_above_it(tmp_path):
     """Row 1 is the header (the first row with every required column); the wider header on
     row 5 is quarantined as such and names the columns only it has; row 6 has more fields
     than row 1 and is quarantined too. Nothing above row 5 is taken for a title row."""
-    table, quarantine, warnings, account = register_text(tmp_path, SECOND_HEADER)
+    table, quarantine, warnings, account, _ = register_text(tmp_path, SECOND_HEADER)
     assert account.header_row == 1
     assert account.rows() == {"read": 5, "clean": 3, "quarantined": 2, "merged": 0, "blank": 0}
     assert table["activity_id"].tolist() == ["A1", "A2", "A3"]
@@ -1002,7 +1002,7 @@ def test_a_wider_header_row_further_down_in_an_xlsx(tmp_path):
         sheet.append([int(v) if v.isdigit() else v for v in line.split(";")])
     path = tmp_path / "aktiviteter.xlsx"
     book.save(path)
-    table, quarantine, warnings, account = clean_activities(
+    table, quarantine, warnings, account, _ = clean_activities(
         read_table(path, ACTIVITY_SPEC), PROJECT, PERIOD
     )
     assert account.header_row == 2
@@ -1019,7 +1019,7 @@ def test_a_wider_header_row_further_down_in_an_xlsx(tmp_path):
 def test_a_header_row_pasted_twice_is_quarantined_twice_not_merged(tmp_path):
     """Two identical header rows further down are both quarantined (not merged as exact
     duplicates, not an id conflict), with headers as written; the rows between are kept."""
-    table, quarantine, _, account = register_text(
+    table, quarantine, _, account, _ = register_text(
         tmp_path,
         "Id;Datum;AP;Typ;Titel\n"
         "A1;2024-03-01;AP1;möte;Möte 1\n"
@@ -1037,7 +1037,7 @@ def test_a_header_row_pasted_twice_is_quarantined_twice_not_merged(tmp_path):
 def test_a_header_row_in_a_participant_list_is_quarantined_as_such(tmp_path):
     """A participant list pasted in with its header: the header row is quarantined once, as a
     header row (not as an unknown activity), and the people below it are kept."""
-    table, quarantine, _, account = participant_text(
+    table, quarantine, _, account, _ = participant_text(
         tmp_path,
         "aktivitets_id;namn;e-post\n"
         "A1;Anna Sjöberg;anna.sjoberg@harnosand.example\n"
@@ -1071,7 +1071,7 @@ def test_xlsx_true_and_false_are_not_the_counts_1_and_0(tmp_path, boolean_first)
         sheet.append(values)
     path = tmp_path / "aktiviteter.xlsx"
     book.save(path)
-    table, quarantine, warnings, account = clean_activities(
+    table, quarantine, warnings, account, _ = clean_activities(
         read_table(path, ACTIVITY_SPEC), PROJECT, PERIOD
     )
     assert quarantine.empty and account.clean == 2
@@ -1105,7 +1105,7 @@ def test_xlsx_participant_with_id_true_is_not_on_activity_1(tmp_path, boolean_fi
         sheet.append(values)
     path = tmp_path / "deltagare.xlsx"
     book.save(path)
-    table, quarantine, _, account = clean_participants(
+    table, quarantine, _, account, _ = clean_participants(
         read_table(path, PARTICIPANT_SPEC), acts, KEY
     )
     boolean_row = 2 if boolean_first else 3
@@ -1136,7 +1136,7 @@ def test_decomposed_a_ring_and_o_umlaut_match_the_composed_letters(tmp_path):
         "MÖTE-1;Åsa Östlund;;Örnsköldsviks kommun\n",
         encoding="utf-8",
     )
-    table, quarantine, _, account = clean_participants(
+    table, quarantine, _, account, _ = clean_participants(
         read_table(path, PARTICIPANT_SPEC), acts, KEY
     )
     assert quarantine.empty
@@ -1153,7 +1153,7 @@ def test_a_count_above_a_million_is_emptied_with_a_message_saying_so(tmp_path):
     """9223372036854775807 (the largest 64-bit number) or more people is a typing error: the
     field is emptied with a warning that says the number is unreasonably large, the row is
     kept. A million is still a count; a word is still 'no count'."""
-    table, quarantine, warnings, account = activities(
+    table, quarantine, warnings, account, _ = activities(
         tmp_path,
         [
             [*row("A1"), "9223372036854775807"],
@@ -1186,7 +1186,7 @@ def test_a_count_above_a_million_is_emptied_with_a_message_saying_so(tmp_path):
 def test_too_large_gender_counts_are_emptied_before_they_are_added_up(tmp_path):
     """Women and men of 2**62 each would overflow their sum; both are emptied (warned about),
     so no 'more women and men than participants' is claimed from them."""
-    _, _, warnings, _ = activities(
+    _, _, warnings, _, _ = activities(
         tmp_path,
         [[*row("A1"), "10", str(2**62), str(2**62)]],
         ["antal_deltagare", "antal_kvinnor", "antal_män"],
@@ -1198,7 +1198,7 @@ def test_too_large_gender_counts_are_emptied_before_they_are_added_up(tmp_path):
 def test_iso_timestamps_with_a_zone_and_serials_with_a_fraction_are_dates(tmp_path):
     """Exports from other systems: a timestamp with a zone is its date as written (not the
     date in UTC), and an Excel serial number written with a time fraction is its day."""
-    table, quarantine, _, account = activities(
+    table, quarantine, _, account, _ = activities(
         tmp_path,
         [
             row("A1", "2024-06-12T10:00:00Z"),
