@@ -520,7 +520,16 @@ def _read_xlsx_grid(
                 reason="sheet_missing",
             )
         used = near[0]
-    errors = _error_cells(data, used)
+    errors, uncomputed = _error_cells(data, used)
+    if uncomputed:
+        raise InputFileError(
+            f"{shown} (blad '{used}'): {_cells_named(uncomputed)} har formler utan sparat "
+            "värde, så deras värden går inte att läsa. Filen har skapats av ett program och "
+            "aldrig sparats i Excel. Öppna den i Excel och spara den (då räknas formlerna ut), "
+            "eller ersätt formlerna med sina värden (Klistra in special → Värden).",
+            path=path,
+            reason="unreadable",
+        )
     try:
         grid = pd.read_excel(
             book, sheet_name=used, header=None, dtype=object, keep_default_na=False
@@ -639,51 +648,102 @@ _CELL_VALUE = re.compile(rb"<(?:[\w.-]+:)?v(?:\s[^>]*)?(?<!/)>([^<]*)<")
 _CELL_END = re.compile(rb"</(?:[\w.-]+:)?c\s*>")
 
 
-def _error_cells(data: bytes, sheet: str) -> list[tuple[int, int, str]]:
-    """(row, column, error text), 0-based, of every cell of `sheet` that shows an Excel error.
+def _error_cells(data: bytes, sheet: str) -> tuple[list[tuple[int, int, str]], list[str]]:
+    """(row, column, error text), 0-based, of every cell of `sheet` that shows an Excel error;
+    and the references (``G2``) of formula cells without a saved value.
 
     python-calamine reads such a cell (``#REF!``, ``#N/A``, …) as an empty one: a row of
     them would pass as a blank row and an error in a field as a missing value, so they are
-    found in the sheet's XML (`_put_error_cells` puts them back). The XML is searched only
-    when it holds ``t="e"`` at all, so a sheet without errors costs one pass of `bytes.find`
-    over its decompressed text (a few hundredths of a second for 30,000 rows).
+    found in the sheet's XML (`_put_error_cells` puts them back). It reads a formula without a
+    saved value (a file written by a program, never saved in Excel) as empty too: its value is
+    unknown, so the file cannot be read. The XML is searched only when it holds ``t="e"`` or a
+    formula at all, so a sheet without either costs one pass over its decompressed text (a few
+    hundredths of a second for 30,000 rows).
     Empty if the sheet's XML cannot be found or parsed: calamine has read it, so this does not
     happen with a file that the run goes on to use.
     """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             part = _sheet_part(archive, sheet)
-            if part is None or not _holds_error_cell(archive, part):
-                return []
+            if part is None:
+                return [], []
+            error, formula = _holds_error_cell(archive, part)
+            if not (error or formula):
+                return [], []
             xml = archive.read(part)
-        found: list[tuple[int, int, str]] = []
-        for cell in _ERROR_CELL.finditer(xml):
-            if cell.group().endswith(b"/>"):
-                continue
-            ref = _CELL_REF.search(cell.group())
-            if ref is None:  # a writer that leaves out cell references: count cells instead
-                return _error_cells_by_position(xml)
-            end = _CELL_END.search(xml, cell.end())
-            value = _CELL_VALUE.search(xml, cell.end(), end.start() if end else len(xml))
-            if value is not None:
-                row, column = _cell_position(ref.group(1).decode(), ref.group(2).decode())
-                found.append((row, column, _xml_text(value.group(1))))
-        return found
+        uncomputed = _uncomputed_formulas(xml) if formula else []
+        if not error:
+            return [], uncomputed
+        return _error_cells_in(xml), uncomputed
     except (KeyError, OSError, ValueError, zipfile.BadZipFile, ElementTree.ParseError):
-        return []
+        return [], []
 
 
-def _holds_error_cell(archive: zipfile.ZipFile, part: str) -> bool:
-    """Whether the XML `part` holds ``t="e"``: read in pieces, so that a large sheet's text is
-    not held in memory beside the grid when it has no error cell (the usual case)."""
+#: A cell whose first child is a formula: ``<c r="G2" t="str"><f>…`` (the schema puts ``f``
+#: first); ``<f …/>`` for a shared formula's other cells.
+_FORMULA_CELL = re.compile(rb"<(?:[\w.-]+:)?c(\s[^>]*)?(?<!/)>\s*<(?:[\w.-]+:)?f[\s>/]")
+_FORMULA = re.compile(rb"<(?:[\w.-]+:)?f[\s>/]")
+_CELL_TYPE = re.compile(rb"\bt\s*=\s*[\"']([A-Za-z]+)[\"']")
+
+
+def _uncomputed_formulas(xml: bytes) -> list[str]:
+    """The references of the formula cells in a sheet's `xml` that have no saved value: no
+    ``<v>``, or an empty one that is no text result (``t="str"``, which Excel writes for a
+    formula giving ""). "?" for a cell without a reference."""
+    found = []
+    for cell in _FORMULA_CELL.finditer(xml):
+        end = _CELL_END.search(xml, cell.end())
+        value = _CELL_VALUE.search(xml, cell.end(), end.start() if end else len(xml))
+        kind = _CELL_TYPE.search(cell.group(1) or b"")
+        text = kind is not None and kind.group(1) in (b"str", b"inlineStr")
+        if value is None or (not value.group(1).strip() and not text):
+            ref = _CELL_REF.search(cell.group(1) or b"")
+            found.append(ref.group(1).decode().upper() + ref.group(2).decode() if ref else "?")
+    return found
+
+
+def _cells_named(references: list[str]) -> str:
+    """``cellen G2`` / ``cellerna G2, H2 och 3 till`` for a message."""
+    if len(references) == 1:
+        return f"cellen {references[0]}" if references[0] != "?" else "en cell"
+    named = [r for r in references[:3] if r != "?"]
+    more = len(references) - len(named)
+    listed = ", ".join(named) + (f" och {more} till" if more and named else "")
+    return f"cellerna {listed}" if named else f"{len(references)} celler"
+
+
+def _error_cells_in(xml: bytes) -> list[tuple[int, int, str]]:
+    """`_error_cells` of a sheet's XML that holds ``t="e"``."""
+    found: list[tuple[int, int, str]] = []
+    for cell in _ERROR_CELL.finditer(xml):
+        if cell.group().endswith(b"/>"):
+            continue
+        ref = _CELL_REF.search(cell.group())
+        if ref is None:  # a writer that leaves out cell references: count cells instead
+            return _error_cells_by_position(xml)
+        end = _CELL_END.search(xml, cell.end())
+        value = _CELL_VALUE.search(xml, cell.end(), end.start() if end else len(xml))
+        if value is not None:
+            row, column = _cell_position(ref.group(1).decode(), ref.group(2).decode())
+            found.append((row, column, _xml_text(value.group(1))))
+    return found
+
+
+def _holds_error_cell(archive: zipfile.ZipFile, part: str) -> tuple[bool, bool]:
+    """Whether the XML `part` holds ``t="e"``, and whether it holds a formula: read in pieces,
+    so that a large sheet's text is not held in memory beside the grid when it has neither
+    (the usual case)."""
     tail = b""
+    error = formula = False
     with archive.open(part) as stream:
         while piece := stream.read(_DECODE_PIECE):
             piece = tail + piece
-            if b't="e"' in piece or b"t='e'" in piece:
-                return True
-            tail = piece[-5:]
-    return False
+            error = error or b't="e"' in piece or b"t='e'" in piece
+            formula = formula or _FORMULA.search(piece) is not None
+            if error and formula:
+                break
+            tail = piece[-64:]
+    return error, formula
 
 
 def _error_cells_by_position(xml: bytes) -> list[tuple[int, int, str]]:

@@ -634,6 +634,53 @@ def test_xlsx_error_value_calamine_cannot_read_names_the_cell(tmp_path):
     assert "'#SPILL!'" in message
 
 
+def formula_book(tmp_path: Path) -> Path:
+    """A register whose G2 and H2 are formulas, as openpyxl writes them: no saved value."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Register"
+    sheet.append(["aktivitets_id", "datum", "arbetspaket", "aktivitetstyp", "titel", "status"])
+    sheet.append(["A1", "2024-03-01", "AP1", "möte", "Möte", "genomförd"])
+    sheet["G1"], sheet["H1"] = "antal_deltagare", "beskrivning"
+    sheet["G2"], sheet["H2"] = "=5+5", '=CONCAT("Dag ";"1")'
+    path = tmp_path / "a.xlsx"
+    book.save(path)
+    return path
+
+
+def test_formulas_without_a_saved_value_stop_the_run_naming_the_cells(tmp_path):
+    """A workbook written by a program and never saved in Excel has formulas without values:
+    python-calamine reads them as empty, which would silently drop the count and the text. The
+    run stops with one message naming the file, the sheet and the cells, and what to do."""
+    path = formula_book(tmp_path)
+    alone = pd.read_excel(path, header=None, dtype=object, keep_default_na=False, engine="calamine")
+    assert alone.iloc[1, 6:].tolist() == ["", ""]  # what calamine alone gives
+    with pytest.raises(InputFileError) as caught:
+        read_table(path, ACTIVITY_SPEC)
+    message = str(caught.value)
+    assert "a.xlsx (blad 'Register'): cellerna G2, H2 har formler utan sparat värde" in message
+    assert "Öppna den i Excel och spara den" in message
+
+
+def test_formulas_with_saved_values_are_read_as_those_values(tmp_path):
+    """Excel saves each formula's result beside it: those are read as the values shown, a text
+    result of "" included (Excel marks a text result t="str")."""
+    path = formula_book(tmp_path)
+    rewrite(
+        path, "xl/worksheets/", rb'<c r="G2"><f>5\+5</f><v\s*/>', b'<c r="G2"><f>5+5</f><v>10</v>'
+    )
+    rewrite(
+        path,
+        "xl/worksheets/",
+        rb'<c r="H2"><f>(.*?)</f><v\s*/>',
+        rb'<c r="H2" t="str"><f>\1</f><v></v>',
+    )
+    assert b"<v>10</v>" in zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml")
+    raw = read_table(path, ACTIVITY_SPEC)
+    assert raw.frame.loc[0, "antal_deltagare"] in (10, 10.0, "10")
+    assert raw.frame.loc[0, "beskrivning"] in ("", None)
+
+
 # ---------------------------------------------------------------------------------------------
 # Hidden sheets
 # ---------------------------------------------------------------------------------------------
