@@ -6,8 +6,10 @@
   nobody without the key can recompute it from a name.
 - `mask_personal` hides the values of personal columns in the quarantine and the warnings;
   `contains_email`, `equals_folded` and `mentions_folded` find personal data typed into other
-  columns (an address, or the row's own name), and `redact_emails` removes addresses from free
-  text. All work over distinct values (or distinct pairs), never row by row.
+  columns (an address, or the row's own name), `address_names` reads the name an address
+  spells (`karin.ostlund@…` → `karin ostlund`), `looks_like_name` finds text shaped like a
+  person's name (`ersätter Åsa Lind`), and `redact_emails` removes addresses from free text.
+  All work over distinct values (or distinct pairs), never row by row.
 - `neutralise_formulas` makes text safe to open in Excel (OWASP "CSV injection"): a cell that
   starts with `=`, `+`, `-`, `@`, tab or carriage return gets a leading apostrophe, and so does
   a cell that already starts with an apostrophe, so that two different texts never become the
@@ -17,7 +19,8 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -32,16 +35,20 @@ from hso_eval.parse import (
     _string_series,
     _text_series,
     fold,
+    fold_array,
 )
 from hso_eval.tables import MASK
 
 __all__ = [
     "EMAIL_REMOVED",
     "FORMULA_PREFIXES",
+    "NAME_PARTICLES",
     "PSEUDONYM_LENGTH",
+    "address_names",
     "contains_email",
     "equals_folded",
     "hmac_sha256",
+    "looks_like_name",
     "make_identity",
     "mask_personal",
     "mentions_folded",
@@ -381,3 +388,152 @@ def redact_emails(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
         return pd.Series(redacted, index=values.index, name=values.name), hit
     texts = pd.array(after_values, dtype="string").take(codes)
     return pd.Series(texts, index=values.index, name=values.name), hit
+
+
+# ---------------------------------------------------------------------------------------------
+# Names: spelt by an address, or shaped like a name
+# ---------------------------------------------------------------------------------------------
+#: The local part of an address, or of anything typed like one: what stands right before an
+#: "@" (the characters `parse.EMAIL_IN_TEXT` accepts there), whether a domain follows or not.
+_LOCAL_PART = r"(?P<local>[^\s@,;:<>()\[\]\\\"]+)@"
+_LOCAL_PART_RE = re.compile(_LOCAL_PART)
+
+
+def _letter_words(folded: np.ndarray) -> np.ndarray:
+    """Folded texts (no NA) with every run of non-letters (dots, digits, "_") made one space."""
+    if not len(folded):
+        return folded
+    arrow = pa.array(folded, type=pa.large_string())
+    spaced = pc.utf8_trim(pc.replace_substring_regex(arrow, r"[^\p{L}]+", " "), " ")
+    return spaced.to_numpy(zero_copy_only=False).astype(object)
+
+
+def address_names(values: Sequence[object]) -> tuple[np.ndarray, list[tuple[int, str]]]:
+    """The name each value's addresses spell: the local part's words, folded.
+
+    `karin.ostlund@x.example` and `Karin.Östlund2@x` give `karin ostlund`, `nils_holm@…`
+    `nils holm`, `k.ostlund@…` `k ostlund`; digits, dots, `_`, `-` and `+` only separate
+    words. Returns (first, more): `first[i]` is the name of the first address in `values[i]`
+    (None without an "@", "" when the local part has no letters); `more` holds (i, name) for
+    any further address in a value (rare: a cell with two addresses). The first addresses are
+    read in Arrow, all at once, and each distinct local part is folded once; `values` are
+    expected to be distinct (strings; anything else counts as no address).
+    """
+    try:
+        texts = pa.array(values, type=pa.large_string(), from_pandas=True)
+    except (pa.ArrowException, TypeError, UnicodeError):  # not all strings
+        texts = pa.array([v if isinstance(v, str) else None for v in values], pa.large_string())
+    if not len(texts):
+        return np.zeros(0, dtype=object), []
+    local = pc.struct_field(pc.extract_regex(texts, _LOCAL_PART), [0])
+    # Letters and their combining marks kept (`fold` removes the marks), the rest one space.
+    local = pc.utf8_trim(pc.replace_substring_regex(local, r"[^\p{L}\p{M}]+", " "), " ")
+    coded = pc.dictionary_encode(local)  # a value without an address has a null index
+    keys = coded.dictionary.to_numpy(zero_copy_only=False).astype(object)
+    names = np.append(_letter_words(fold_array(keys)), None)
+    first = names[pc.fill_null(coded.indices, len(keys)).to_numpy(zero_copy_only=False)]
+    several = pc.fill_null(pc.greater(pc.count_substring(texts, "@"), 1), False)
+    more: list[tuple[int, str]] = []
+    for i in np.flatnonzero(several.to_numpy(zero_copy_only=False)):
+        extras = _LOCAL_PART_RE.findall(str(values[i]))[1:]
+        for name in _letter_words(np.array([fold(e) for e in extras], dtype=object)):
+            if name:
+                more.append((int(i), name))
+    return first, more
+
+
+#: Lower-case words that stand inside a name ("Karin von Essen", "Anna af Klint", "Jan de
+#: Geer"): between two words of a name they keep the two together.
+NAME_PARTICLES: frozenset[str] = frozenset(
+    {"af", "von", "van", "der", "den", "de", "du", "da", "di", "la", "le"}
+)
+#: A word: letters and digits; "_" and everything else separate words (`nils_holm`).
+_NAME_WORD = re.compile(r"[^\W_]+")
+#: Phrases longer than this many words are never offered to `known` (none is that long).
+_LONGEST_PHRASE = 6
+
+
+def looks_like_name(
+    values: pd.Series,
+    known: Callable[[list[str]], np.ndarray],
+    *,
+    not_names: frozenset[str] = frozenset(),
+    name_words: frozenset[str] = frozenset(),
+) -> np.ndarray:
+    """True where a value holds two words in a row that may be a person's name.
+
+    A word may be part of a name when it is letters only and either capitalised (`Åsa`, `LIND`,
+    `K`) or, in any case, one of `name_words` (folded: the words of the names known from the
+    file, so `åsa lind` is found when both words are); a word in `not_names` (folded, e.g.
+    `kommun`, `talare`) never is. Two such words next to each other (whatever punctuation or
+    spaces stand between them, and any of `NAME_PARTICLES`) look like a name: `Åsa Lind`,
+    `ersätter Åsa Lind`, `K. Östlund`, `Östlund, Karin`, `Anna-Karin`. Not when both are single
+    letters (`K/M`), and not when a phrase `known` recognises holds both: `known` gets the
+    candidate phrases as written (from the first word to the last, e.g. `Upplands Väsby`,
+    `Almi Mitt`) and returns True for each one that is no person (a municipality, an
+    organisation of the project, a word of a vocabulary).
+
+    Checked once per distinct value; `known` is called once with every candidate phrase of
+    all the values. NA is False.
+    """
+    codes, distinct = _distinct_objects(values)
+    found = np.zeros(len(distinct), dtype=bool)
+    # Per value: its word pairs, each with the phrases that could explain it.
+    pairs_of: dict[int, list[list[str]]] = {}
+    phrases: set[str] = set()
+    for position, value in enumerate(distinct):
+        if not isinstance(value, str):
+            continue
+        pairs = _name_pairs(value, not_names, name_words)
+        if pairs:
+            pairs_of[position] = pairs
+            phrases.update(p for pair in pairs for p in pair)
+    if not pairs_of:
+        return found[codes]
+    ordered = sorted(phrases)
+    recognised = dict(zip(ordered, np.asarray(known(ordered), dtype=bool).tolist(), strict=True))
+    for position, pairs in pairs_of.items():
+        found[position] = any(not any(recognised[p] for p in pair) for pair in pairs)
+    return found[codes]
+
+
+def _name_pairs(
+    value: str, not_names: frozenset[str], name_words: frozenset[str]
+) -> list[list[str]]:
+    """The pairs of neighbouring name words in `value` (`looks_like_name`), each as the list of
+    phrases that hold it (from a word at or before the pair's first word to one at or after its
+    second, within the same run of name words, at most `_LONGEST_PHRASE` words)."""
+    words = [(m.start(), m.end(), m.group()) for m in _NAME_WORD.finditer(value)]
+    if len(words) < 2:
+        return []
+    # Runs: maximal chains of name words, with particles allowed between two of them.
+    runs: list[list[int]] = []
+    run: list[int] = []
+    for k, (_, _, word) in enumerate(words):
+        key = fold(word)
+        is_name = (
+            word.isalpha() and key not in not_names and (word[0].isupper() or key in name_words)
+        )
+        if is_name:
+            run.append(k)
+        elif run and word in NAME_PARTICLES:
+            continue  # "von" between two name words: the run goes on
+        else:
+            if len(run) > 1:
+                runs.append(run)
+            run = []
+    if len(run) > 1:
+        runs.append(run)
+    out: list[list[str]] = []
+    for run in runs:
+        for i in range(len(run) - 1):
+            a, b = run[i], run[i + 1]
+            if len(words[a][2]) == 1 and len(words[b][2]) == 1:
+                continue  # "K/M", "A B": initials alone are no name
+            holders = [
+                value[words[run[s]][0] : words[run[e]][1]]
+                for s in range(max(0, i - _LONGEST_PHRASE + 2), i + 1)
+                for e in range(i + 1, min(len(run), s + _LONGEST_PHRASE))
+            ]
+            out.append(holders)
+    return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import assume, given, settings
@@ -12,7 +13,9 @@ from hypothesis import strategies as st
 
 from hso_eval.privacy import (
     FORMULA_PREFIXES,
+    address_names,
     hmac_sha256,
+    looks_like_name,
     make_identity,
     mask_personal,
     neutralise_formulas,
@@ -270,3 +273,109 @@ def test_mask_personal_never_shows_the_original(values: list[str | None]) -> Non
     result = mask_personal(pd.Series(values, dtype=object))
     assert set(result.dropna()) <= {MASK}
     assert len(result) == len(values)
+
+
+# ---------------------------------------------------------------------------------------------
+# Names spelt by addresses, and text shaped like a name
+# ---------------------------------------------------------------------------------------------
+def test_address_names_read_the_name_in_the_local_part() -> None:
+    """The words of the local part, folded; digits and separators only split words."""
+    values = [
+        "Karin.Östlund2@harnosand.example",
+        "nils_holm@x.example",
+        "k.ostlund@",  # no domain: still an address as typed
+        "mailto:eva-lena.ek@x.example",
+        "Anna Lind <anna.lind@x.example>",
+        "Sundsvall",
+        "12@x.example",
+        None,
+        "a.berg@x.example; c.dahl@y.example",
+    ]
+    first, more = address_names(values)
+    assert first.tolist() == [
+        "karin ostlund",
+        "nils holm",
+        "k ostlund",
+        "eva lena ek",
+        "anna lind",
+        None,
+        "",
+        None,
+        "a berg",
+    ]
+    assert more == [(8, "c dahl")]
+
+
+def no_phrase_known(phrases: list[str]) -> np.ndarray:
+    return np.zeros(len(phrases), dtype=bool)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("Karin Östlund", True),
+        ("ersätter Åsa Lind", True),
+        ("ÅSA LIND", True),
+        ("K. Östlund", True),
+        ("Östlund, Karin", True),
+        ("Anna-Karin", True),
+        ("Karin von Essen", True),
+        ("Kommun Karin Östlund", True),  # a word that is no name around a name
+        ("Sundsvalll", False),
+        ("ersätter Karin", False),
+        ("gäst", False),
+        ("K/M", False),  # initials alone
+        ("Sundsvalll Kommun", False),  # "kommun" is no name
+        ("HSO-2024-001", False),
+        ("BEN-X1234", False),  # a word with a digit is no name
+        ("åsa lind", False),  # lower case: only when the words are names of the file
+    ],
+)
+def test_looks_like_name(value: str, expected: bool) -> None:
+    found = looks_like_name(strings([value]), no_phrase_known, not_names=frozenset({"kommun"}))
+    assert found.tolist() == [expected]
+
+
+def test_looks_like_name_knows_the_names_words_and_the_phrases_that_are_no_person() -> None:
+    """Lower-case words count when they are names' words; a known phrase is no name, unless
+    another name word stands next to it."""
+    values = strings(["åsa lind", "åsa", "Upplands Väsby", "Upplands Väsby Karin", None])
+    asked: list[list[str]] = []
+
+    def known(phrases: list[str]) -> np.ndarray:
+        asked.append(phrases)
+        return np.array([p == "Upplands Väsby" for p in phrases], dtype=bool)
+
+    found = looks_like_name(values, known, name_words=frozenset({"asa", "lind"}))
+    assert found.tolist() == [True, False, False, True, False]
+    assert len(asked) == 1  # every candidate phrase in one call
+
+
+CAPITALS = "ABDEFGHIJKLMNOPRSTUVÅÄÖ"
+LOWER = "abdefghijklmnoprstuvyåäö"
+name_word = st.builds(
+    lambda first, rest: first + rest,
+    st.sampled_from(CAPITALS),
+    st.text(alphabet=LOWER, min_size=1, max_size=10),
+)
+
+
+@SETTINGS
+@given(
+    st.lists(name_word, min_size=2, max_size=3),
+    st.sampled_from(["", "ersätter ", "för ", "(", "ring "]),
+    st.sampled_from(["", " (vikarie)", ".", " sjuk"]),
+)
+def test_any_capitalised_full_name_in_a_text_looks_like_a_name(
+    words: list[str], before: str, after: str
+) -> None:
+    """Two or three capitalised words, alone or in a text, are always taken for a name."""
+    value = before + " ".join(words) + after
+    assert looks_like_name(strings([value]), no_phrase_known).tolist() == [True]
+
+
+@SETTINGS
+@given(st.text(alphabet=CAPITALS + LOWER, min_size=1, max_size=20))
+def test_one_word_never_looks_like_a_name(word: str) -> None:
+    """A single word (a misspelt municipality, an unknown role) is shown to the administrator."""
+    assert looks_like_name(strings([word]), no_phrase_known).tolist() == [False]
