@@ -29,6 +29,8 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from hso_eval.config import Project, RunParams
 from hso_eval.errors import RunError
@@ -48,8 +50,10 @@ from hso_eval.paths import display
 from hso_eval.periods import Period
 from hso_eval.privacy import (
     EMAIL_REMOVED,
+    address_names,
     contains_email,
     equals_folded,
+    looks_like_name,
     make_identity,
     mask_personal,
     mentions_folded,
@@ -131,52 +135,96 @@ class _NameIndex:
     """Every name of a participant list with at least two words, folded, to find them in text.
 
     A participant's name typed into another field, or another participant's name ("ersätter
-    Karin Östlund" as a role), is personal data too. A name is found as whole words (the same
-    word boundaries `\\w` draws in both), folded with `parse.fold`. One-word names are left
-    out: "Sundsvall" or "Ånge" would be found everywhere. So is a "name" that more rows have
-    as their organisation than as their name: an organisation typed in the name column
-    ("Sundsvalls kommun") is no person, and looking for it would empty that organisation on
+    Karin Östlund" as a role), is personal data too. The names are those of the `namn` column
+    and those the file's addresses spell (`privacy.address_names`: `karin.ostlund@…` is
+    `karin ostlund`), in `e-post` or typed as a name. A name is found as whole words (letters
+    and digits; "_" and all else separate them), folded with `parse.fold`, in its own order
+    or turned round (`Östlund, Karin`).
+    One-word names are left out: "Sundsvall" or "Ånge" would be found everywhere. So is a
+    "name" that more rows have as their organisation than as their name or address: an
+    organisation typed in the name column ("Sundsvalls kommun", or a shared mailbox
+    `sundsvalls.kommun@…`) is no person, and looking for it would empty that organisation on
     every row.
     """
 
-    def __init__(self, names: pd.Series, organisations: pd.Series | None = None) -> None:
+    def __init__(
+        self,
+        names: pd.Series,
+        organisations: pd.Series | None = None,
+        addresses: tuple[pd.Series, tuple[np.ndarray, np.ndarray] | None] | None = None,
+    ) -> None:
         self._names = names
         self._organisations = organisations
-        self._index: tuple[frozenset[str], int] | None = None
+        self._addresses = addresses
+        self._index: tuple[frozenset[str], int, frozenset[str]] | None = None
 
-    def _words(self, text: str) -> list[str]:
+    @staticmethod
+    def _words(text: str) -> list[str]:
         return _WORDS.findall(fold(text))
 
     @staticmethod
-    def _row_counts(values: pd.Series) -> pd.Series:
-        """Rows per folded value (its words joined by one space), over the distinct values."""
-        codes, distinct = _distinct_texts(values)
-        if not distinct:
-            return pd.Series(dtype="int64")
-        folded = pd.Series(fold_array(np.asarray(distinct, dtype=object)), dtype="string")
-        # Python's `\w` (`_WORDS`) is Unicode letters, digits and "_"; Arrow's is ASCII.
-        words = folded.str.replace(r"[^\p{L}\p{N}_]+", " ", regex=True).str.strip()
-        rows = np.bincount(codes[codes >= 0], minlength=len(distinct))
-        return pd.Series(rows, index=words.to_numpy(dtype=object)).groupby(level=0).sum()
+    def _row_counts(
+        codes: np.ndarray, distinct: np.ndarray, *, spelt: bool = False, only_spelt: bool = False
+    ) -> pd.Series:
+        """Rows per name key of two words or more (folded words joined by one space), over the
+        distinct values.
 
-    def _build(self) -> tuple[frozenset[str], int]:
+        `spelt`: a value holding an "@" counts as the name its addresses spell, not as its
+        words; `only_spelt`: a value without "@" counts as no name at all (`e-post`: in a
+        shifted row it may hold the organisation).
+        """
+        if not len(distinct):
+            return pd.Series(dtype="int64")
+        rows = np.bincount(codes[codes >= 0], minlength=len(distinct))
+        keys = np.full(len(distinct), "", dtype=object)
+        if not only_spelt:
+            folded = pd.Series(fold_array(np.asarray(distinct, dtype=object)), dtype="string")
+            # `_WORDS` is Unicode letters and digits ("_" separates); Arrow's `\w` is ASCII.
+            words = folded.str.replace(r"[^\p{L}\p{N}]+", " ", regex=True).str.strip()
+            keys = words.to_numpy(dtype=object)
+        if spelt or only_spelt:
+            first, more = address_names(distinct)
+            keys = np.where(pd.isna(first), keys, first)
+            if more:
+                keys = np.concatenate([keys, np.asarray([n for _, n in more], dtype=object)])
+                rows = np.concatenate([rows, rows[[i for i, _ in more]]])
+        several = pc.match_substring(pa.array(keys, type=pa.large_string()), " ")
+        several = several.to_numpy(zero_copy_only=False)
+        return pd.Series(rows[several], index=keys[several]).groupby(level=0, sort=False).sum()
+
+    def _build(self) -> tuple[frozenset[str], int, frozenset[str]]:
         if self._index is None:
-            names = self._row_counts(self._names)
-            names = names[[" " in str(key) for key in names.index]]
+            codes, distinct = _distinct_texts(self._names)
+            names = self._row_counts(codes, np.asarray(distinct, dtype=object), spelt=True)
+            if self._addresses is not None:
+                series, factorized = self._addresses
+                if factorized is None:
+                    factorized = pd.factorize(series.astype(object), use_na_sentinel=True)
+                codes, uniques = factorized
+                spelt = self._row_counts(codes, np.asarray(uniques), only_spelt=True)
+                names = names.add(spelt, fill_value=0)
             if self._organisations is not None:
-                as_org = self._row_counts(self._organisations).reindex(names.index, fill_value=0)
-                names = names[as_org <= names]
-            keys = pd.Series(names.index, dtype="string")
-            longest = int(keys.str.count(" ").max()) + 1 if len(keys) else 0
-            self._index = (frozenset(keys.tolist()), longest)
+                codes, distinct = _distinct_texts(self._organisations)
+                as_org = self._row_counts(codes, np.asarray(distinct, dtype=object))
+                names = names[as_org.reindex(names.index, fill_value=0) <= names]
+            keys = names.index.tolist()
+            longest = max((key.count(" ") for key in keys), default=-1) + 1
+            words = frozenset(" ".join(keys).split(" "))
+            words = frozenset(w for w in words if len(w) >= MIN_NAME_LENGTH and w.isalpha())
+            self._index = (frozenset(keys), longest, words)
         return self._index
+
+    @property
+    def name_words(self) -> frozenset[str]:
+        """The words (folded, two letters or more) of the names: first names and surnames."""
+        return self._build()[2]
 
     def mentions(self, values: pd.Series) -> np.ndarray:
         """True where a value holds a name of the list as whole words (once per distinct value)."""
         codes, uniques = _distinct_texts(values)
         if not len(uniques):
             return np.zeros(len(values), dtype=bool)
-        keys, longest = self._build()
+        keys, longest, _ = self._build()
         if not keys:
             return np.zeros(len(values), dtype=bool)
         found = np.array([self._holds(str(u), keys, longest) for u in uniques] + [False])
@@ -184,14 +232,83 @@ class _NameIndex:
 
     def _holds(self, value: str, keys: frozenset[str], longest: int) -> bool:
         words = self._words(value)
-        return any(
-            " ".join(words[i : i + n]) in keys
-            for n in range(2, min(longest, len(words)) + 1)
-            for i in range(len(words) - n + 1)
-        )
+        for n in range(2, min(longest, len(words)) + 1):
+            for i in range(len(words) - n + 1):
+                run = words[i : i + n]
+                # As written, or turned round: "Östlund Karin", "Lind Holm, Anna".
+                if any(" ".join(run[k:] + run[:k]) in keys for k in range(n)):
+                    return True
+        return False
 
 
-_WORDS = re.compile(r"\w+")
+#: A word for `_NameIndex`: letters and digits ("_" separates, as in `nils_holm`).
+_WORDS = re.compile(r"[^\W_]+")
+
+#: Words that are never part of a person's name, though capitalised in an organisation's name
+#: or at the start of a sentence (folded): `privacy.looks_like_name` does not take them for
+#: one, so "Sundsvalll Kommun" or "Gäst Talare" are shown to the administrator. Only words
+#: nobody is named; a name around one is still found ("Kommun Karin Östlund").
+NOT_NAME_WORDS: frozenset[str] = frozenset(
+    fold(word)
+    for word in (
+        *("kommun", "kommunen", "kommuner", "stad", "staden", "region", "regionen", "regioner"),
+        *("landsting", "landstinget", "länsstyrelse", "länsstyrelsen", "länsstyrelser"),
+        *("myndighet", "myndigheten", "myndigheter", "statlig", "statliga", "verket"),
+        *("universitet", "universitetet", "högskola", "högskolan", "akademi", "akademin"),
+        *("skola", "skolan", "förening", "föreningen", "förbund", "förbundet", "ideell"),
+        *("företag", "företaget", "bolag", "bolaget", "ab", "näringsliv", "näringslivet"),
+        *("civilsamhälle", "civilsamhället", "intresseorganisation", "branschorganisation"),
+        *("fackförbund", "förvaltning", "förvaltningen", "enhet", "enheten", "avdelning"),
+        *("avdelningen", "nämnd", "nämnden", "styrelse", "styrelsen", "rådet"),
+        *("deltagare", "deltagarna", "åhörare", "publik", "besökare", "gäst", "gäster"),
+        *("talare", "föreläsare", "panelist", "paneldeltagare", "presentatör", "inledare"),
+        *("moderator", "moderatorer", "samtalsledare", "mötesledare", "arrangör"),
+        *("arrangörer", "organisatör", "värd"),
+    )
+)
+
+
+#: The vocabularies of a participant list: their values are no person (`_NonPersonal`).
+_PERSON_VOCABULARIES = (ORGANISATION_TYPES, GENDERS, ROLES)
+
+
+class _NonPersonal:
+    """Recognises phrases that name no person (`privacy.looks_like_name`'s `known`).
+
+    A phrase is no person when it is a municipality (`vocab.normalise_municipality`: `Upplands
+    Väsby`, `Region Gotland`), a value of the participant list's vocabularies (organisation
+    type, gender, role) or an organisation the project configuration names: the project, its
+    owner, funders, partners (name, short form, aliases) and reference group members. Never
+    the people it names (project leader, office, work-package leads).
+    """
+
+    def __init__(self, project: Project | None = None) -> None:
+        texts: list[str] = []
+        if project is not None:
+            texts += [project.name, project.short_name, project.owner, *project.funders]
+            for partner in project.partners:
+                texts += [partner.name, partner.short, *partner.aliases]
+            texts += project.organisation.reference_group_members
+        self._organisations = frozenset(" ".join(_WORDS.findall(fold(t))) for t in texts)
+
+    def __call__(self, phrases: list[str]) -> np.ndarray:
+        series = pd.Series(phrases, dtype=object)
+        found = [normalise_municipality(series)[1].notna()]
+        found += [vocabulary.normalise(series).notna() for vocabulary in _PERSON_VOCABULARIES]
+        organisation = [" ".join(_WORDS.findall(fold(p))) in self._organisations for p in phrases]
+        return np.logical_or.reduce([*(f.to_numpy(dtype=bool) for f in found), organisation])
+
+
+class _People(NamedTuple):
+    """What a participant list's issues are checked against (`_Issues._mask_personal_data`).
+
+    `names`: each row's own name (aligned with the rows); `index`: every name of the file;
+    `known`: phrases that are no person (`_NonPersonal`).
+    """
+
+    names: pd.Series
+    index: _NameIndex
+    known: _NonPersonal
 
 
 def _distinct_texts(values: pd.Series) -> tuple[np.ndarray, list[str]]:
@@ -223,21 +340,22 @@ class _Issues:
     """Collects ISSUE_COLUMNS rows for one file, each batch built from one boolean mask.
 
     A shown value is replaced with `tables.MASK` (before the message quotes it) when its column
-    is personal, when it holds an e-mail-shaped substring, or when it contains the row's own
-    name (`names`, aligned with the rows; the participant file) or any name of the file of two
-    words or more (`name_index`) as whole words.
+    is personal or when it holds an e-mail-shaped substring. In a participant list (`people`)
+    also when it holds, as whole words, the row's own name or the name its own address spells
+    (`karin` of `karin@…` too), any name of the file of two words or more (`_NameIndex`), or
+    two neighbouring words shaped like a name (`privacy.looks_like_name`: `ersätter Åsa Lind`),
+    unless a phrase that is no person holds them (`_NonPersonal`). Participant lists are full
+    of names: there, a value is rather masked once too often than shown once too often.
     """
 
     def __init__(
         self,
         raw: RawTable,
         shown: dict[str, pd.Series] | None = None,
-        names: pd.Series | None = None,
-        name_index: _NameIndex | None = None,
+        people: _People | None = None,
     ) -> None:
         self.raw = raw
-        self.names = names
-        self.name_index = name_index
+        self.people = people
         self.frames: list[pd.DataFrame] = []
         # cell_text per column, computed once per file (share it between quarantine and
         # warnings): many rules name the same column.
@@ -348,14 +466,28 @@ class _Issues:
         Over the issue rows only (few), each distinct value (or value and name) checked once.
         """
         personal = contains_email(shown)
-        if self.names is not None:
-            names = self.names[at].reset_index(drop=True)
+        people = self.people
+        if people is not None:
+            names = people.names[at].reset_index(drop=True)
             personal |= mentions_folded(shown, names, MIN_NAME_LENGTH)
-        if self.name_index is not None:
-            personal |= self.name_index.mentions(shown)
+            personal |= mentions_folded(shown, self._own_address_names(at), MIN_NAME_LENGTH)
+            personal |= people.index.mentions(shown)
+            personal |= looks_like_name(
+                shown,
+                people.known,
+                not_names=NOT_NAME_WORDS,
+                name_words=people.index.name_words,
+            )
         if not personal.any():
             return shown
         return shown.mask(pd.Series(personal, index=shown.index), MASK)
+
+    def _own_address_names(self, at: np.ndarray) -> pd.Series:
+        """The name the `e-post` of each row of `at` spells (`privacy.address_names`), or NA."""
+        codes, distinct = _distinct_texts(self._cell_text("e-post", at))
+        first, _ = address_names(distinct)
+        spelt = np.append(first, None).astype(object)[codes]
+        return pd.Series(spelt, dtype="string")
 
     def frame(self) -> pd.DataFrame:
         """All issues, ordered by row (stable: the rule order within a row is kept)."""
@@ -943,28 +1075,34 @@ def clean_activities(raw: RawTable, project: Project, period: Period) -> Cleaned
 # ---------------------------------------------------------------------------------------------
 # Participants
 # ---------------------------------------------------------------------------------------------
-def clean_participants(raw: RawTable, activities: pd.DataFrame, key: bytes) -> Cleaned:
+def clean_participants(
+    raw: RawTable, activities: pd.DataFrame, key: bytes, project: Project | None = None
+) -> Cleaned:
     """Clean the participant lists against the clean register; pseudonymise people.
 
     Returns (participations, quarantine, warnings, account). Quarantine reasons:
     `missing_required`, `unknown_activity`, `no_identity`, `extra_fields`, `unclosed_quote`,
     `repeated_header` (a header row further down). Warnings: `invalid_email`,
     `personal_data_in_field` (an `organisation` that is an e-mail address, the row's own name
-    or another participant's name: emptied before the identity is built),
-    `unknown_organisation_type`, `unknown_municipality`, `unknown_gender`, `unknown_role`,
-    `merged_differs` (a merged row that said something else than the row it merged into),
-    `excel_error` (an Excel error value as the name or the organisation: emptied).
+    or another participant's name, from `namn` or spelt by an address: emptied before the
+    identity is built), `unknown_organisation_type`, `unknown_municipality`,
+    `unknown_gender`, `unknown_role`, `merged_differs` (a merged row that said something else
+    than the row it merged into), `excel_error` (an Excel error value as the name or the
+    organisation: emptied).
     Names and e-mails never leave this function except as `person_key`: an issue value that
-    holds an e-mail-shaped substring, the row's own name or any name of the file is masked.
+    holds an e-mail-shaped substring, the row's own name, any name of the file or words shaped
+    like a name is masked (`_Issues`). `project` names organisations that are no person (a
+    partner such as `Almi Mitt` is shown); without it, more values are masked.
     """
     text = _texts(raw, skip=("e-post",))  # the e-mail is parsed by normalise_email
     # An Excel error value as the name or organisation is no name: emptied, warned about below.
     name_error, org_error = _error_text(text["namn"]), _error_text(text["organisation"])
     names = text["namn"].mask(name_error)
-    name_index = _NameIndex(names, text["organisation"])
+    name_index = _NameIndex(names, text["organisation"], raw.cells("e-post"))
+    people = _People(names, name_index, _NonPersonal(project))
     shown: dict[str, pd.Series] = {}
-    quarantine = _Issues(raw, shown, names, name_index)
-    warnings = _Issues(raw, shown, names, name_index)
+    quarantine = _Issues(raw, shown, people)
+    warnings = _Issues(raw, shown, people)
 
     ids = text["aktivitets_id"]
     known_ids = pd.Index(activities["activity_id"].dropna().astype("string").unique())
@@ -1098,7 +1236,7 @@ def clean_participants(raw: RawTable, activities: pd.DataFrame, key: bytes) -> C
     )
     participations = conform(_strings(participations.loc[kept.to_numpy()]), PARTICIPATION_COLUMNS)
     account = _account(raw, kept.sum(), quarantined.sum(), merged.sum())
-    merges = _Issues(raw, shown, names, name_index)
+    merges = _Issues(raw, shown, people)
     if merged.any():
         at = np.flatnonzero(candidates.to_numpy())
         into = _first_rows(raw, at, _pairs(ids, person_keys, at), merged.to_numpy())
@@ -1207,7 +1345,7 @@ def clean_inputs(params: RunParams, key: bytes) -> CleanResult:
         params.participants, PARTICIPANT_SPEC, params.participants_sheet, role="participants"
     )
     activities = clean_activities(raw_activities, params.project, params.period)
-    participations = clean_participants(raw_participants, activities.table, key)
+    participations = clean_participants(raw_participants, activities.table, key, params.project)
     accounts = [activities.account, participations.account]
     for account in accounts:
         if not account.balanced():

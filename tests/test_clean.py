@@ -1210,3 +1210,173 @@ def test_iso_timestamps_with_a_zone_and_serials_with_a_fraction_are_dates(tmp_pa
     assert quarantine.empty
     assert account.rows() == {"read": 4, "clean": 4, "quarantined": 0, "merged": 0, "blank": 0}
     assert table["start_date"].tolist() == [pd.Timestamp("2024-06-12")] * 4
+
+
+# ---------------------------------------------------------------------------------------------
+# Names typed into any column of a participant list
+# ---------------------------------------------------------------------------------------------
+FULL_HEAD = "aktivitets_id;namn;e-post;organisation;organisationstyp;kommun;kön;roll\n"
+#: The reviewer's file: two names known only from their addresses, typed as an organisation
+#: type and as a municipality, a stranger's name in a role, and a row shifted one column left
+#: (its id left out), so that the name stands in the id column.
+REVIEWED = (
+    FULL_HEAD
+    + "A1;;karin.ostlund@harnosand.example;Härnösands kommun;Karin Östlund;Härnösand;K;deltagare\n"
+    "A2;;nils.holm@x.example;Org;kommun;Nils Holm;M;deltagare\n"
+    "A3;Bo Ek;bo@x.example;Org;kommun;Sundsvall;M;ersätter Åsa Lind\n"
+    "Karin Östlund;karin.ostlund@harnosand.example;Härnösands kommun;kommun;Härnösand;K;deltagare\n"
+)
+NAMES = ("karin", "östlund", "ostlund", "nils", "holm", "åsa lind", "asa lind")
+
+
+def people_text(tmp_path: Path, text: str):
+    """Clean a participant list written exactly as `text` against a register of A1–A3,
+    through the reader, with the project's configuration (as `clean_inputs` does)."""
+    register = csv_file(tmp_path, "aktiviteter.csv", A_HEAD, [row("A1"), row("A2"), row("A3")])
+    acts = clean_activities(read_table(register, ACTIVITY_SPEC), PROJECT, PERIOD)
+    path = tmp_path / "deltagare.csv"
+    path.write_text(text, encoding="utf-8")
+    return clean_participants(read_table(path, PARTICIPANT_SPEC), acts.table, KEY, PROJECT)
+
+
+def issues(frame: pd.DataFrame) -> list[tuple[int, str, str, str]]:
+    """(row, column, value, reason) of each issue."""
+    return list(frame[["row", "column", "value", "reason"]].itertuples(index=False, name=None))
+
+
+def test_names_typed_as_type_municipality_role_or_id_are_never_shown(tmp_path):
+    """The reviewer's file: each name is masked wherever it was typed, in value and message
+    alike, and the administrator still gets file, row and column of every problem."""
+    table, quarantine, warnings, account, _ = people_text(tmp_path, REVIEWED)
+    assert issues(quarantine) == [(5, "aktivitets_id", MASK, "unknown_activity")]
+    assert issues(warnings) == [
+        (2, "organisationstyp", MASK, "unknown_organisation_type"),
+        (3, "kommun", MASK, "unknown_municipality"),
+        (4, "roll", MASK, "unknown_role"),
+    ]
+    assert warnings.iloc[2]["message"].startswith(
+        f"deltagare.csv rad 4, kolumn 'roll': '{MASK}' är ingen känd roll"
+    )
+    assert quarantine.iloc[0]["message"].startswith(
+        f"deltagare.csv rad 5, kolumn 'aktivitets_id': '{MASK}' finns inte"
+    )
+    text = all_text(table, quarantine, warnings).casefold()
+    for name in NAMES:
+        assert name not in text
+    # The rows are accounted for as before: three kept, the shifted row in quarantine.
+    assert account.rows() == {"read": 4, "clean": 3, "quarantined": 1, "merged": 0, "blank": 0}
+    assert table["organisation"].tolist() == ["Härnösands kommun", "Org", "Org"]
+
+
+def test_the_data_quality_tables_and_html_show_no_name(tmp_path):
+    """Through clean_inputs and the data-quality report's own tables and HTML sections."""
+    from hso_eval import quality
+
+    a = csv_file(tmp_path, "aktiviteter.csv", A_HEAD, [row("A1"), row("A2"), row("A3")])
+    p = tmp_path / "deltagare.csv"
+    p.write_text(REVIEWED, encoding="utf-8")
+    result = clean_inputs(_params(tmp_path, a, p), KEY)
+    tables = [quality.quarantine_table(result), quality.warnings_table(result)]
+    html = quality.quarantine_html(result) + quality.warnings_html(result)
+    text = (all_text(*tables) + html).casefold()
+    for name in NAMES:
+        assert name not in text
+    assert html.count(MASK) == 2 * 4  # value and message of each of the four issues
+    assert all(acc.balanced() for acc in result.accounts)
+
+
+def test_ordinary_wrong_values_are_still_shown(tmp_path):
+    """Misspellings and unknown words, with no name in them, are shown so the administrator
+    can fix them; so are municipalities and the project's organisations typed in the wrong
+    column, and capitalised words that are no name ("Sundsvalll Kommun", "Gäst Talare")."""
+    text = FULL_HEAD + "".join(
+        f"{aid};{name};;;{org_type};{municipality};{gender};{role}\n"
+        for aid, name, org_type, municipality, gender, role in [
+            ("A1", "Karin Östlund", "kommunal", "Sundsvalll", "K/M", "gäst"),
+            ("A1", "Nils Holm", "kommunen", "Sundsvalll Kommun", "", "Gäst Talare"),
+            ("A1", "Åsa Lind", "Upplands Väsby", "Almi Mitt", "", "ersätter Karin"),
+            ("HSO-2024-999", "Bo Ek", "", "", "", ""),
+        ]
+    )
+    table, quarantine, warnings, account, _ = people_text(tmp_path, text)
+    assert issues(quarantine) == [(5, "aktivitets_id", "HSO-2024-999", "unknown_activity")]
+    assert issues(warnings) == [
+        (2, "organisationstyp", "kommunal", "unknown_organisation_type"),
+        (2, "kommun", "Sundsvalll", "unknown_municipality"),
+        (2, "kön", "K/M", "unknown_gender"),
+        (2, "roll", "gäst", "unknown_role"),
+        (3, "kommun", "Sundsvalll Kommun", "unknown_municipality"),
+        (3, "roll", "Gäst Talare", "unknown_role"),
+        (4, "organisationstyp", "Upplands Väsby", "unknown_organisation_type"),
+        (4, "kommun", "Almi Mitt", "unknown_municipality"),
+        (4, "roll", "ersätter Karin", "unknown_role"),  # a first name alone is shown
+    ]
+    assert "kolumn 'kommun': 'Sundsvalll' är ingen svensk kommun" in warnings.iloc[1]["message"]
+    # 'kommunen' is an accepted form of 'kommun': no warning at all.
+    assert table["organisation_type"].tolist()[:2] == ["övrigt", "kommun"]
+    assert account.balanced()
+
+
+def test_names_spelt_by_addresses_are_masked_in_any_order_and_case(tmp_path):
+    """Names that only the addresses of the file give (`karin.ostlund2@`, `nils_holm@`,
+    `lind.asa@`), typed in lower case (so not by their capitals) and in either order; the
+    row's own one-word address (`bo@`) in its own role too. A first name alone is shown."""
+    text = FULL_HEAD + "".join(
+        f"A1;;{email};;{org_type};{municipality};;{role}\n"
+        for email, org_type, municipality, role in [
+            ("karin.ostlund2@harnosand.example", "", "", "ersätter karin östlund"),
+            ("nils_holm@x.example", "", "holm nils", ""),
+            ("lind.asa@x.example", "åsa lind", "", ""),
+            ("bo@x.example", "", "", "bo-x"),
+            ("eva.ek@x.example", "", "", "ersätter karin"),
+        ]
+    )
+    table, _, warnings, account, _ = people_text(tmp_path, text)
+    assert issues(warnings) == [
+        (2, "roll", MASK, "unknown_role"),
+        (3, "kommun", MASK, "unknown_municipality"),
+        (4, "organisationstyp", MASK, "unknown_organisation_type"),
+        (5, "roll", MASK, "unknown_role"),
+        (6, "roll", "ersätter karin", "unknown_role"),
+    ]
+    assert "östlund" not in all_text(table, warnings).casefold()
+    assert account.rows()["clean"] == 5
+
+
+def test_lower_case_names_made_of_the_files_first_names_and_surnames_are_masked(tmp_path):
+    """'ersätter åsa lind' names nobody of the file, but 'åsa' is a first name in it and 'lind'
+    a surname: two such words in a row are taken for a name."""
+    text = FULL_HEAD + "".join(
+        f"A1;{name};;;;;;{role}\n"
+        for name, role in [
+            ("Åsa Berg", ""),
+            ("Per Lind", ""),
+            ("Eva Ek", "ersätter åsa lind"),
+            ("Bo Holm", "ersätter åsa"),
+        ]
+    )
+    _, _, warnings, _, _ = people_text(tmp_path, text)
+    assert issues(warnings) == [
+        (4, "roll", MASK, "unknown_role"),
+        (5, "roll", "ersätter åsa", "unknown_role"),
+    ]
+
+
+def test_a_name_spelt_by_an_address_is_emptied_as_the_organisation(tmp_path):
+    """'Karin Östlund' typed as the organisation of her own row, known by her address only, is
+    emptied (organisations are published); a shared mailbox that spells an organisation used
+    on more rows (`region.vasternorrland@`) leaves that organisation alone."""
+    text = FULL_HEAD + "".join(
+        f"A1;;{email};{organisation};;;;\n"
+        for email, organisation in [
+            ("karin.ostlund@harnosand.example", "Karin Östlund"),
+            ("region.vasternorrland@rvn.example", "Region Västernorrland"),
+            ("per.lund@rvn.example", "Region Västernorrland"),
+        ]
+    )
+    table, _, warnings, account, _ = people_text(tmp_path, text)
+    assert issues(warnings) == [(2, "organisation", MASK, "personal_data_in_field")]
+    assert table["organisation"].tolist()[1:] == ["Region Västernorrland"] * 2
+    assert pd.isna(table["organisation"].iloc[0])
+    assert "östlund" not in all_text(table, warnings).casefold()
+    assert account.rows()["clean"] == 3

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import html
+import json
+import zipfile
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -11,6 +15,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from hso_eval.parse import fold
 from hso_eval.privacy import (
     FORMULA_PREFIXES,
     address_names,
@@ -379,3 +384,65 @@ def test_any_capitalised_full_name_in_a_text_looks_like_a_name(
 def test_one_word_never_looks_like_a_name(word: str) -> None:
     """A single word (a misspelt municipality, an unknown role) is shown to the administrator."""
     assert looks_like_name(strings([word]), no_phrase_known).tolist() == [False]
+
+
+# ---------------------------------------------------------------------------------------------
+# The whole run: no output file holds a name typed anywhere in the participant list
+# ---------------------------------------------------------------------------------------------
+def _output_text(folder: Path) -> str:
+    """Every output file as text: HTML unescaped, JSON (notebooks, run.json) decoded, every
+    part of an xlsx; folded (case and diacritics ignored)."""
+    chunks = []
+    for path in sorted(folder.rglob("*")):
+        if not path.is_file():
+            continue
+        if path.suffix == ".xlsx":
+            with zipfile.ZipFile(path) as z:
+                chunks += [html.unescape(z.read(n).decode("utf-8")) for n in z.namelist()]
+            continue
+        text = path.read_bytes().decode("utf-8")
+        if path.suffix in (".json", ".ipynb"):
+            text = json.dumps(json.loads(text), ensure_ascii=False)
+        chunks.append(html.unescape(text))
+    return fold("\n".join(chunks))
+
+
+@pytest.mark.e2e
+def test_a_run_publishes_no_name_typed_in_the_wrong_column(tmp_path: Path) -> None:
+    """The reviewer's participant list (names as organisation type, municipality, role and, in
+    a shifted row, as the id) through `hso-eval run`: no output file holds a name, and the
+    data-quality report still lists the four problems with file, row and column."""
+    from conftest import run_cli, write_params
+
+    (tmp_path / "aktiviteter.csv").write_text(
+        "aktivitets_id;datum;arbetspaket;aktivitetstyp;titel;status\n"
+        "A1;2024-03-15;AP1;möte;Startmöte;genomförd\n"
+        "A2;2024-04-10;AP2;workshop;Workshop;genomförd\n"
+        "A3;2024-05-20;AP3;seminarium;Seminarium;genomförd\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "deltagare.csv").write_text(
+        "aktivitets_id;namn;e-post;organisation;organisationstyp;kommun;kön;roll\n"
+        "A1;;karin.ostlund@harnosand.example;Härnösands kommun;Karin Östlund;Härnösand;K;"
+        "deltagare\n"
+        "A2;;nils.holm@x.example;Org;kommun;Nils Holm;M;deltagare\n"
+        "A3;Bo Ek;bo@x.example;Org;kommun;Sundsvall;M;ersätter Åsa Lind\n"
+        "Karin Östlund;karin.ostlund@harnosand.example;Härnösands kommun;kommun;Härnösand;K;"
+        "deltagare\n",
+        encoding="utf-8",
+    )
+    params = write_params(
+        tmp_path,
+        "2024H1",
+        activities=str(tmp_path / "aktiviteter.csv"),
+        participants=str(tmp_path / "deltagare.csv"),
+    )
+    result = run_cli("run", str(params))
+    assert result.returncode == 0, result.stderr
+    folder = tmp_path / "reports" / "2024H1"
+    text = _output_text(folder) + fold(result.stdout + result.stderr)
+    for name in ("karin ostlund", "ostlund", "nils holm", "asa lind", "bo ek"):
+        assert name not in text, name
+    quality = html.unescape((folder / "datakvalitet.html").read_text(encoding="utf-8"))
+    for row, column in [(2, "organisationstyp"), (3, "kommun"), (4, "roll"), (5, "aktivitets_id")]:
+        assert f"deltagare.csv rad {row}, kolumn '{column}': '{MASK}'" in quality
