@@ -157,55 +157,58 @@ class _NameIndex:
         self._organisations = organisations
         self._addresses = addresses
         self._index: tuple[frozenset[str], int, frozenset[str]] | None = None
+        # Per row, the code of its `e-post` cell; per code, the name that cell spells.
+        self._spelt: tuple[np.ndarray, np.ndarray] | None = None
 
     @staticmethod
     def _words(text: str) -> list[str]:
         return _WORDS.findall(fold(text))
 
     @staticmethod
-    def _row_counts(
-        codes: np.ndarray, distinct: np.ndarray, *, spelt: bool = False, only_spelt: bool = False
-    ) -> pd.Series:
-        """Rows per name key of two words or more (folded words joined by one space), over the
-        distinct values.
+    def _word_keys(distinct: np.ndarray) -> np.ndarray:
+        """Each distinct value's folded words, joined by one space."""
+        folded = pd.Series(fold_array(distinct), dtype="string")
+        # `_WORDS` is Unicode letters and digits ("_" separates); Arrow's `\w` is ASCII.
+        words = folded.str.replace(r"[^\p{L}\p{N}]+", " ", regex=True).str.strip()
+        return words.to_numpy(dtype=object)
 
-        `spelt`: a value holding an "@" counts as the name its addresses spell, not as its
-        words; `only_spelt`: a value without "@" counts as no name at all (`e-post`: in a
-        shifted row it may hold the organisation).
-        """
-        if not len(distinct):
+    @staticmethod
+    def _row_counts(codes: np.ndarray, keys: np.ndarray, more: list[tuple[int, str]]) -> pd.Series:
+        """Rows per key of two words or more: `keys[i]` is the key of distinct value i (`codes`
+        code the rows), and `more` gives further keys of some values (a second address)."""
+        rows = np.bincount(codes[codes >= 0], minlength=len(keys))
+        if more:
+            keys = np.concatenate([keys, np.asarray([n for _, n in more], dtype=object)])
+            rows = np.concatenate([rows, rows[[i for i, _ in more]]])
+        if not len(keys):
             return pd.Series(dtype="int64")
-        rows = np.bincount(codes[codes >= 0], minlength=len(distinct))
-        keys = np.full(len(distinct), "", dtype=object)
-        if not only_spelt:
-            folded = pd.Series(fold_array(np.asarray(distinct, dtype=object)), dtype="string")
-            # `_WORDS` is Unicode letters and digits ("_" separates); Arrow's `\w` is ASCII.
-            words = folded.str.replace(r"[^\p{L}\p{N}]+", " ", regex=True).str.strip()
-            keys = words.to_numpy(dtype=object)
-        if spelt or only_spelt:
-            first, more = address_names(distinct)
-            keys = np.where(pd.isna(first), keys, first)
-            if more:
-                keys = np.concatenate([keys, np.asarray([n for _, n in more], dtype=object)])
-                rows = np.concatenate([rows, rows[[i for i, _ in more]]])
         several = pc.match_substring(pa.array(keys, type=pa.large_string()), " ")
         several = several.to_numpy(zero_copy_only=False)
         return pd.Series(rows[several], index=keys[several]).groupby(level=0, sort=False).sum()
 
     def _build(self) -> tuple[frozenset[str], int, frozenset[str]]:
         if self._index is None:
+            # The name column: an address typed there counts as the name it spells.
             codes, distinct = _distinct_texts(self._names)
-            names = self._row_counts(codes, np.asarray(distinct, dtype=object), spelt=True)
+            distinct = np.asarray(distinct, dtype=object)
+            first, more = address_names(distinct)
+            keys = np.where(pd.isna(first), self._word_keys(distinct), first)
+            names = self._row_counts(codes, keys, more)
             if self._addresses is not None:
+                # The e-mail column: only addresses (a shifted row may have its organisation
+                # there).
                 series, factorized = self._addresses
                 if factorized is None:
                     factorized = pd.factorize(series.astype(object), use_na_sentinel=True)
                 codes, uniques = factorized
-                spelt = self._row_counts(codes, np.asarray(uniques), only_spelt=True)
+                first, more = address_names(np.asarray(uniques, dtype=object))
+                self._spelt = (codes, first)
+                spelt = self._row_counts(codes, np.where(pd.isna(first), "", first), more)
                 names = names.add(spelt, fill_value=0)
             if self._organisations is not None:
                 codes, distinct = _distinct_texts(self._organisations)
-                as_org = self._row_counts(codes, np.asarray(distinct, dtype=object))
+                distinct = np.asarray(distinct, dtype=object)
+                as_org = self._row_counts(codes, self._word_keys(distinct), [])
                 names = names[as_org.reindex(names.index, fill_value=0) <= names]
             keys = names.index.tolist()
             longest = max((key.count(" ") for key in keys), default=-1) + 1
@@ -213,6 +216,15 @@ class _NameIndex:
             words = frozenset(w for w in words if len(w) >= MIN_NAME_LENGTH and w.isalpha())
             self._index = (frozenset(keys), longest, words)
         return self._index
+
+    def spelt_at(self, at: np.ndarray) -> pd.Series:
+        """The name the `e-post` cell of each row of `at` (a mask) spells, or NA (a "string"
+        Series with a fresh index): read off the addresses the index was built from."""
+        self._build()
+        if self._spelt is None:
+            return pd.Series(pd.NA, index=range(int(np.sum(at))), dtype="string")
+        codes, first = self._spelt
+        return pd.Series(np.append(first, None)[codes[at]], dtype="string")
 
     @property
     def name_words(self) -> frozenset[str]:
@@ -468,9 +480,14 @@ class _Issues:
         personal = contains_email(shown)
         people = self.people
         if people is not None:
-            names = people.names[at].reset_index(drop=True)
-            personal |= mentions_folded(shown, names, MIN_NAME_LENGTH)
-            personal |= mentions_folded(shown, self._own_address_names(at), MIN_NAME_LENGTH)
+            # The row's own name and the name its own address spells, in one pass.
+            own = pd.concat(
+                [people.names[at].astype("string"), people.index.spelt_at(at)],
+                ignore_index=True,
+            )
+            twice = pd.concat([shown, shown], ignore_index=True)
+            mentioned = mentions_folded(twice, own, MIN_NAME_LENGTH)
+            personal |= mentioned[: len(shown)] | mentioned[len(shown) :]
             personal |= people.index.mentions(shown)
             personal |= looks_like_name(
                 shown,
@@ -481,13 +498,6 @@ class _Issues:
         if not personal.any():
             return shown
         return shown.mask(pd.Series(personal, index=shown.index), MASK)
-
-    def _own_address_names(self, at: np.ndarray) -> pd.Series:
-        """The name the `e-post` of each row of `at` spells (`privacy.address_names`), or NA."""
-        codes, distinct = _distinct_texts(self._cell_text("e-post", at))
-        first, _ = address_names(distinct)
-        spelt = np.append(first, None).astype(object)[codes]
-        return pd.Series(spelt, dtype="string")
 
     def frame(self) -> pd.DataFrame:
         """All issues, ordered by row (stable: the rule order within a row is kept)."""

@@ -481,10 +481,8 @@ def looks_like_name(
     # Per value: its word pairs, each with the phrases that could explain it.
     pairs_of: dict[int, list[list[str]]] = {}
     phrases: set[str] = set()
-    for position, value in enumerate(distinct):
-        if not isinstance(value, str):
-            continue
-        pairs = _name_pairs(value, not_names, name_words)
+    for position in _two_letter_words(distinct):
+        pairs = _name_pairs(distinct[position], not_names, name_words)
         if pairs:
             pairs_of[position] = pairs
             phrases.update(p for pair in pairs for p in pair)
@@ -495,6 +493,22 @@ def looks_like_name(
     for position, pairs in pairs_of.items():
         found[position] = any(not any(recognised[p] for p in pair) for pair in pairs)
     return found[codes]
+
+
+#: Two neighbouring words of letters only (a word: a maximal run of letters and digits), which
+#: every pair of name words needs; in RE2 and Python's `re` alike.
+_TWO_LETTER_WORDS = r"(?:^|[^\p{L}\p{N}])\p{L}+[^\p{L}\p{N}]+\p{L}+(?:[^\p{L}\p{N}]|$)"
+
+
+def _two_letter_words(distinct: np.ndarray) -> np.ndarray:
+    """Positions of the values (an object array, None for NA) with two neighbouring words of
+    letters only: the only ones `_name_pairs` can find a pair in. Found in Arrow, at once."""
+    try:
+        arrow = pa.array(distinct, type=pa.large_string(), from_pandas=True)
+    except (pa.ArrowException, TypeError, UnicodeError):  # not all strings
+        arrow = pa.array([v if isinstance(v, str) else None for v in distinct], pa.large_string())
+    hit = pc.fill_null(pc.match_substring_regex(arrow, _TWO_LETTER_WORDS), False)
+    return np.flatnonzero(hit.to_numpy(zero_copy_only=False))
 
 
 def _name_pairs(

@@ -7,6 +7,7 @@ import hmac
 import html
 import json
 import zipfile
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -446,3 +447,24 @@ def test_a_run_publishes_no_name_typed_in_the_wrong_column(tmp_path: Path) -> No
     quality = html.unescape((folder / "datakvalitet.html").read_text(encoding="utf-8"))
     for row, column in [(2, "organisationstyp"), (3, "kommun"), (4, "roll"), (5, "aktivitets_id")]:
         assert f"deltagare.csv rad {row}, kolumn '{column}': '{MASK}'" in quality
+
+
+@SETTINGS
+@given(
+    st.text(
+        alphabet=st.one_of(
+            st.sampled_from("AaBbÅåÖöÉé12_-. ,;:()/'\u0308\u00a0\t"),
+            st.characters(codec="utf-8", categories=("L", "N", "M", "P", "Z", "S")),
+        ),
+        max_size=20,
+    )
+)
+def test_the_arrow_pre_check_finds_every_value_with_two_words_of_letters(text: str) -> None:
+    """`looks_like_name` hands only the values with two neighbouring words of letters to Python
+    (found in Arrow); it must find exactly those that Python's words give."""
+    from hso_eval.privacy import _NAME_WORD, _two_letter_words
+
+    words = _NAME_WORD.findall(text)
+    expected = any(a.isalpha() and b.isalpha() for a, b in pairwise(words))
+    found = _two_letter_words(np.array([text, None], dtype=object)).tolist()
+    assert found == ([0] if expected else [])
