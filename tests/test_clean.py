@@ -1380,3 +1380,29 @@ def test_a_name_spelt_by_an_address_is_emptied_as_the_organisation(tmp_path):
     assert pd.isna(table["organisation"].iloc[0])
     assert "östlund" not in all_text(table, warnings).casefold()
     assert account.rows()["clean"] == 3
+
+
+def test_names_in_an_xlsx_participant_list_are_masked_too(tmp_path):
+    """The same file as a workbook (cells read one by one, no CSV factorisation)."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Deltagare"
+    for line in REVIEWED.splitlines():
+        ws.append([cell or None for cell in line.split(";")])
+    path = tmp_path / "deltagare.xlsx"
+    wb.save(path)
+    register = csv_file(tmp_path, "aktiviteter.csv", A_HEAD, [row("A1"), row("A2"), row("A3")])
+    acts = clean_activities(read_table(register, ACTIVITY_SPEC), PROJECT, PERIOD)
+    table, quarantine, warnings, account, _ = clean_participants(
+        read_table(path, PARTICIPANT_SPEC), acts.table, KEY, PROJECT
+    )
+    assert issues(quarantine) == [(5, "aktivitets_id", MASK, "unknown_activity")]
+    assert [(r, c, v) for r, c, v, _ in issues(warnings)] == [
+        (2, "organisationstyp", MASK),
+        (3, "kommun", MASK),
+        (4, "roll", MASK),
+    ]
+    text = all_text(table, quarantine, warnings).casefold()
+    for name in NAMES:
+        assert name not in text
+    assert account.balanced()
