@@ -499,6 +499,20 @@ class _Issues:
             return shown
         return shown.mask(pd.Series(personal, index=shown.index), MASK)
 
+    def mask_texts(self, texts: list[str]) -> list[str]:
+        """`texts` that belong to no row (a participant list's unknown headers), with what could
+        be personal data replaced by `MASK`: an address, a name of the file, words shaped like
+        a name (the checks of `_mask_personal_data` but the row's own name)."""
+        if not texts or self.people is None:
+            return list(texts)
+        shown = pd.Series(texts, dtype="string")
+        people = self.people
+        personal = contains_email(shown) | people.index.mentions(shown)
+        personal |= looks_like_name(
+            shown, people.known, not_names=NOT_NAME_WORDS, name_words=people.index.name_words
+        )
+        return [MASK if hide else text for text, hide in zip(texts, personal, strict=True)]
+
     def frame(self) -> pd.DataFrame:
         """All issues, ordered by row (stable: the rule order within a row is kept)."""
         if not self.frames:
@@ -1246,6 +1260,8 @@ def clean_participants(
     )
     participations = conform(_strings(participations.loc[kept.to_numpy()]), PARTICIPATION_COLUMNS)
     account = _account(raw, kept.sum(), quarantined.sum(), merged.sum())
+    # An unknown header is shown in datakvalitet.html and run.json: a name typed as one is not.
+    account.unknown_columns = warnings.mask_texts(account.unknown_columns)
     merges = _Issues(raw, shown, people)
     if merged.any():
         at = np.flatnonzero(candidates.to_numpy())

@@ -1285,6 +1285,19 @@ def test_the_data_quality_tables_and_html_show_no_name(tmp_path):
     assert all(acc.balanced() for acc in result.accounts)
 
 
+def test_a_name_typed_as_a_column_header_is_not_listed_as_an_unknown_column(tmp_path):
+    """Unknown headers are listed in datakvalitet.html and run.json. A participant list with a
+    column headed by a person's name (a note about someone) lists it masked; a header that is
+    no name is listed as written."""
+    text = (
+        "aktivitets_id;namn;e-post;anteckning;Karin Östlund;nils.holm@x.example\n"
+        "A1;Bo Ek;bo@x.example;;;\n"
+    )
+    _, _, _, account, _ = people_text(tmp_path, text)
+    assert account.unknown_columns == ["anteckning", MASK, MASK]
+    assert account.balanced()
+
+
 def test_ordinary_wrong_values_are_still_shown(tmp_path):
     """Misspellings and unknown words, with no name in them, are shown so the administrator
     can fix them; so are municipalities and the project's organisations typed in the wrong
