@@ -1196,8 +1196,10 @@ def clean_participants(
         kept & email_invalid,
         "e-post",
         "invalid_email",
-        "är ingen giltig e-postadress; fältet lämnas tomt och personen identifieras med namn "
-        "och organisation (rätta adressen, t.ex. namn@kommun.example).",
+        "har ingen giltig e-postadress (värdet visas inte här: det är en personuppgift); "
+        "fältet lämnas tomt och personen identifieras med namn och organisation (rätta "
+        "adressen, t.ex. namn@kommun.example).",
+        show_value=False,
     )
     warnings.add(
         kept & org_personal,

@@ -289,6 +289,12 @@ def test_participants_pseudonymised_and_no_personal_data_anywhere(tmp_path, regi
     for personal in ("Åsa", "Öberg", "asa@hso.example", "Bo Ek", "bo(at)hso", "Cia"):
         assert personal not in text
     assert warnings.loc[warnings["reason"] == "invalid_email", "value"].tolist() == [MASK]
+    # The message says the address is hidden, rather than quoting the mask as if it were typed.
+    [message] = warnings.loc[warnings["reason"] == "invalid_email", "message"]
+    assert message.startswith(
+        "deltagare.csv rad 3, kolumn 'e-post' har ingen giltig e-postadress (värdet visas inte "
+        "här: det är en personuppgift)"
+    )
     assert reasons(quarantine) == [(4, "unknown_activity")]
 
 
