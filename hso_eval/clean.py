@@ -396,7 +396,7 @@ class _Issues:
         mask: pd.Series,
         column: str | None,
         reason: str,
-        text: str | pd.Series,
+        text: str | pd.Series | list[str],
         *,
         values: pd.Series | None = None,
         show_value: bool = True,
@@ -406,7 +406,9 @@ class _Issues:
 
         `column` is the canonical column (None for the whole row); the issue names the header
         as written, or `header` when given (with `values`: a column that is not in the spec).
-        `text` (a string or a Series aligned with the rows) follows the value in the message
+        `text` (a string, a Series aligned with the rows, or a list with one text per True
+        row of `mask`, in order: a few texts without a string for each row of a million)
+        follows the value in the message
         and ends with the fix. `values` overrides the cell text shown as the value.
         """
         mask = pd.Series(np.asarray(mask, dtype=bool), index=self.raw.index)
@@ -434,6 +436,8 @@ class _Issues:
             shown = shown.fillna("")
         if isinstance(text, pd.Series):
             body = text[mask].reset_index(drop=True).astype("string")
+        elif isinstance(text, list):  # one per True row of `mask`, in order
+            body = pd.Series(text, dtype="string")
         else:
             body = pd.Series(text, index=range(len(rows)), dtype="string")
         prefix = raw.name + " rad " + rows.astype("string")
@@ -1091,7 +1095,10 @@ def clean_activities(raw: RawTable, project: Project, period: Period) -> Cleaned
             merged,
             "aktivitets_id",
             "merged_duplicate",
-            "är en exakt kopia av rad " + into + " och räknas bara en gång (ta bort kopian).",
+            [
+                f"är en exakt kopia av rad {r} och räknas bara en gång (ta bort kopian)."
+                for r in into
+            ],
         )
     return Cleaned(activities, quarantine.frame(), warnings.frame(), account, merges.frame())
 
@@ -1266,13 +1273,19 @@ def clean_participants(
     account.unknown_columns = warnings.mask_texts(account.unknown_columns)
     merges = _Issues(raw, shown, people)
     if merged.any():
-        at = np.flatnonzero(candidates.to_numpy())
+        # The row each merged into is a candidate with the same person: only those are keyed.
+        person = person_keys.cat.codes.to_numpy()
+        again = pd.Series(person, copy=False).isin(np.unique(person[merged.to_numpy()]))
+        at = np.flatnonzero(candidates.to_numpy() & again.to_numpy())
         into = _first_rows(raw, at, _pairs(ids, person_keys, at), merged.to_numpy())
         merges.add(
             merged,
             "aktivitets_id",
             "merged_duplicate",
-            "är samma person på samma aktivitet som rad " + into + " och räknas bara en gång.",
+            [
+                f"är samma person på samma aktivitet som rad {r} och räknas bara en gång."
+                for r in into
+            ],
         )
     return Cleaned(participations, quarantine.frame(), warnings.frame(), account, merges.frame())
 
@@ -1296,15 +1309,16 @@ def _pairs(ids: pd.Series, persons: pd.Series, at: np.ndarray) -> np.ndarray:
     return pair + persons.cat.codes.to_numpy()[at]
 
 
-def _first_rows(raw: RawTable, at: np.ndarray, keys: np.ndarray, merged: np.ndarray) -> pd.Series:
-    """For each merged row, the Excel row number of the first of the rows `at` (positions)
-    with the same key (`keys`, one per row of `at`), as text; "" elsewhere."""
-    codes, _ = pd.factorize(keys)
+def _first_rows(raw: RawTable, at: np.ndarray, keys: np.ndarray, merged: np.ndarray) -> list[int]:
+    """For each merged row (in order), the Excel row number of the first of the rows `at`
+    (positions) with the same key (`keys`, one per row of `at`). Only the rows that share a
+    key with a merged row are factorised: they are few, the rows of a file a million."""
+    duplicate = merged[at]
+    sharing = np.flatnonzero(pd.Series(keys, copy=False).isin(np.unique(keys[duplicate])))
+    codes, _ = pd.factorize(keys[sharing])
     _, first = np.unique(codes, return_index=True)
-    source = raw.rows.to_numpy()[at[first[codes]]].astype(str)
-    out = pd.Series("", index=raw.index, dtype="string")
-    out.iloc[at] = source
-    return out.where(merged, "")
+    into = raw.rows.to_numpy()[at[sharing[first[codes]]]]
+    return into[duplicate[sharing]].tolist()
 
 
 def _warn_merged_differences(
