@@ -625,12 +625,14 @@ def _quarantine_unclosed_quotes(raw: RawTable, live: pd.Series, quarantine: _Iss
     instead of rows of their own. Each record swallowed whole is a line of the cell, after its
     first, with as many delimiters as a whole row has (the header's fields less one, not
     counting one followed by a space, as in prose): a cell with such a line is taken for that.
+    A record swallowed in part (the next `"` stands in a later row's field) puts a record
+    boundary inside the cell: the rest of the cell's own row on its first line and the start
+    of the later row on its last line, which together hold a whole row's delimiters (the later
+    row's remaining fields then follow as the cell's row's, so that row has no field too many).
     Counted per line, not over the whole cell: a correctly quoted text of several lines with
-    decimal commas ("från 1,5 till 2,5") has many delimiters in all but few on each line.
-    (A record swallowed only in part ends the cell; its remaining fields follow as fields of
-    the row, which then has more than the header, `extra_fields`.) The message counts the text
-    lines and delimiters; it never shows the cell (it holds other rows, names too). Returns
-    the rows.
+    decimal commas ("från 1,5 till 2,5") has many delimiters in all but few on each line. The
+    message counts the text lines and delimiters; it never shows the cell (it holds other
+    rows, names too). Returns the rows.
     """
     found = _false(raw)
     if raw.delimiter is None:  # an .xlsx has no quoting
@@ -654,10 +656,15 @@ def _quarantine_unclosed_quotes(raw: RawTable, live: pd.Series, quarantine: _Iss
         delimiters = values.str.count(field_delimiter)
         # The lines after the first of each cell with a line break (index: the cell's position).
         lines = values[breaks > 0].str.split("\r\n|\r|\n", regex=True).explode()
-        later = lines[lines.groupby(level=0).cumcount().to_numpy() > 0].astype("string")
-        widest = later.str.count(field_delimiter).groupby(level=0).max()
-        widest = widest.reindex(values.index, fill_value=0)
-        swallowed = (widest >= enough).to_numpy(dtype=bool)
+        count = lines.astype("string").str.count(field_delimiter)
+        later = lines.groupby(level=0).cumcount().to_numpy() > 0
+        widest = count[later].groupby(level=0).max()  # a whole record swallowed
+        per_cell = count.groupby(level=0)
+        ends = per_cell.first() + per_cell.last()  # a record boundary inside the cell
+        swallowed = (widest.reindex(values.index, fill_value=0) >= enough) | (
+            ends.reindex(values.index, fill_value=0) >= enough
+        )
+        swallowed = swallowed.to_numpy(dtype=bool)
         if not swallowed.any():
             continue
         hit = np.append(swallowed, False)[codes] & live.to_numpy() & ~found.to_numpy()

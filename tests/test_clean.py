@@ -717,6 +717,34 @@ def test_a_quote_left_open_after_decimal_commas_still_swallows_no_row_silently(t
     assert account.rows() == {"read": 1, "clean": 0, "quarantined": 1, "merged": 0, "blank": 0}
 
 
+def test_a_quote_closed_in_a_later_rows_field_swallows_no_row_silently(tmp_path):
+    """A quote left open that the next row's own quoted field closes: that row is split between
+    the cell (its start) and the row (its remaining fields), so no line of the cell is a whole
+    row and the row has no field too many. The cell's first and last lines make a whole row:
+    quarantined, and the next person's name never becomes an organisation."""
+    table, quarantine, _, account, _ = participant_text(
+        tmp_path,
+        "aktivitets_id,namn,e-post,organisation,organisationstyp,kommun,kön,roll\n"
+        'A1,Anna Berg,anna@x.example,"Org utan slut,kommun,Sundsvall,kvinna,deltagare\n'
+        'A1,Karin Östlund,,"Timrå kommun",kommun,Timrå,kvinna,deltagare\n'
+        "A1,Nils Holm,,Ånge kommun,kommun,Ånge,man,deltagare\n",
+    )
+    assert reasons(quarantine) == [(2, "unclosed_quote")]
+    assert table["organisation"].tolist() == ["Ånge kommun"]
+    assert "östlund" not in quarantine.to_string().casefold()
+    assert account.rows() == {"read": 2, "clean": 1, "quarantined": 1, "merged": 0, "blank": 0}
+    # The same shape in the register.
+    table, quarantine, _, account, _ = register_text(
+        tmp_path,
+        BUDGET_HEAD + 'A1,2024-03-01,AP1,möte,Möte,"Utan slut,10\n'
+        'A2,2024-03-02,AP1,möte,Möte 2,"Kort",10\n'
+        "A3,2024-03-03,AP1,möte,Möte 3,Kort,10\n",
+    )
+    assert reasons(quarantine) == [(2, "unclosed_quote")]
+    assert table["activity_id"].tolist() == ["A3"]
+    assert account.rows() == {"read": 2, "clean": 1, "quarantined": 1, "merged": 0, "blank": 0}
+
+
 def test_an_organisation_typed_as_a_name_does_not_empty_that_organisation(tmp_path, register):
     """'Sundsvalls kommun' in the name column of one row is no person's name: the three rows
     with it as their organisation keep it (and their pseudonyms stay those of other periods)."""
