@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -477,6 +478,15 @@ def looks_like_name(
     all the values. NA is False.
     """
     codes, distinct = _distinct_objects(values)
+    # Composed (NFC): a name typed with decomposed letters ("A" + ring) is still words of
+    # letters (the text cleaning composes the columns it reads; an issue shows the cell as is).
+    distinct = np.array(
+        [
+            unicodedata.normalize("NFC", v) if isinstance(v, str) and not v.isascii() else v
+            for v in distinct
+        ],
+        dtype=object,
+    )
     found = np.zeros(len(distinct), dtype=bool)
     # Per value: its word pairs, each with the phrases that could explain it.
     pairs_of: dict[int, list[list[str]]] = {}

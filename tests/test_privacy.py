@@ -335,6 +335,9 @@ def no_phrase_known(phrases: list[str]) -> np.ndarray:
         ("HSO-2024-001", False),
         ("BEN-X1234", False),  # a word with a digit is no name
         ("åsa lind", False),  # lower case: only when the words are names of the file
+        # Decomposed letters (A + combining ring), as some systems store them.
+        ("ersätter \u0041\u030asa \u004f\u0308berg", True),
+        ("\u0041\u030asa \u004f\u0308berg", True),
     ],
 )
 def test_looks_like_name(value: str, expected: bool) -> None:
