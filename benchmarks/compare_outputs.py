@@ -42,7 +42,7 @@ def outputs(scale: str) -> dict[str, Any]:
     raw_p = read_table(params.participants, PARTICIPANT_SPEC, params.participants_sheet)
     t1 = time.perf_counter()
     a = clean_activities(raw_a, params.project, params.period)
-    p = clean_participants(raw_p, a.table, key)
+    p = clean_participants(raw_p, a.table, key, params.project)
     t2 = time.perf_counter()
     indicators = compute_indicators(a.table, p.table, params.project, params.period)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -109,7 +109,7 @@ def worker(mode: str, scale: str, repeats: int) -> dict[str, Any]:
         raw_p = read_table(params.participants, PARTICIPANT_SPEC, params.participants_sheet)
         t1 = time.perf_counter()
         activities = clean_activities(raw_a, params.project, params.period)
-        participations = clean_participants(raw_p, activities.table, key)
+        participations = clean_participants(raw_p, activities.table, key, params.project)
         t2 = time.perf_counter()
         return activities, participations, {"read": t1 - t0, "clean": t2 - t1}
 
@@ -241,7 +241,9 @@ def stages(params: Any, key: bytes, repeats: int) -> dict[str, float]:
         (activities,) = timed(
             "clean_activities", clean_activities, (raw_a, params.project, params.period)
         )
-        timed("clean_participants", clean_participants, (raw_p, activities.table, key))
+        timed(
+            "clean_participants", clean_participants, (raw_p, activities.table, key, params.project)
+        )
         del raw_a, raw_p, activities
     return best
 

@@ -56,6 +56,13 @@ CELL_TIMEOUT = 900
 #: Notebooks executed side by side. They are independent, and two kernels on two cores give
 #: about 1.5x the throughput of one after the other (benchmarks/RESULTS.md).
 NOTEBOOK_WORKERS = min(2, os.cpu_count() or 1)
+#: How often a notebook's kernel is started before the run gives up. A kernel binds the TCP
+#: ports jupyter_client found free for it, and another process may take one in between
+#: ("Address already in use" in kernels.log): the kernel dies before any cell has run, and a
+#: new kernel on new ports starts cleanly.
+KERNEL_STARTS = 3
+#: What jupyter_client says when a kernel died while starting.
+_KERNEL_DIED = "Kernel died before replying to kernel_info"
 
 #: errno values that mean the disk (or the quota) is full.
 _DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
@@ -422,7 +429,6 @@ def _execute_one(
     kernel_manager: type | None = None,
 ) -> Path:
     """Execute one notebook with papermill into the staging directory."""
-    import papermill
     from papermill.exceptions import PapermillExecutionError
 
     root = repo_root()
@@ -430,32 +436,64 @@ def _execute_one(
     executed = staging / "notebooks" / f"{job.name}.ipynb"
     bar: bool | dict[str, Any] = {"desc": job.name, "position": position} if progress else False
     with _step(record, f"Kör {job.name}.ipynb"):
-        try:
-            papermill.execute_notebook(
-                str(source),
-                str(executed),
-                parameters=parameters,
-                cwd=str(root),
-                kernel_name="python3",
-                execution_timeout=CELL_TIMEOUT,
-                progress_bar=bar,
-                log_output=False,
-                report_mode=False,
-                # The kernel's own log is not for cron logs: jupyter_client interrupts
-                # every kernel before shutting it down, and ipykernel may log that at
-                # ERROR ("KeyboardInterrupt caught in kernel") after a successful run.
-                # Cell errors reach us through papermill, not through this log.
-                extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
-                # ... and whatever else a kernel prints goes to notebooks/kernels.log
-                **({"kernel_manager_class": kernel_manager} if kernel_manager else {}),
-            )
-        except PapermillExecutionError as exc:
-            raise RunError(
-                f"{job.name}.ipynb stoppade i cell {exc.exec_count}: {exc.ename}: "
-                f"{exc.evalue.splitlines()[0] if exc.evalue else ''}".strip()
-            ) from exc
+        for attempt in range(1, KERNEL_STARTS + 1):
+            try:
+                _papermill(source, executed, parameters, root, bar, kernel_manager)
+                break
+            except PapermillExecutionError as exc:
+                raise RunError(
+                    f"{job.name}.ipynb stoppade i cell {exc.exec_count}: {exc.ename}: "
+                    f"{exc.evalue.splitlines()[0] if exc.evalue else ''}".strip()
+                ) from exc
+            except RuntimeError as exc:
+                if _KERNEL_DIED not in str(exc):
+                    raise
+                if attempt == KERNEL_STARTS:
+                    raise RunError(
+                        f"{job.name}.ipynb: kärnan (Python-processen som kör notebooken) dog "
+                        f"innan den startat, {KERNEL_STARTS} gånger i rad. Orsaken står i "
+                        "notebooks/kernels.log i den misslyckade körningens mapp; kör igen."
+                    ) from exc
+                log.info(
+                    "Kärnan för %s.ipynb dog innan den startat (se notebooks/kernels.log); "
+                    "startar en ny (försök %d av %d)",
+                    job.name,
+                    attempt + 1,
+                    KERNEL_STARTS,
+                )
         _publishable_paths(executed, source)
     return executed
+
+
+def _papermill(
+    source: Path,
+    executed: Path,
+    parameters: dict[str, Any],
+    root: Path,
+    bar: bool | dict[str, Any],
+    kernel_manager: type | None,
+) -> None:
+    """One papermill execution of `source` into `executed` (see `_execute_one`)."""
+    import papermill
+
+    papermill.execute_notebook(
+        str(source),
+        str(executed),
+        parameters=parameters,
+        cwd=str(root),
+        kernel_name="python3",
+        execution_timeout=CELL_TIMEOUT,
+        progress_bar=bar,
+        log_output=False,
+        report_mode=False,
+        # The kernel's own log is not for cron logs: jupyter_client interrupts
+        # every kernel before shutting it down, and ipykernel may log that at
+        # ERROR ("KeyboardInterrupt caught in kernel") after a successful run.
+        # Cell errors reach us through papermill, not through this log.
+        extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+        # ... and whatever else a kernel prints goes to notebooks/kernels.log
+        **({"kernel_manager_class": kernel_manager} if kernel_manager else {}),
+    )
 
 
 def _publishable_paths(executed: Path, source: Path) -> None:

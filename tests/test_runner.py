@@ -151,3 +151,50 @@ def test_about_the_run_says_when_in_swedish_on_the_swedish_clock(tmp_path):
     assert rows["Körd"] == "27 november 2026 kl. 08.20"
     assert not any("+00:00" in value or "T07" in value for value in rows.values())
     assert '"started": "2026-11-27T07:20:54+00:00"' in record.to_json()
+
+
+def _flaky_papermill(monkeypatch, failures: int) -> list[int]:
+    """`runner._papermill` whose kernel dies while starting `failures` times (as when another
+    process took one of its ports), then writes the notebook as executed. Returns the calls."""
+    from hso_eval import runner
+
+    calls: list[int] = []
+
+    def papermill(source, executed, *_args):
+        calls.append(1)
+        if len(calls) <= failures:
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        shutil.copyfile(source, executed)
+
+    monkeypatch.setattr(runner, "_papermill", papermill)
+    return calls
+
+
+def test_a_kernel_that_dies_while_starting_is_started_again(tmp_path, monkeypatch, caplog):
+    """A kernel that dies before any cell ran ("Address already in use" in kernels.log) is
+    started again, and the run goes on; run.log says so."""
+    from hso_eval import runner
+
+    calls = _flaky_papermill(monkeypatch, failures=1)
+    (tmp_path / "notebooks").mkdir()
+    record = runner.RunRecord(period="2024H1")
+    with caplog.at_level("INFO", logger="hso_eval"):
+        executed = runner._execute_one(runner.NOTEBOOKS[0], {}, tmp_path, record, 0, False)
+    assert executed.is_file() and len(calls) == 2
+    assert "dog innan den startat" in caplog.text and "försök 2 av 3" in caplog.text
+
+
+def test_a_kernel_that_never_starts_fails_the_run_with_a_swedish_message(tmp_path, monkeypatch):
+    """Three deaths in a row: the run fails with a message that says what happened and where
+    to look, not with "oväntat fel"."""
+    from hso_eval import runner
+    from hso_eval.errors import RunError
+
+    calls = _flaky_papermill(monkeypatch, failures=3)
+    (tmp_path / "notebooks").mkdir()
+    record = runner.RunRecord(period="2024H1")
+    with pytest.raises(RunError) as caught:
+        runner._execute_one(runner.NOTEBOOKS[0], {}, tmp_path, record, 0, False)
+    assert len(calls) == 3
+    assert "dog innan den startat, 3 gånger i rad" in str(caught.value)
+    assert "notebooks/kernels.log" in str(caught.value)
