@@ -797,16 +797,16 @@ replaces, character by character and on generated values). What changed:
   pairs are found on integer codes.
 
 Fifth round (correctness and privacy, not speed). Before, from `make bench`: read + clean at 1M
-**12.0×** (1.89 s ÷ 0.16 s); after, read + clean takes 2.4–2.5 s at 1M in three runs,
-**11.6–15.9×** the bare call (which itself took 0.16–0.22 s); peak memory 670–740 MB (before: 670
-MB; the threads of the read make it vary from run to run). `clean_participants` is now timed with
-the project's configuration, as a run calls it (the rounds above timed it without, which skips
-part of the name checks). What the time went to, from reviews of the outputs: masking names typed
-in the wrong column of a participant list (the names the file's addresses spell, and words shaped
-like a name: about 0.3 s at 1M, once per distinct value); the list of merged duplicates in the
-data-quality report (kept to the merged rows: as first written it cost 180 MB at 1M); a header row
-repeated further down; TRUE/FALSE kept apart from 1/0; text composed to NFC; and an unclosed quote
-that a later row's quoted field closes.
+**12.0×** (1.89 s ÷ 0.16 s); after, read + clean took 2.4–3.0 s at 1M in four runs of `make bench`
+on the same code, **11.6–15.9×** the bare call (which itself took 0.16–0.22 s); peak memory
+670–740 MB (before: 670 MB; the threads of the read make it vary from run to run).
+`clean_participants` is now timed with the project's configuration, as a run calls it (the rounds
+above timed it without, which skips part of the name checks). What the time went to, from reviews
+of the outputs: masking names typed in the wrong column of a participant list (the names the
+file's addresses spell, and words shaped like a name: about 0.3 s at 1M, once per distinct value);
+the list of merged duplicates in the data-quality report (kept to the merged rows: as first
+written it cost 180 MB at 1M); a header row repeated further down; TRUE/FALSE kept apart from 1/0;
+text composed to NFC; and an unclosed quote that a later row's quoted field closes.
 """
 
 
