@@ -686,9 +686,10 @@ def _publish_page(
     page_fixed[attendance[no_count]] = True
     printed = _after(before, page_value, page_small, relations, bounds, (links, from_start), unions)
     offset = len(printed.value) - len(page_value)
-    # Unique participants of a category are at most its participations: a shown unique count
-    # would bound a hidden participation count from below, which the equations do not model.
-    # So it is hidden with it, and the page decided again, until nothing more is hidden.
+    # A shown unique count would tell of a hidden participation count of its category: a
+    # lower bound (modelled only in all and per work package, `_unique_bounds`: per gender or
+    # organisation type a person counts under one value), and a 0 says it is 0 (no bound says
+    # that). So it is hidden with it, and the page decided again, until nothing more is hidden.
     pairs = [
         (offset + at[("participations", *key[1:])], offset + j)
         for key, j in at.items()
