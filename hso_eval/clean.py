@@ -1097,15 +1097,12 @@ def clean_activities(raw: RawTable, project: Project, period: Period) -> Cleaned
     if merged.any():
         # The row each merged into: the first with the same text in every column.
         same = pd.util.hash_pandas_object(text[aligned], index=False).to_numpy()
-        into = _first_rows(raw, np.flatnonzero(aligned.to_numpy()), same, merged.to_numpy())
-        merges.add(
+        _add_merges(
+            merges,
             merged,
-            "aktivitets_id",
-            "merged_duplicate",
-            [
-                f"är en exakt kopia av rad {r} och räknas bara en gång (ta bort kopian)."
-                for r in into
-            ],
+            np.flatnonzero(aligned.to_numpy()),
+            same,
+            "är en exakt kopia av rad {row} och räknas bara en gång (ta bort kopian).",
         )
     return Cleaned(activities, quarantine.frame(), warnings.frame(), account, merges.frame())
 
@@ -1284,15 +1281,12 @@ def clean_participants(
         person = person_keys.cat.codes.to_numpy()
         again = pd.Series(person, copy=False).isin(np.unique(person[merged.to_numpy()]))
         at = np.flatnonzero(candidates.to_numpy() & again.to_numpy())
-        into = _first_rows(raw, at, _pairs(ids, person_keys, at), merged.to_numpy())
-        merges.add(
+        _add_merges(
+            merges,
             merged,
-            "aktivitets_id",
-            "merged_duplicate",
-            [
-                f"är samma person på samma aktivitet som rad {r} och räknas bara en gång."
-                for r in into
-            ],
+            at,
+            _pairs(ids, person_keys, at),
+            "är samma person på samma aktivitet som rad {row} och räknas bara en gång.",
         )
     return Cleaned(participations, quarantine.frame(), warnings.frame(), account, merges.frame())
 
@@ -1314,6 +1308,16 @@ def _pairs(ids: pd.Series, persons: pd.Series, at: np.ndarray) -> np.ndarray:
     """One integer per row of `at` (positions) for its (activity, person) pair."""
     pair = ids.cat.codes.to_numpy()[at].astype(np.int64) * len(persons.cat.categories)
     return pair + persons.cat.codes.to_numpy()[at]
+
+
+def _add_merges(
+    merges: _Issues, merged: pd.Series, at: np.ndarray, keys: np.ndarray, sentence: str
+) -> None:
+    """One `merged_duplicate` issue per merged row: `sentence`, with the row it merged into as
+    its ``{row}``: the first of the rows `at` (positions) with the same key (`keys`, one per
+    row of `at`)."""
+    into = _first_rows(merges.raw, at, keys, merged.to_numpy())
+    merges.add(merged, "aktivitets_id", "merged_duplicate", [sentence.format(row=r) for r in into])
 
 
 def _first_rows(raw: RawTable, at: np.ndarray, keys: np.ndarray, merged: np.ndarray) -> list[int]:

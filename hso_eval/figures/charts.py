@@ -8,7 +8,7 @@ Each takes its data and an optional ``ax`` and returns the `Figure` with its tit
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import timedelta
 
 import numpy as np
@@ -166,17 +166,7 @@ def _barh_with_labels(
     ax.barh(y, values, color=colours, height=0.68)
     ax.set_yticks(y, labels)
     top = max(values) if values else 0
-    for yi, v, text in zip(y, values, display, strict=True):
-        ax.annotate(
-            text,
-            xy=(v, yi),
-            xytext=(4, 0),
-            textcoords="offset points",
-            va="center",
-            ha="left",
-            fontsize=9,
-            color=TEXT,
-        )
+    _bar_end_labels(ax, y, values, display)
     _horizontal_value_axis(ax, max(top * 1.12, 1))
 
 
@@ -383,17 +373,7 @@ def participations_by_gender(
         left += rest.to_numpy(dtype=float)
         # Each bar's end: the work package's total as the indicator table publishes it; a
         # hidden total stands alone at the axis.
-        for yi, wp, end in zip(y, order, left, strict=True):
-            ax.annotate(
-                row_display[wp],
-                xy=(end, yi),
-                xytext=(4, 0),
-                textcoords="offset points",
-                va="center",
-                ha="left",
-                fontsize=9,
-                color=TEXT,
-            )
+        _bar_end_labels(ax, y, left, [row_display[wp] for wp in order])
         ax.set_yticks(y, [_wp_label(c, project, width=26) for c in order])
         ax.set_xlabel(f"Antal {noun}")
         _horizontal_value_axis(ax, max(left.max() * 1.1, 1))
@@ -463,6 +443,23 @@ def participations_by_gender(
         if hidden.to_numpy().any() or row_hidden.any():
             alt += f" {note} {drawn_note}".rstrip()
         return _finish(fig, title, alt)
+
+
+def _bar_end_labels(
+    ax: Axes, ys: Sequence[float], ends: Sequence[float], texts: Sequence[str]
+) -> None:
+    """Each of `texts` just right of the end of its horizontal bar (at `ends`, row `ys`)."""
+    for yi, end, text in zip(ys, ends, texts, strict=True):
+        ax.annotate(
+            text,
+            xy=(end, yi),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            ha="left",
+            fontsize=9,
+            color=TEXT,
+        )
 
 
 def _sentence(text: str) -> str:
