@@ -1277,7 +1277,9 @@ def _build_raw(
         if not _missing_columns(spec, set(canonical.iloc[pos].dropna()))
     ]
     header_pos = complete[0] if complete else int(scores.to_numpy().argmax())
-    header_row = header_pos + 1
+    # A CSV may start with Excel's "sep=;" line, which Excel reads as the delimiter and does not
+    # show: the rows are numbered as Excel shows them, one less.
+    header_row = header_pos + 1 - (delimiter is not None and _excel_separator_line(header_text))
 
     written = header_text.iloc[header_pos]
     mapped = canonical.iloc[header_pos]
@@ -1421,6 +1423,18 @@ def _header_names(values: np.ndarray, index: dict[str, str]) -> np.ndarray:
     for i in np.flatnonzero(~skip.to_numpy(zero_copy_only=False)):
         out[i] = index.get(normalise_header(values[i]))
     return out
+
+
+def _excel_separator_line(top: pd.DataFrame) -> bool:
+    """Whether the first row of a CSV's grid (as text) is Excel's ``sep=;`` line: ``sep=`` and
+    at most one character, alone on the line."""
+    if not len(top):
+        return False
+    first = top.iloc[0]
+    cell = first.iloc[0] if len(first) else None
+    if not isinstance(cell, str) or first.iloc[1:].notna().any():
+        return False
+    return re.fullmatch(r"sep=.?", cell.strip(), flags=re.IGNORECASE) is not None
 
 
 def _repeated_headers(

@@ -130,6 +130,18 @@ def test_csv_title_rows_shift_row_numbers(tmp_path):
     assert raw.rows.tolist() == [5, 6]
 
 
+@pytest.mark.parametrize("line", ["sep=;", "SEP=;", "sep="])
+def test_excels_separator_line_is_not_a_row(tmp_path, line):
+    """Excel reads a first line "sep=;" as the delimiter and does not show it: the header is
+    row 1 in Excel, and the rows are numbered as Excel shows them, one less than the file's
+    lines. A title line after it is a row again."""
+    raw = read_table(write(tmp_path, "a.csv", f"{line}\n" + HEAD + ROW), ACTIVITY_SPEC)
+    assert (raw.header_row, raw.rows.tolist()) == (1, [2])
+    assert raw.frame["aktivitets_id"].tolist() == ["A1"]
+    titled = read_table(write(tmp_path, "b.csv", f"{line}\nRegister\n" + HEAD + ROW), ACTIVITY_SPEC)
+    assert (titled.header_row, titled.rows.tolist()) == (2, [3])
+
+
 def test_the_header_is_the_first_row_with_every_required_column(tmp_path):
     """A wider header row below the first (more known headers) does not make the rows above it
     title rows: they are data rows, and so is the second header row, which is noted as one.
