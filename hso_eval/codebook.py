@@ -244,12 +244,14 @@ def table_definitions(project: Project, period: Period) -> tuple[Table, ...]:
                     unique=True,
                 ),
                 organisation_type.described_as(
-                    "Den vanligaste organisationstypen bland organisationens deltaganden (vid "
-                    "lika antal den första i bokstavsordning).",
+                    "Den vanligaste organisationstypen bland organisationens deltaganden; tomt när "
+                    "uppgift saknas eller när två värden är lika vanliga (samma regel som "
+                    "indikatorn organisations_engaged).",
                 ),
                 municipality.described_as(
-                    "Den vanligaste kommunen bland organisationens deltaganden (vid lika antal "
-                    "den första i bokstavsordning).",
+                    "Den vanligaste kommunen bland organisationens deltaganden; tomt när "
+                    "uppgift saknas eller när två värden är lika vanliga (samma regel som "
+                    "indikatorn organisations_engaged).",
                 ),
                 Field(
                     "partner",

@@ -187,7 +187,13 @@ def _most_frequent(counts: pd.DataFrame, key: str, column: str) -> pd.Series:
 
 
 def _most_common(frame: pd.DataFrame, key: str, column: str) -> pd.Series:
-    """Per `key`, the most frequent non-missing value of `column` (ties: alphabetically first)."""
+    """Per `key`, the most frequent non-missing value of `column`; a key whose most frequent
+    values tie, or that has none, is left out (missing).
+
+    The indicators give an organisation its type and municipality the same way
+    (`indicators._dominant`), so organisationer.csv adds up to ``organisations_engaged``'s
+    breakdowns: conflicting answers are unknown, not settled alphabetically.
+    """
     counts = (
         frame.dropna(subset=[column])
         .groupby([key, column], observed=True)
@@ -195,7 +201,10 @@ def _most_common(frame: pd.DataFrame, key: str, column: str) -> pd.Series:
         .rename("n")
         .reset_index()
     )
-    return _most_frequent(counts, key, column)
+    top = counts.groupby(key, observed=True)["n"].transform("max")
+    leaders = counts.loc[counts["n"].eq(top)]
+    single = leaders.groupby(key, observed=True)[column].transform("size").eq(1)
+    return leaders.loc[single].set_index(key)[column]
 
 
 def _partner_names(project: Project) -> set[str]:

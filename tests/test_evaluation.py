@@ -450,6 +450,49 @@ def test_organisations_flag_partners_and_merge_case_variants(package: Path) -> N
     assert "härnösands kommun" not in {r["organisation"] for r in participations}
 
 
+def test_organisations_add_up_to_the_indicators_when_answers_tie(
+    data: PeriodData, tmp_path: Path
+) -> None:
+    """An organisation whose rows disagree one to one on type and municipality is 'unknown' in
+    organisationer.csv, as in organisations_engaged: counting organisationer.csv by type or
+    municipality gives the indicator's breakdown (all activities up to A3 are held)."""
+    participations = data.clean.participations.copy()
+    kramfors = (participations["activity_id"] == "A3") & (
+        participations["organisation"] == "Kramfors kommun"
+    )
+    participations["municipality"] = participations["municipality"].mask(kramfors, "Timrå")
+    participations["organisation_type"] = participations["organisation_type"].mask(
+        kramfors, "region"
+    )
+    clean = CleanResult(
+        activities=data.clean.activities,
+        participations=participations,
+        quarantine=data.clean.quarantine,
+        warnings=data.clean.warnings,
+        accounts=data.clean.accounts,
+    )
+    tied = make_period_data(tmp_path / "in", "2024H1", clean=clean)
+    out = evaluation.build_package(tied, tmp_path / "pkg", created=CREATED)
+    organisations = {r["organisation"]: r for r in read_csv_rows(out / "organisationer.csv")}
+    kramfors_row = organisations["Kramfors kommun"]
+    assert (kramfors_row["organisation_type"], kramfors_row["municipality"]) == ("", "")
+    indicators = read_csv_rows(out / "indikatorer.csv")
+    for dimension in ("organisation_type", "municipality"):
+        published = {
+            r["category"]: int(float(r["value"]))
+            for r in indicators
+            if r["indicator"] == "organisations_engaged"
+            and r["scope"] == "cumulative"
+            and r["dimension"] == dimension
+            and float(r["value"]) > 0
+        }
+        counted: dict[str, int] = {}
+        for row in organisations.values():
+            category = row[dimension] or "uppgift saknas"
+            counted[category] = counted.get(category, 0) + 1
+        assert counted == published, dimension
+
+
 def test_collaboration_pairs_counted_by_hand(package: Path) -> None:
     """samverkan.csv counts each pair of organisations once per shared activity."""
     rows = read_csv_rows(package / "samverkan.csv")
