@@ -21,6 +21,60 @@ def _vocabulary(name: str) -> tuple[str, ...]:
 
 QUALITY_KINDS: tuple[str, ...] = ("radräkning", "karantän", "varning")
 
+#: What each indicator counts, in Swedish, for the codebook: enough to recount every row of
+#: indikatorer.csv from aktiviteter.csv and deltagande.csv (`hso_eval.indicators` computes them).
+INDICATOR_DEFINITIONS: dict[str, str] = {
+    "activities_held": (
+        "aktiviteter med status genomförd och startdatum i omfattningen; bara genomförda "
+        "aktiviteter räknas som hållna, och deras deltaganden är de som de andra indikatorerna "
+        "räknar. Nedbrutet på arbetspaket, aktivitetstyp och kommun."
+    ),
+    "activities_planned": (
+        "aktiviteter med startdatum i nästa halvår (efter periodens slut, till och med nästa "
+        "halvårs slut) som inte är inställda, oavsett om de sedan har genomförts; bara för "
+        "perioden. De finns inte i aktiviteter.csv, som slutar vid periodens slut. Nedbrutet på "
+        "arbetspaket."
+    ),
+    "participations": (
+        "deltaganden i genomförda aktiviteter i omfattningen. Nedbrutet på aktivitetens "
+        "arbetspaket och typ och på deltagarens kön, organisationstyp, kommun och roll."
+    ),
+    "unique_participants": (
+        "olika personnycklar bland samma deltaganden. Per arbetspaket räknas en person i varje "
+        "arbetspaket där personen har deltagit, så raderna inte summerar till totalen. Per kön "
+        "och per organisationstyp får varje person ett enda värde, så raderna summerar till "
+        "totalen: det vanligaste kända värdet bland personens deltaganden i omfattningen (ej "
+        "angivet och saknad organisationstyp räknas inte som kända). Inget känt värde, eller "
+        "två lika vanliga, ger ej angivet (kön) respektive uppgift saknas (organisationstyp)."
+    ),
+    "attendance_total": (
+        "summan över genomförda aktiviteter i omfattningen av antalet deltaganden när "
+        "aktiviteten har sådana, annars attendance i aktiviteter.csv (saknas det räknas 0); "
+        "approximate är true när något ungefärligt antal ingår. Nedbrutet på arbetspaket och "
+        "aktivitetstyp."
+    ),
+    "organisations_engaged": (
+        "olika organisationer bland deltagandena, utan hänsyn till versaler och gemener; "
+        "deltaganden utan organisation räknas inte. Per organisationstyp och kommun får varje "
+        "organisation sitt vanligaste kända värde bland deltagandena i omfattningen, som "
+        "personerna ovan (inget eller två lika vanliga: uppgift saknas)."
+    ),
+    "partners_visited": (
+        "de projektparter som räknas för besök i projektkonfigurationen (kommunerna) som har "
+        "haft ett genomfört partnerbesök i omfattningen, antingen i partens kommun eller med "
+        "parten (namn, kortnamn eller alias) som en av samverkansparterna. Dimensionen partner "
+        "har en rad per sådan part med värdet 1 (besökt) eller 0."
+    ),
+    "share_women": (
+        "andelen kvinnor bland deltaganden med kön kvinna eller man (deltaganden med kön annat "
+        "eller ej angivet räknas inte), mellan 0 och 1; tomt när det inte finns några sådana. "
+        "Nedbrutet på arbetspaket."
+    ),
+    "share_women_speakers": (
+        "detsamma som share_women bland deltaganden med rollen talare eller moderator."
+    ),
+}
+
 
 def table_definitions(project: Project, period: Period) -> tuple[Table, ...]:
     """Every table of the package, in the order they are written. The one source of truth."""
@@ -308,16 +362,12 @@ def table_definitions(project: Project, period: Period) -> tuple[Table, ...]:
                     "indicator",
                     "string",
                     "Indikator",
-                    "Indikatorns id: "
-                    + "; ".join(f"{i} = {indicator_labels.get(i, i)}" for i in INDICATOR_IDS)
-                    + ". activities_planned räknar aktiviteter med startdatum i nästa halvår "
-                    "(efter periodens slut, till och med nästa halvårs slut) som inte är "
-                    "inställda, oavsett om de sedan har genomförts; bara för perioden. "
-                    "share_women är andelen kvinnor bland deltaganden med kön kvinna eller man "
-                    "(deltaganden med kön annat eller ej angivet räknas inte); tomt när det inte "
-                    "finns några sådana. share_women_speakers är detsamma bland talare och "
-                    "moderatorer. Övriga definitioner finns i halvårsrapportens bilaga och i "
-                    "hso_eval.",
+                    "Indikatorns id. Definitionerna, med deltaganden = rader i deltagande.csv "
+                    "och omfattningen enligt scope: "
+                    + " ".join(
+                        f"{i} ({indicator_labels.get(i, i)}): {INDICATOR_DEFINITIONS[i]}"
+                        for i in INDICATOR_IDS
+                    ),
                     required=True,
                     enum=INDICATOR_IDS,
                 ),
@@ -345,7 +395,10 @@ def table_definitions(project: Project, period: Period) -> tuple[Table, ...]:
                     "Kategori",
                     "Kategorin inom dimensionen: ett värde ur vokabulären (t.ex. kvinna, "
                     "kommun), en arbetspaketskod eller en projektparts kortnamn; 'totalt' för "
-                    "totalen; 'uppgift saknas' när uppgiften saknades i underlaget.",
+                    "totalen; 'uppgift saknas' när uppgiften saknades i underlaget. "
+                    "Arbetspaket, kön, roll och projektpart har en rad för varje kategori "
+                    "(värdet 0 när ingen finns), övriga dimensioner bara de kategorier som "
+                    "förekommer.",
                     required=True,
                 ),
                 Field(

@@ -614,6 +614,28 @@ def test_codebook_defines_share_women_and_activities_planned(package: Path) -> N
     assert "andelen kvinnor bland deltaganden med kön kvinna eller man" in readme
 
 
+def test_codebook_defines_every_indicator_itself(package: Path) -> None:
+    """The codebook defines every indicator (what it counts and its breakdowns) in the package
+    itself: the half-year report's appendix has no definitions and Sweco has no hso_eval, and
+    unique participants per gender cannot be recounted from deltagande.csv without the rule
+    that gives each person one gender."""
+    from hso_eval.config import INDICATOR_IDS
+
+    readme = (package / "README.md").read_text(encoding="utf-8")
+    row = next(line for line in readme.splitlines() if line.startswith("| `indicator` |"))
+    assert "halvårsrapportens bilaga" not in row and "hso_eval" not in row
+    ids = "|".join(INDICATOR_IDS)
+    definitions = dict(re.findall(rf"\b({ids}) \([^)]+\): (.+?)(?= (?:{ids}) \(| \|)", row))
+    assert set(definitions) == set(INDICATOR_IDS)
+    assert all(len(text) > 60 for text in definitions.values()), definitions
+    assert "bara genomförda aktiviteter" in row
+    assert "varje person ett enda värde" in row and "vanligaste kända värdet" in row
+    assert "antalet deltaganden när aktiviteten har sådana, annars attendance" in row
+    sheet = openpyxl.load_workbook(package / "utvarderingsunderlag.xlsx")["Kodbok"]
+    kodbok = {(r[0].value, r[1].value): r[4].value for r in sheet.iter_rows(min_row=2)}
+    assert "varje person ett enda värde" in kodbok["indikatorer.csv", "indicator"]
+
+
 def test_quality_describes_merged_rows_as_they_are_merged(package: Path, data: PeriodData) -> None:
     """datakvalitet.csv and datakvalitet.html do not call merged rows exact duplicates: for
     participants they are the same person on the same activity again."""
