@@ -43,6 +43,14 @@ FORMULA_TEXT = (
     "arbetsboken står texten som den skrevs, lagrad som text och aldrig som formel. Negativa tal "
     "är fortfarande tal."
 )
+CSV_TEXT = (
+    "CSV-filerna är skrivna för program (R, Python, Stata, SPSS …): UTF-8 utan BOM, kommatecken "
+    "mellan fälten, punkt som decimaltecken (0.5 är hälften), datum som ÅÅÅÅ-MM-DD, "
+    "sanningsvärden som true och false, och ett tomt fält betyder att värdet saknas. Läs id och "
+    "koder som text: en kommunkod kan börja med 0 (Stockholm är 0180). I Excel öppnar man "
+    "arbetsboken i stället: ett svenskt Excel läser en dubbelklickad CSV-fil med semikolon som "
+    "avgränsare och en annan teckenkodning, så att kolumnerna och å, ä och ö blir fel."
+)
 SUPPRESSION_TEXT = (
     "Paketet innehåller pseudonymiserade mikrodata enligt personuppgiftsbiträdesavtalet och är "
     "inte undertryckt: små antal visas som de är, till skillnad från den publicerade "
@@ -211,6 +219,10 @@ def render_codebook(
         "## Pseudonymer",
         "",
         PSEUDONYM_TEXT,
+        "",
+        "## CSV-filerna",
+        "",
+        CSV_TEXT,
         "",
         "## Formler och kalkylprogram",
         "",

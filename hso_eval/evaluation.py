@@ -33,6 +33,7 @@ from hso_eval.config import Project
 from hso_eval.context import PeriodData
 from hso_eval.datapackage import (
     CODEBOOK_NAME,
+    CSV_TEXT,
     DESCRIPTOR_NAME,
     FORMULA_TEXT,
     PSEUDONYM_TEXT,
@@ -51,6 +52,7 @@ from hso_eval.workbook import write_workbook
 
 __all__ = [
     "CODEBOOK_NAME",
+    "CSV_TEXT",
     "DESCRIPTOR_NAME",
     "DRAFT_DIR",
     "FORMULA_TEXT",

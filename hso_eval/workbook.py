@@ -18,6 +18,7 @@ import hso_eval
 from hso_eval.context import PeriodData
 from hso_eval.datapackage import (
     CODEBOOK_NAME,
+    CSV_TEXT,
     DESCRIPTOR_NAME,
     FORMULA_TEXT,
     PSEUDONYM_TEXT,
@@ -132,7 +133,8 @@ def _readme_rows(
             ]
         )
     rows.append(["Kodbok", "Alla fält i alla tabeller: typ, titel, beskrivning och villkor."])
-    rows += [[], ["Pseudonymer", PSEUDONYM_TEXT], ["Formler", FORMULA_TEXT]]
+    rows += [[], ["Pseudonymer", PSEUDONYM_TEXT], ["CSV-filer", CSV_TEXT]]
+    rows += [["Formler", FORMULA_TEXT]]
     rows += [["Undertryckning", SUPPRESSION_TEXT]]
     rows += [
         [

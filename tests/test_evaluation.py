@@ -665,6 +665,29 @@ def test_readme_explains_how_to_read_neutralised_text_back(package: Path) -> Non
         assert "ta bort exakt ett inledande '" in text
 
 
+def test_readme_says_how_the_csv_files_are_written(package: Path) -> None:
+    """README.md and "Läs mig" tell a reader what the CSV files hold, as the files are: a
+    decimal point, ISO dates, true/false, empty for missing, no BOM; and that Excel users open
+    the workbook (a double-clicked CSV in Swedish Excel splits on ';' and reads it as ANSI)."""
+    raw = (package / "indikatorer.csv").read_bytes()
+    assert not raw.startswith(b"\xef\xbb\xbf")
+    shares = [r["value"] for r in read_csv_rows(package / "indikatorer.csv")]
+    assert any("." in v for v in shares) and not any("," in v for v in shares)
+    activity = read_csv_rows(package / "aktiviteter.csv")[0]
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", activity["start_date"])
+    assert activity["attendance_approximate"] in {"true", "false"}
+    readme = (package / "README.md").read_text(encoding="utf-8")
+    workbook = openpyxl.load_workbook(package / "utvarderingsunderlag.xlsx")
+    read_me = "\n".join(
+        str(c.value) for row in workbook["Läs mig"].iter_rows() for c in row if c.value
+    )
+    for text in (readme, read_me):
+        assert "UTF-8 utan BOM" in text and "punkt som decimaltecken" in text
+        assert "datum som ÅÅÅÅ-MM-DD" in text and "true och false" in text
+        assert "ett tomt fält betyder att värdet saknas" in text
+        assert "I Excel öppnar man arbetsboken" in text
+
+
 def parse_codebook(text: str) -> dict[str, list[tuple[str, str, str, str]]]:
     """README.md's field tables: file -> [(name, type, title, description)]."""
     tables: dict[str, list[tuple[str, str, str, str]]] = {}
