@@ -30,7 +30,7 @@ def outputs(scale: str) -> dict[str, Any]:
     sys.path.insert(0, str(BENCH))
     from run import _scale_params
 
-    from hso_eval.clean import clean_activities, clean_participants
+    from hso_eval.clean import clean_tables
     from hso_eval.config import build_params
     from hso_eval.indicators import compute_indicators
     from hso_eval.read import ACTIVITY_SPEC, PARTICIPANT_SPEC, read_table
@@ -41,8 +41,7 @@ def outputs(scale: str) -> dict[str, Any]:
     raw_a = read_table(params.activities, ACTIVITY_SPEC, params.activities_sheet)
     raw_p = read_table(params.participants, PARTICIPANT_SPEC, params.participants_sheet)
     t1 = time.perf_counter()
-    a = clean_activities(raw_a, params.project, params.period)
-    p = clean_participants(raw_p, a.table, key, params.project)
+    a, p = clean_tables(raw_a, raw_p, params.project, params.period, key)
     t2 = time.perf_counter()
     indicators = compute_indicators(a.table, p.table, params.project, params.period)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -3,9 +3,9 @@
 What it measures (each ratio side by side in the same run, because absolute seconds drift on a
 shared machine; every time is the best of N runs):
 
-(a) read + clean (`read.read_table` of both files, `clean.clean_activities`,
-    `clean.clean_participants`) per scale, as a ratio to a bare `pandas.read_csv` of the same
-    participants CSV;
+(a) read + clean (`read.read_table` of both files, `clean.clean_tables`: the register, the
+    participant lists, the lists' names out of the register's text) per scale, as a ratio to
+    a bare `pandas.read_csv` of the same participants CSV;
 (b) `indicators.compute_indicators` per scale;
 (c) the end-to-end `hso-eval run` of the demo period, as a ratio to the plain floor
     (benchmarks/floor.py: the same library calls in one process, no notebooks or kernels);
@@ -91,7 +91,7 @@ def _scale_params(scale: str) -> dict[str, Any]:
 def worker(mode: str, scale: str, repeats: int) -> dict[str, Any]:
     import pandas as pd
 
-    from hso_eval.clean import clean_activities, clean_participants
+    from hso_eval.clean import clean_tables
     from hso_eval.config import build_params
     from hso_eval.indicators import compute_indicators
     from hso_eval.read import ACTIVITY_SPEC, PARTICIPANT_SPEC, read_table
@@ -108,8 +108,7 @@ def worker(mode: str, scale: str, repeats: int) -> dict[str, Any]:
         raw_a = read_table(params.activities, ACTIVITY_SPEC, params.activities_sheet)
         raw_p = read_table(params.participants, PARTICIPANT_SPEC, params.participants_sheet)
         t1 = time.perf_counter()
-        activities = clean_activities(raw_a, params.project, params.period)
-        participations = clean_participants(raw_p, activities.table, key, params.project)
+        activities, participations = clean_tables(raw_a, raw_p, params.project, params.period, key)
         t2 = time.perf_counter()
         return activities, participations, {"read": t1 - t0, "clean": t2 - t1}
 
@@ -172,6 +171,7 @@ STAGES = [
     ("read", "`read.read_table` of both files (all of the above)"),
     ("clean_activities", "`clean.clean_activities` (50 350 register rows)"),
     ("clean_participants", "`clean.clean_participants` (1 000 000 participation rows)"),
+    ("register_names", "the lists' names out of the register's free text (`clean_tables`)"),
 ]
 
 
@@ -186,8 +186,8 @@ def stages(params: Any, key: bytes, repeats: int) -> dict[str, float]:
 
     import pandas as pd
 
-    from hso_eval import read
-    from hso_eval.clean import clean_activities, clean_participants
+    from hso_eval import clean, read
+    from hso_eval.clean import clean_activities
 
     files = [
         (params.activities, read.ACTIVITY_SPEC, params.activities_sheet),
@@ -241,10 +241,13 @@ def stages(params: Any, key: bytes, repeats: int) -> dict[str, float]:
         (activities,) = timed(
             "clean_activities", clean_activities, (raw_a, params.project, params.period)
         )
-        timed(
-            "clean_participants", clean_participants, (raw_p, activities.table, key, params.project)
+        ((_, people),) = timed(
+            "clean_participants",
+            clean._clean_participants,
+            (raw_p, activities.table, key, params.project),
         )
-        del raw_a, raw_p, activities
+        timed("register_names", clean._redact_register_names, (activities, raw_a, people))
+        del raw_a, raw_p, activities, people
     return best
 
 
@@ -670,9 +673,12 @@ def write_results(results: dict[str, Any]) -> list[tuple[str, bool | None]]:
             for name, what in STAGES
             if name in staged
         ]
-        whole = staged["read"] + staged["clean_activities"] + staged["clean_participants"]
+        whole = sum(
+            staged[name]
+            for name in ("read", "clean_activities", "clean_participants", "register_names")
+        )
         lines += [
-            f"| read + clean (the sum of the last three) | {whole:.3f} s | "
+            f"| read + clean (the sum of the last four) | {whole:.3f} s | "
             f"{whole / staged['bare']:.1f}× |",
         ]
     if results.get("profile"):

@@ -5,8 +5,9 @@ This is the one place that reads names and e-mail addresses. They become a keyed
 their values are masked. Personal data typed into other columns is caught too
 (`personal_data_in_field`): an `organisation` that is an e-mail address or a participant's name is
 emptied; e-mail addresses in the register's free text are replaced with
-`privacy.EMAIL_REMOVED`; and an issue whose value holds an e-mail-shaped substring (either
-file) or a participant's name (participants) shows `tables.MASK`, in `value` and in `message`.
+`privacy.EMAIL_REMOVED`, and the participant lists' names there with `privacy.NAME_REMOVED`
+(`clean_tables`); and an issue whose value holds an e-mail-shaped substring (either file) or a
+participant's name shows `tables.MASK`, in `value` and in `message`.
 
 Every rule is a boolean mask over the rows (no loop over rows). Each data row ends in exactly one
 of: the clean table, the quarantine (once per problem, counted once), or merged into an identical
@@ -24,6 +25,8 @@ Order of decisions, per file:
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import NamedTuple
 
@@ -50,6 +53,7 @@ from hso_eval.paths import display
 from hso_eval.periods import Period
 from hso_eval.privacy import (
     EMAIL_REMOVED,
+    NAME_REMOVED,
     address_names,
     contains_email,
     equals_folded,
@@ -156,7 +160,8 @@ class _NameIndex:
         self._names = names
         self._organisations = organisations
         self._addresses = addresses
-        self._index: tuple[frozenset[str], int, frozenset[str]] | None = None
+        # (names, most words in a name, name words of two letters or more, every name word)
+        self._index: tuple[frozenset[str], int, frozenset[str], frozenset[str]] | None = None
         # Per row, the code of its `e-post` cell; per code, the name that cell spells.
         self._spelt: tuple[np.ndarray, np.ndarray] | None = None
 
@@ -186,7 +191,7 @@ class _NameIndex:
         several = several.to_numpy(zero_copy_only=False)
         return pd.Series(rows[several], index=keys[several]).groupby(level=0, sort=False).sum()
 
-    def _build(self) -> tuple[frozenset[str], int, frozenset[str]]:
+    def _build(self) -> tuple[frozenset[str], int, frozenset[str], frozenset[str]]:
         if self._index is None:
             # The name column: an address typed there counts as the name it spells.
             codes, distinct = _distinct_texts(self._names)
@@ -212,9 +217,9 @@ class _NameIndex:
                 names = names[as_org.reindex(names.index, fill_value=0) <= names]
             keys = names.index.tolist()
             longest = max((key.count(" ") for key in keys), default=-1) + 1
-            words = frozenset(" ".join(keys).split(" "))
-            words = frozenset(w for w in words if len(w) >= MIN_NAME_LENGTH and w.isalpha())
-            self._index = (frozenset(keys), longest, words)
+            every = frozenset(" ".join(keys).split(" ")) - {""}
+            words = frozenset(w for w in every if len(w) >= MIN_NAME_LENGTH and w.isalpha())
+            self._index = (frozenset(keys), longest, words, every)
         return self._index
 
     def spelt_at(self, at: np.ndarray) -> pd.Series:
@@ -236,11 +241,54 @@ class _NameIndex:
         codes, uniques = _distinct_texts(values)
         if not len(uniques):
             return np.zeros(len(values), dtype=bool)
-        keys, longest, _ = self._build()
+        keys, longest, _, _ = self._build()
         if not keys:
             return np.zeros(len(values), dtype=bool)
         found = np.array([self._holds(str(u), keys, longest) for u in uniques] + [False])
         return found[codes]
+
+    def redact(
+        self, values: pd.Series, known: Callable[[list[str]], np.ndarray]
+    ) -> tuple[pd.Series, np.ndarray]:
+        """`values` ("string") with each name of the index they hold (as whole words, in its own
+        order or turned round) replaced by `NAME_REMOVED`; and True for each row where one was.
+
+        A phrase `known` takes for no person (a municipality, an organisation of the project)
+        is kept. Once per distinct value; only the values with two or more words that are
+        words of names (counted in Arrow, all at once) are searched word by word.
+        """
+        hit = np.zeros(len(values), dtype=bool)
+        keys, longest, _, every = self._build()
+        if not keys or not len(values):
+            return values, hit
+        arrow = pa.array(values.astype("string").array, type=pa.large_string())
+        coded = pc.dictionary_encode(arrow)
+        distinct = coded.dictionary.to_numpy(zero_copy_only=False).astype(object)
+        spans = {}
+        for i in np.flatnonzero(_name_word_counts(distinct, every) >= 2):
+            value = distinct[i] = unicodedata.normalize("NFC", distinct[i])
+            if found := _name_spans(value, keys, longest):
+                spans[int(i)] = found
+        phrases = sorted({distinct[i][a:b] for i, found in spans.items() for a, b in found})
+        if not phrases:
+            return values, hit
+        person = dict(zip(phrases, ~np.asarray(known(phrases), dtype=bool), strict=True))
+        changed = np.zeros(len(distinct) + 1, dtype=bool)  # the last: an empty row
+        for i, found in spans.items():
+            value, pieces, last = distinct[i], [], 0
+            for a, b in found:
+                if person[value[a:b]]:
+                    pieces += [value[last:a], NAME_REMOVED]
+                    last = b
+            if pieces:
+                distinct[i] = "".join([*pieces, value[last:]])
+                changed[i] = True
+        codes = pc.fill_null(coded.indices, len(distinct)).to_numpy(zero_copy_only=False)
+        hit = changed[codes]
+        if not hit.any():
+            return values, hit
+        redacted = pd.Series(np.append(distinct, None)[codes], index=values.index, dtype="string")
+        return redacted, hit
 
     def _holds(self, value: str, keys: frozenset[str], longest: int) -> bool:
         words = self._words(value)
@@ -255,6 +303,36 @@ class _NameIndex:
 
 #: A word for `_NameIndex`: letters and digits ("_" separates, as in `nils_holm`).
 _WORDS = re.compile(r"[^\W_]+")
+
+
+def _name_word_counts(distinct: np.ndarray, words: frozenset[str]) -> np.ndarray:
+    """Per value (an object array of strings), how many of its words, folded, are in `words`."""
+    folded = pa.array(fold_array(distinct), type=pa.large_string())
+    # `_WORDS` is Unicode letters and digits ("_" separates); Arrow's `\w` is ASCII.
+    spaced = pc.utf8_trim(pc.replace_substring_regex(folded, r"[^\p{L}\p{N}]+", " "), " ")
+    lists = pc.split_pattern(spaced, " ")
+    inside = pc.is_in(pc.list_flatten(lists), value_set=pa.array(sorted(words), pa.large_string()))
+    parents = pc.list_parent_indices(lists).to_numpy()
+    return np.bincount(parents[inside.to_numpy(zero_copy_only=False)], minlength=len(distinct))
+
+
+def _name_spans(value: str, keys: frozenset[str], longest: int) -> list[tuple[int, int]]:
+    """Where `value` holds a name of `keys` (folded words joined by a space, in their own order
+    or turned round): (start, end) of each, longest first, not overlapping."""
+    words = list(_WORDS.finditer(value))
+    folded = [fold(word.group()) for word in words]
+    spans, i = [], 0
+    while i < len(words) - 1:
+        for n in range(min(longest, len(words) - i), 1, -1):
+            run = folded[i : i + n]
+            if any(" ".join(run[k:] + run[:k]) in keys for k in range(n)):
+                spans.append((words[i].start(), words[i + n - 1].end()))
+                i += n
+                break
+        else:
+            i += 1
+    return spans
+
 
 #: Words that are never part of a person's name, though capitalised in an organisation's name
 #: or at the start of a sentence (folded): `privacy.looks_like_name` does not take them for
@@ -803,8 +881,9 @@ def clean_activities(raw: RawTable, project: Project, period: Period) -> Cleaned
     `unparseable_date_optional`, `unknown_municipality`, `status_missing`, `unknown_status`,
     `planned_in_past`, `unknown_organiser_role`, `unparseable_count`,
     `gender_counts_exceed_total`, `invalid_link`, `personal_data_in_field` (an e-mail address
-    in `titel`, `beskrivning`, `plats` or `samverkansparter`, replaced with `EMAIL_REMOVED`),
-    `excel_error` (an Excel error value as `beskrivning`, `plats` or `samverkansparter`: emptied).
+    in `titel`, `beskrivning`, `plats` or `samverkansparter`, replaced with `EMAIL_REMOVED`;
+    `clean_tables` also replaces the participant lists' names there), `excel_error` (an Excel
+    error value as `beskrivning`, `plats` or `samverkansparter`: emptied).
     """
     text = _texts(raw)
     shown: dict[str, pd.Series] = {}
@@ -1129,6 +1208,13 @@ def clean_participants(
     like a name is masked (`_Issues`). `project` names organisations that are no person (a
     partner such as `Almi Mitt` is shown); without it, more values are masked.
     """
+    return _clean_participants(raw, activities, key, project)[0]
+
+
+def _clean_participants(
+    raw: RawTable, activities: pd.DataFrame, key: bytes, project: Project | None
+) -> tuple[Cleaned, _People]:
+    """`clean_participants`, and what the file's issues were checked against (its names)."""
     text = _texts(raw, skip=("e-post",))  # the e-mail is parsed by normalise_email
     # An Excel error value as the name or organisation is no name: emptied, warned about below.
     name_error, org_error = _error_text(text["namn"]), _error_text(text["organisation"])
@@ -1288,7 +1374,8 @@ def clean_participants(
             _pairs(ids, person_keys, at),
             "är samma person på samma aktivitet som rad {row} och räknas bara en gång.",
         )
-    return Cleaned(participations, quarantine.frame(), warnings.frame(), account, merges.frame())
+    cleaned = Cleaned(participations, quarantine.frame(), warnings.frame(), account, merges.frame())
+    return cleaned, people
 
 
 def _repeated_pairs(ids: pd.Series, persons: pd.Series, rows: np.ndarray) -> np.ndarray:
@@ -1397,8 +1484,9 @@ def clean_inputs(params: RunParams, key: bytes) -> CleanResult:
     raw_participants = read_table(
         params.participants, PARTICIPANT_SPEC, params.participants_sheet, role="participants"
     )
-    activities = clean_activities(raw_activities, params.project, params.period)
-    participations = clean_participants(raw_participants, activities.table, key, params.project)
+    activities, participations = clean_tables(
+        raw_activities, raw_participants, params.project, params.period, key
+    )
     accounts = [activities.account, participations.account]
     for account in accounts:
         if not account.balanced():
@@ -1415,6 +1503,86 @@ def clean_inputs(params: RunParams, key: bytes) -> CleanResult:
         accounts=accounts,
         merges=_concat_issues(activities.merges, participations.merges),
     )
+
+
+def clean_tables(
+    raw_activities: RawTable,
+    raw_participants: RawTable,
+    project: Project,
+    period: Period,
+    key: bytes,
+) -> tuple[Cleaned, Cleaned]:
+    """Clean a period's register and its participant lists: (activities, participations).
+
+    The register first, then the lists against it; then the names of the lists are taken out
+    of the register's free text (`_redact_register_names`), which is published.
+    """
+    activities = clean_activities(raw_activities, project, period)
+    participations, people = _clean_participants(raw_participants, activities.table, key, project)
+    return _redact_register_names(activities, raw_activities, people), participations
+
+
+#: The register's free-text columns: (column of the sheet, column of the clean table).
+_FREE_TEXT_FIELDS = (
+    ("titel", "title"),
+    ("beskrivning", "description"),
+    ("plats", "place"),
+    ("samverkansparter", "parties"),
+)
+
+
+def _redact_register_names(register: Cleaned, raw: RawTable, people: _People) -> Cleaned:
+    """`register` (cleaned from `raw`) without the names of the participant lists (`people`).
+
+    A participant's name in the register's free text ("Workshop med Sanna Olsson") would be
+    published in the report and the evaluation package, next to the person's pseudonym on the
+    same activity: each name of two words or more (`_NameIndex`, as in the lists or spelt by
+    their addresses) is replaced by `NAME_REMOVED` and warned about (`personal_data_in_field`).
+    A phrase that is no person (a municipality, an organisation of the project) is kept. The
+    register's issue values that mention one are masked (`MASK`), in `value` and `message`.
+    """
+    table = register.table.copy()
+    found = _Issues(raw)
+    position = pd.Index(raw.rows.to_numpy())  # Excel row -> the row's position in `raw`
+    masked = pd.Series(MASK, index=raw.index, dtype="string")
+    for column, field in _FREE_TEXT_FIELDS:
+        table[field], hit = people.index.redact(table[field], people.known)
+        rows = np.zeros(raw.read, dtype=bool)
+        rows[position.get_indexer(table["source_row"].to_numpy()[hit])] = True
+        found.add(
+            rows,
+            column,
+            "personal_data_in_field",
+            "innehöll namnet på en person i deltagarlistorna, som är en personuppgift och inte "
+            f"får publiceras; namnet har ersatts med {NAME_REMOVED} (skriv inga deltagares namn "
+            "i registret).",
+            values=masked,
+        )
+    quarantine, warnings, merges = (
+        _mask_mentioned_names(frame, people.index)
+        for frame in (register.quarantine, register.warnings, register.merges)
+    )
+    if found.frames:
+        warnings = pd.concat([warnings, found.frame()], ignore_index=True)
+        warnings = conform(warnings.sort_values("row", kind="stable"), ISSUE_COLUMNS)
+    return Cleaned(table, quarantine, warnings, register.account, merges)
+
+
+def _mask_mentioned_names(issues: pd.DataFrame, index: _NameIndex) -> pd.DataFrame:
+    """`issues` (ISSUE_COLUMNS) with each value that holds a name of `index` shown as `MASK`."""
+    hit = index.mentions(issues["value"].fillna(""))
+    if not hit.any():
+        return issues
+    issues = issues.copy()
+    values, messages = (
+        issues["value"].to_numpy(dtype=object),
+        issues["message"].to_numpy(dtype=object),
+    )
+    for i in np.flatnonzero(hit):  # the message quotes the value as ": '<value>' "
+        messages[i] = messages[i].replace(f": '{values[i]}'", f": '{MASK}'", 1)
+    issues["value"] = pd.Series(np.where(hit, MASK, values), index=issues.index, dtype="string")
+    issues["message"] = pd.Series(messages, index=issues.index, dtype="string")
+    return conform(issues, ISSUE_COLUMNS)
 
 
 def _concat_issues(*frames: pd.DataFrame) -> pd.DataFrame:

@@ -44,6 +44,7 @@ __all__ = [
     "EMAIL_REMOVED",
     "FORMULA_PREFIXES",
     "NAME_PARTICLES",
+    "NAME_REMOVED",
     "PSEUDONYM_LENGTH",
     "address_names",
     "contains_email",
@@ -70,6 +71,8 @@ _PREFIXED_STARTS: tuple[str, ...] = (*FORMULA_PREFIXES, QUOTE)
 PSEUDONYM_LENGTH = 20
 #: What an e-mail address in free text is replaced with (`redact_emails`).
 EMAIL_REMOVED = "[e-postadress borttagen]"
+#: What a participant's name in the register's free text is replaced with.
+NAME_REMOVED = "[namn borttaget]"
 
 
 def _present(series: pd.Series) -> np.ndarray:

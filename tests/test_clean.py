@@ -844,6 +844,85 @@ def test_clean_inputs_publishes_no_name_or_address(tmp_path):
         assert personal not in text
 
 
+def test_participant_names_in_the_register_text_are_removed(tmp_path):
+    """A participant's name in the register's free text would be published next to that
+    person's pseudonym: it is replaced (as written, turned round, or as an address spells it),
+    warned about with the row and column, and masked in the register's own issues. A phrase
+    that is no person (a partner, a municipality) and a lone first name stay as written."""
+    a = csv_file(
+        tmp_path,
+        "aktiviteter.csv",
+        [*A_HEAD, "beskrivning", "plats", "samverkansparter", "kommun"],
+        [
+            row("A1", "2024-03-15", "AP1", "möte", "Workshop med Sanna Olsson", "", "", "", ""),
+            row(
+                "A2",
+                "2024-03-16",
+                "AP1",
+                "möte",
+                "Frukostmöte",
+                "Inledning av OLSSON, Sanna och Karin Östlund. Almi Mitt och Sanna ledde",
+                "Hos Per Nyberg",
+                "",
+                "",
+            ),
+            row(
+                "A3",
+                "2024-03-17",
+                "AP1",
+                "möte",
+                "Besök",
+                "",
+                "",
+                "Almi Mitt, Åsa Lind",
+                "Sanna Olsson",
+            ),
+        ],
+    )
+    p = csv_file(
+        tmp_path,
+        "deltagare.csv",
+        [*P_HEAD, "roll"],
+        [
+            ["A1", "Sanna Olsson", "", "Sundsvalls kommun", "talare"],
+            ["A2", "", "karin.ostlund@harnosand.example", "Härnösands kommun", ""],
+            ["A2", "Per Nyberg", "", "Timrå kommun", ""],
+            ["A3", "Åsa Lind", "", "Almi Mitt", ""],
+            ["A3", "Almi Mitt", "", "", ""],  # a shifted row: no person, and no name to remove
+        ],
+    )
+    result = clean_inputs(_params(tmp_path, a, p), KEY)
+    assert all(acc.balanced() for acc in result.accounts)
+    removed = clean_module.NAME_REMOVED
+    table = result.activities.set_index("activity_id")
+    assert table.loc["A1", "title"] == f"Workshop med {removed}"
+    assert table.loc["A2", "description"] == (
+        f"Inledning av {removed} och {removed}. Almi Mitt och Sanna ledde"
+    )
+    assert table.loc["A2", "place"] == f"Hos {removed}"
+    assert table.loc["A3", "parties"] == f"Almi Mitt; {removed}"
+    register = result.warnings[result.warnings["file"] == "aktiviteter.csv"]
+    found = register[register["reason"] == "personal_data_in_field"]
+    assert found[["file", "row", "column", "value"]].to_numpy().tolist() == [
+        ["aktiviteter.csv", 2, "titel", MASK],
+        ["aktiviteter.csv", 3, "beskrivning", MASK],
+        ["aktiviteter.csv", 3, "plats", MASK],
+        ["aktiviteter.csv", 4, "samverkansparter", MASK],
+    ]
+    assert f"namnet har ersatts med {removed}" in found["message"].iloc[0]
+    municipality = register[register["reason"] == "unknown_municipality"]
+    assert municipality[["row", "column", "value"]].to_numpy().tolist() == [[4, "kommun", MASK]]
+    assert (
+        municipality["message"]
+        .iloc[0]
+        .startswith(f"aktiviteter.csv rad 4, kolumn 'kommun': '{MASK}' är ingen svensk kommun")
+    )
+    frames = [result.activities, result.participations, result.quarantine, result.warnings]
+    text = all_text(*frames).casefold()
+    for name in ("sanna olsson", "olsson", "östlund", "nyberg", "åsa lind"):
+        assert name not in text
+
+
 # ---------------------------------------------------------------------------------------------
 # Values in columns with no header
 # ---------------------------------------------------------------------------------------------
