@@ -420,6 +420,37 @@ def _optional_path(data: Mapping[str, Any], key: str) -> Path | None:
     return resolve(str(value))
 
 
+def _check_output_dir(output_dir: Path, files: Mapping[str, Path | None], where: str) -> None:
+    """Refuse an output_dir that publishing would destroy something in.
+
+    Publishing replaces the whole folder (the old one is removed), so it must be a folder of
+    its own: not a file, not the project folder or one above it, not the folder of an input,
+    and, when it exists, empty or an earlier publication (one with a run.json).
+    """
+    target = output_dir.resolve()
+    shown = display(output_dir)
+    fix = "Ange en egen mapp för perioden i 'output_dir', t.ex. reports/2025H1."
+    if target.exists() and not target.is_dir():
+        raise ParameterError(f"{where}: 'output_dir' {shown} är en fil, inte en mapp. {fix}")
+    if repo_root().resolve().is_relative_to(target):
+        raise ParameterError(
+            f"{where}: 'output_dir' {shown} innehåller projektmappen. En körning ersätter hela "
+            f"mappen 'output_dir', så projektet skulle tas bort. {fix}"
+        )
+    for key, path in files.items():
+        if path is not None and path.resolve().is_relative_to(target):
+            raise ParameterError(
+                f"{where}: 'output_dir' {shown} innehåller {display(path)} ({key}). En körning "
+                f"ersätter hela mappen 'output_dir', så filen skulle tas bort. {fix}"
+            )
+    if target.is_dir() and not (target / "run.json").is_file() and any(target.iterdir()):
+        raise ParameterError(
+            f"{where}: 'output_dir' {shown} finns redan och är ingen tidigare publicering (den "
+            "har ingen run.json). En körning ersätter hela mappen, så filerna i den skulle tas "
+            f"bort. {fix}"
+        )
+
+
 def build_params(data: Mapping[str, Any], *, source: Path | None = None) -> RunParams:
     """Validate a mapping of period parameters (from YAML, or a notebook's parameters cell)."""
     where = display(source) if source else "parametrarna"
@@ -449,6 +480,19 @@ def build_params(data: Mapping[str, Any], *, source: Path | None = None) -> RunP
     ):
         if value is not None and not isinstance(value, str | int):
             raise ParameterError(f"{where}: '{key}' ska vara ett bladnamn, inte '{value}'.")
+    key_file = _optional_path(data, "pseudonym_key_file")
+    _check_output_dir(
+        output_dir,
+        {
+            "parameterfilen": source,
+            "project": project_file,
+            "activities": activities,
+            "participants": participants,
+            "narrative": narrative,
+            "pseudonym_key_file": key_file,
+        },
+        where,
+    )
     return RunParams(
         period=period,
         project=project,
@@ -456,7 +500,7 @@ def build_params(data: Mapping[str, Any], *, source: Path | None = None) -> RunP
         activities=activities,
         participants=participants,
         narrative=narrative,
-        pseudonym_key_file=_optional_path(data, "pseudonym_key_file"),
+        pseudonym_key_file=key_file,
         output_dir=output_dir,
         activities_sheet=(
             str(data["activities_sheet"]) if data.get("activities_sheet") is not None else None

@@ -184,3 +184,54 @@ def test_argparse_is_english_again_after_the_command_line_is_read(capsys):
         main(["run"])
     capsys.readouterr()
     assert argparse._("usage: ") == "usage: "
+
+
+@pytest.mark.parametrize("where", ["input_folder", "existing_file", "reports_root"])
+def test_output_dir_that_publishing_would_destroy_is_refused(tmp_path, capsys, where):
+    """An output_dir holding the inputs, a file, or other folders exits 2 and deletes nothing.
+
+    Publishing replaces the whole output folder: `output_dir: data/raw` used to replace the
+    administrator's sheets with the report and delete them.
+    """
+    raw = tmp_path / "data" / "raw"
+    raw.mkdir(parents=True)
+    sheets = [raw / "aktiviteter.xlsx", raw / "deltagare.csv"]
+    for source, copy in zip(
+        [DEMO / "aktiviteter.xlsx", DEMO / "deltagare.csv"], sheets, strict=True
+    ):
+        copy.write_bytes(source.read_bytes())
+    (raw / "anteckningar.txt").write_text("inte en rapport", encoding="utf-8")
+    reports = tmp_path / "reports"
+    (reports / "2024H2").mkdir(parents=True)
+    output_dir = {
+        "input_folder": raw,
+        "existing_file": raw / "anteckningar.txt",
+        "reports_root": reports,
+    }[where]
+    before = {p: p.read_bytes() for p in raw.iterdir()}
+    params = _params(
+        tmp_path,
+        activities=str(sheets[0]),
+        participants=str(sheets[1]),
+        output_dir=str(output_dir),
+    )
+    status = main(["run", str(params)])
+    err = capsys.readouterr().err
+    assert status == 2, err
+    assert "'output_dir'" in err and "Traceback" not in err
+    assert {p: p.read_bytes() for p in raw.iterdir()} == before
+    assert (reports / "2024H2").is_dir()
+
+
+def test_output_dir_above_the_project_is_refused(tmp_path, capsys, monkeypatch):
+    """`output_dir: .` (or a folder above the project) would replace the whole project."""
+    monkeypatch.setenv("HSO_EVAL_ROOT", str(ROOT))
+    from hso_eval.paths import repo_root
+
+    repo_root.cache_clear()
+    try:
+        params = _params(tmp_path, output_dir=".")
+        assert main(["check", str(params)]) == 2
+    finally:
+        repo_root.cache_clear()
+    assert "innehåller projektmappen" in capsys.readouterr().err
