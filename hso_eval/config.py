@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -420,6 +421,34 @@ def _optional_path(data: Mapping[str, Any], key: str) -> Path | None:
     return resolve(str(value))
 
 
+#: A period code in a file or folder name: 2025H1, 2025h1, 2025-H1, 2025_H1.
+_PERIOD_IN_NAME = re.compile(r"(?<![0-9])([0-9]{4})[ _-]?[Hh]([12])(?![0-9])")
+
+
+def _check_period_names(period: Period, paths: Mapping[str, Path | None], where: str) -> None:
+    """Refuse a narrative or output_dir whose name is another period's (a copied period file).
+
+    A period file made by copying the last one and changing only `period` would publish the
+    new half-year over the old one's report (`output_dir: reports/2025H1`) and print the old
+    half-year's text in the new report (`narrative: berattelse-2025H1.md`), both silently.
+    """
+    problems = []
+    for key, path in paths.items():
+        if path is None:
+            continue
+        codes = {f"{y}H{h}" for y, h in _PERIOD_IN_NAME.findall(path.name)}
+        if codes and period.code not in codes:
+            other = ", ".join(sorted(codes))
+            problems.append(f"'{key}' ({display(path)}) hör till {other}")
+    if problems:
+        raise ParameterError(
+            f"{where}: perioden är {period.code}, men {' och '.join(problems)}. Rätta "
+            f"sökvägarna så att de gäller {period.code} (t.ex. 'output_dir: "
+            f"reports/{period.code}'); annars ersätts en annan periods rapport eller visas en "
+            "annan periods berättelse."
+        )
+
+
 def _check_output_dir(output_dir: Path, files: Mapping[str, Path | None], where: str) -> None:
     """Refuse an output_dir that publishing would destroy something in.
 
@@ -481,6 +510,7 @@ def build_params(data: Mapping[str, Any], *, source: Path | None = None) -> RunP
         if value is not None and not isinstance(value, str | int):
             raise ParameterError(f"{where}: '{key}' ska vara ett bladnamn, inte '{value}'.")
     key_file = _optional_path(data, "pseudonym_key_file")
+    _check_period_names(period, {"narrative": narrative, "output_dir": output_dir}, where)
     _check_output_dir(
         output_dir,
         {

@@ -41,6 +41,22 @@ def published_fingerprint(output_dir: Path) -> str | None:
     return record.get("fingerprint") if record.get("status") == "ok" else None
 
 
+def _shared_output_dirs(files: list[Path]) -> dict[Path, list[Path]]:
+    """Output folders that more than one period file names, with those files.
+
+    A file that cannot be loaded is left out here; the main loop reports its own error.
+    """
+    from hso_eval.config import load_params
+
+    by_dir: dict[Path, list[Path]] = {}
+    for path in files:
+        try:
+            by_dir.setdefault(load_params(path).output_dir.resolve(), []).append(path)
+        except HsoEvalError:
+            continue
+    return {folder: paths for folder, paths in by_dir.items() if len(paths) > 1}
+
+
 def run_all(params_dir: Path, *, force: bool = False, quiet: bool = False) -> int:
     """Run what changed. Exit status: 0 all ran or skipped; else the first failure's status."""
     from hso_eval.config import load_params
@@ -48,12 +64,22 @@ def run_all(params_dir: Path, *, force: bool = False, quiet: bool = False) -> in
 
     lines: list[str] = []
     status = 0
-    for path in period_files(params_dir):
+    files = period_files(params_dir)
+    shared = _shared_output_dirs(files)
+    for path in files:
         name = path.stem
         t0 = time.perf_counter()
         try:
             params = load_params(path)
             name = params.period.code
+            others = [p for p in shared.get(params.output_dir.resolve(), []) if p != path]
+            if others:
+                raise ParameterError(
+                    f"{display(path)} och {', '.join(display(p) for p in others)} har samma "
+                    f"'output_dir' ({display(params.output_dir)}), så de skulle skriva över "
+                    "varandras rapporter. Ge varje periodfil en egen 'output_dir'; ingen av "
+                    "dem körs förrän dess."
+                )
             if not force and published_fingerprint(params.output_dir) == fingerprint(params):
                 lines.append(f"{name}: hoppades över – oförändrad sedan senaste körningen")
                 continue

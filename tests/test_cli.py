@@ -135,7 +135,10 @@ def test_run_all_carries_on_after_an_unexpected_error(tmp_path, capsys, monkeypa
 
     for period in ("2024H1", "2024H2"):
         (tmp_path / f"{period}.yaml").write_text(
-            _params(tmp_path, period=period).read_text(encoding="utf-8"), encoding="utf-8"
+            _params(
+                tmp_path, period=period, output_dir=str(tmp_path / "reports" / period)
+            ).read_text(encoding="utf-8"),
+            encoding="utf-8",
         )
     (tmp_path / "period.yaml").unlink()
     ran = []
@@ -235,3 +238,34 @@ def test_output_dir_above_the_project_is_refused(tmp_path, capsys, monkeypatch):
     finally:
         repo_root.cache_clear()
     assert "innehåller projektmappen" in capsys.readouterr().err
+
+
+def test_period_file_copied_without_its_paths_changed_is_refused(tmp_path, capsys):
+    """A copy of last period's file with only `period` changed would overwrite that period's
+    report and show its narrative: status 2, naming both keys, and nothing published."""
+    old = tmp_path / "reports" / "2024H1"
+    narrative = tmp_path / "berattelse-2024H1.md"
+    narrative.write_text("## Inledning\n\nFörsta halvåret.\n", encoding="utf-8")
+    params = _params(tmp_path, period="2024H2", output_dir=str(old), narrative=str(narrative))
+    assert main(["run", str(params)]) == 2
+    err = capsys.readouterr().err
+    assert "perioden är 2024H2" in err
+    assert "'narrative'" in err and "'output_dir'" in err and "hör till 2024H1" in err
+    assert not old.exists()
+
+
+def test_run_all_runs_neither_of_two_period_files_with_the_same_output_dir(tmp_path, capsys):
+    """Two period files publishing to one folder would overwrite each other every night:
+    run-all refuses both, naming both files, and exits 2."""
+    params_dir = tmp_path / "params"
+    params_dir.mkdir()
+    shared = str(tmp_path / "reports" / "rapport")
+    for name, period in (("a.yaml", "2024H1"), ("b.yaml", "2024H2")):
+        _params(tmp_path, period=period, output_dir=shared).rename(params_dir / name)
+    assert main(["run-all", "--quiet", "--params-dir", str(params_dir)]) == 2
+    out = capsys.readouterr().out.splitlines()
+    assert [line.split(":")[0] for line in out] == ["2024H1", "2024H2"]
+    for line in out:
+        assert "misslyckades" in line and "a.yaml" in line and "b.yaml" in line
+        assert "samma 'output_dir'" in line
+    assert not (tmp_path / "reports" / "rapport").exists()

@@ -130,10 +130,11 @@ def test_period_outside_the_project_is_rejected():
 def test_a_relative_period_file_is_found_from_the_current_folder(tmp_path, monkeypatch):
     """`hso-eval run p.yaml` in the folder that holds p.yaml works; so does the repository's
     params/2024H1.yaml from anywhere; a missing file names both places looked in."""
-    text = (Path(__file__).parents[1] / "params" / "2024H1.yaml").read_text(encoding="utf-8")
-    (tmp_path / "p.yaml").write_text(text.replace("period: 2024H1", "period: 2024H2"), "utf-8")
+    text = (Path(__file__).parents[1] / "params" / "2024H2.yaml").read_text(encoding="utf-8")
+    (tmp_path / "p.yaml").write_text(text, "utf-8")
     monkeypatch.chdir(tmp_path)
-    assert load_params("p.yaml").period == Period(2024, 2)
+    found = load_params("p.yaml")
+    assert found.period == Period(2024, 2) and found.source == tmp_path / "p.yaml"
     assert load_params("params/2024H1.yaml").period == Period(2024, 1)
     with pytest.raises(ParameterError) as error:
         load_params("saknas.yaml")
