@@ -152,12 +152,14 @@ class RunRecord:
 def _step(record: RunRecord, name: str) -> Iterator[None]:
     t0 = time.perf_counter()
     log.info("%s …", name)
+    outcome = "misslyckades"  # a step that raised is not "klart"
     try:
         yield
+        outcome = "klart"
     finally:
         dt = time.perf_counter() - t0
-        record.steps.append({"step": name, "seconds": round(dt, 3)})
-        log.info("%s klart (%s s)", name, f"{dt:.1f}".replace(".", ","))
+        record.steps.append({"step": name, "seconds": round(dt, 3), "status": outcome})
+        log.info("%s %s (%s s)", name, outcome, f"{dt:.1f}".replace(".", ","))
 
 
 @contextmanager
@@ -269,6 +271,13 @@ def run_period(params: RunParams, *, progress: bool = False) -> RunRecord:
             record.seconds = round(time.time() - t_start, 2)
             record.error = (
                 str(exc) if isinstance(exc, HsoEvalError) else f"{type(exc).__name__}: {exc}"
+            )
+            # The reason as run.log's last line, for whoever opens the failed run's folder;
+            # only there: the console gets it once, from the CLI (stderr, or run-all's summary).
+            handler.handle(
+                log.makeRecord(
+                    log.name, logging.ERROR, __file__, 0, "Misslyckades: %s", (record.error,), None
+                )
             )
             log.removeHandler(handler)
             handler.close()

@@ -198,3 +198,40 @@ def test_a_kernel_that_never_starts_fails_the_run_with_a_swedish_message(tmp_pat
     assert len(calls) == 3
     assert "dog innan den startat, 3 gånger i rad" in str(caught.value)
     assert "notebooks/kernels.log" in str(caught.value)
+
+
+def test_failed_notebook_is_not_logged_as_done_and_run_log_ends_with_the_reason(
+    tmp_path, monkeypatch, capsys
+):
+    """A notebook that stops is logged 'misslyckades', not 'klart', on stdout and in the failed
+    run's run.log, and that run.log ends with the reason the run failed."""
+    import json
+
+    from papermill.exceptions import PapermillExecutionError
+
+    from hso_eval import runner
+    from hso_eval.cli import _setup_logging
+    from hso_eval.errors import RunError
+
+    def stop(source, *args, **kwargs):
+        raise PapermillExecutionError(7, 7, "x", "ValueError", "prov", [])
+
+    monkeypatch.setattr(runner, "_papermill", stop)
+    params = _params(tmp_path, b"a" * 32, output_dir=str(tmp_path / "reports" / "2024H1"))
+    _setup_logging(quiet=False)
+    with pytest.raises(RunError, match="stoppade i cell 7"):
+        runner.run_period(params)
+    stdout = capsys.readouterr().out
+    assert "Kör halvarsrapport.ipynb misslyckades (" in stdout
+    assert "Kör halvarsrapport.ipynb klart" not in stdout
+    assert "Misslyckades:" not in stdout  # the CLI prints the reason once, on stderr
+    [failed] = (tmp_path / "reports" / "_misslyckade").iterdir()
+    log_lines = (failed / "run.log").read_text(encoding="utf-8").splitlines()
+    assert not any("ipynb klart" in line for line in log_lines)
+    assert log_lines[-1].endswith(
+        "Misslyckades: datakvalitet.ipynb stoppade i cell 7: ValueError: prov"
+    )
+    run = json.loads((failed / "run.json").read_text(encoding="utf-8"))
+    assert {s["step"]: s["status"] for s in run["steps"]}["Kör datakvalitet.ipynb"] == (
+        "misslyckades"
+    )
