@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import logging
+import signal
 import sys
 import threading
 import time
@@ -15,10 +16,12 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from hso_eval import __version__
-from hso_eval.errors import HsoEvalError
+from hso_eval.errors import HsoEvalError, Terminated
 from hso_eval.imports import skip_slow_optional_imports
 
 EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_BUSY = 0, 1, 2, 3
+#: The shell's statuses for a run stopped by Ctrl+C (SIGINT) and by SIGTERM.
+EXIT_INTERRUPTED, EXIT_TERMINATED = 128 + signal.SIGINT, 128 + signal.SIGTERM
 
 
 #: argparse's own texts (Python 3.11–3.13) in Swedish; a text not listed stays as it is.
@@ -184,6 +187,25 @@ def _cmd_mall(args: argparse.Namespace) -> int:
 COMMANDS = {"run": _cmd_run, "run-all": _cmd_run_all, "check": _cmd_check, "mall": _cmd_mall}
 
 
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise Terminated()
+
+
+@contextlib.contextmanager
+def _sigterm_interrupts() -> Iterator[None]:
+    """SIGTERM (systemd stopping the service, `kill`) stops a run the way Ctrl+C does: the
+    staging folder is removed, the failed copy kept, the lock released, one line said.
+    Without this, SIGTERM ended the process on the spot and left all of that undone."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     skip_slow_optional_imports()
     with _swedish_argparse():
@@ -191,15 +213,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     _setup_logging(args.quiet)
     t0 = time.perf_counter()
     try:
-        return COMMANDS[args.command](args)
+        with _sigterm_interrupts():
+            return COMMANDS[args.command](args)
     except HsoEvalError as exc:
         if args.debug:
             raise
         print(f"hso-eval: {exc}", file=sys.stderr)
         return exc.exit_code
+    except Terminated:
+        print("hso-eval: avbruten (SIGTERM).", file=sys.stderr)
+        return EXIT_TERMINATED
     except KeyboardInterrupt:
-        print("hso-eval: avbruten.", file=sys.stderr)
-        return 130
+        print("hso-eval: avbruten (Ctrl+C).", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except Exception as exc:  # an unexpected fault: one line, the traceback only with --debug
         if args.debug:
             raise

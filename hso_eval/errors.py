@@ -5,6 +5,8 @@
 - `InputFileError` (exit 2): an input file cannot be used at all (file-level error).
 - `RunError` (exit 1): the run itself failed (a notebook raised, publishing failed).
 - `BusyError` (exit 3): another run holds the lock.
+- `Terminated`: the process got SIGTERM (systemd stopping the service, `kill`); handled like
+  Ctrl+C (a `KeyboardInterrupt`), so a run cleans up and keeps its failed copy.
 """
 
 from __future__ import annotations
@@ -43,3 +45,13 @@ class BusyError(HsoEvalError):
     """Another run holds the lock for the same output directory."""
 
     exit_code = 3
+
+
+class Terminated(KeyboardInterrupt):
+    """The process was asked to stop (SIGTERM). The CLI turns the signal into this exception."""
+
+
+def interruption_message(exc: KeyboardInterrupt) -> str:
+    """Why a run stopped early, in Swedish, for run.json and the summary lines."""
+    how = "SIGTERM" if isinstance(exc, Terminated) else "Ctrl+C"
+    return f"avbruten ({how}) innan körningen var klar"

@@ -35,7 +35,7 @@ from typing import Any
 
 from hso_eval import __version__
 from hso_eval.config import CLEAN_CACHE_ENV, KEY_ENV, RunParams
-from hso_eval.errors import HsoEvalError, RunError
+from hso_eval.errors import HsoEvalError, RunError, interruption_message
 from hso_eval.paths import display, repo_root
 from hso_eval.publish import (
     FAILED_DIR,
@@ -269,9 +269,12 @@ def run_period(params: RunParams, *, progress: bool = False) -> RunRecord:
             record.status = "failed"
             record.finished = _iso(time.time())
             record.seconds = round(time.time() - t_start, 2)
-            record.error = (
-                str(exc) if isinstance(exc, HsoEvalError) else f"{type(exc).__name__}: {exc}"
-            )
+            if isinstance(exc, HsoEvalError):
+                record.error = str(exc)
+            elif isinstance(exc, KeyboardInterrupt):
+                record.error = interruption_message(exc)
+            else:
+                record.error = f"{type(exc).__name__}: {exc}"
             # The reason as run.log's last line, for whoever opens the failed run's folder;
             # only there: the console gets it once, from the CLI (stderr, or run-all's summary).
             handler.handle(

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from hso_eval.errors import HsoEvalError, ParameterError
+from hso_eval.errors import HsoEvalError, ParameterError, interruption_message
 from hso_eval.paths import display, resolve
 
 
@@ -89,6 +89,10 @@ def run_all(params_dir: Path, *, force: bool = False, quiet: bool = False) -> in
         except HsoEvalError as exc:
             lines.append(f"{name}: misslyckades – {exc}")
             status = status or exc.exit_code
+        except KeyboardInterrupt as exc:  # Ctrl+C or SIGTERM: say what was done, then stop
+            lines.append(f"{name}: misslyckades – {interruption_message(exc)}")
+            print("\n".join(lines))
+            raise
         except Exception as exc:  # one broken period must not stop the others
             lines.append(f"{name}: misslyckades – oväntat fel ({type(exc).__name__}: {exc})")
             status = status or 1

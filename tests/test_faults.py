@@ -339,3 +339,38 @@ def test_full_disk_fails_with_the_swedish_message_and_keeps_the_old_report(
     assert len(failed) == 1
     record = json.loads((failed[0] / "run.json").read_text(encoding="utf-8"))
     assert record["status"] == "failed" and record["error"].startswith("Disken är full")
+
+
+# ---------------------------------------------------------------------------------------------
+# SIGTERM (systemd stopping the service, `kill <pid>`)
+def test_sigterm_mid_run_cleans_up_keeps_the_failed_copy_and_says_so(tmp_path):
+    """SIGTERM during a notebook: status 143, one Swedish line, the previous publication byte
+    for byte, no hidden work folders left, the lock free, and a failed copy saying why."""
+    from hso_eval.publish import RunLock
+
+    params = write_params(tmp_path, "2024H1")
+    target = tmp_path / "reports" / "2024H1"
+    target.mkdir(parents=True)
+    (target / "run.json").write_text('{"status": "ok", "period": "2024H1"}\n', encoding="utf-8")
+    before = tree(target)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "hso_eval.cli", "run", str(params)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    wait_for(
+        proc,
+        lambda: next(iter(tmp_path.glob("reports/.staging-*/notebooks/*.ipynb")), None),
+    )
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=PATIENCE)
+
+    assert proc.returncode == 128 + signal.SIGTERM, err
+    assert err.strip() == "hso-eval: avbruten (SIGTERM).", err
+    assert tree(target) == before
+    assert leftovers(target.parent) == []
+    RunLock(target).acquire().release()  # free: a later run is not told to wait
+    [failed] = (target.parent / "_misslyckade").glob("2024H1-*")
+    run = json.loads((failed / "run.json").read_text(encoding="utf-8"))
+    assert run["status"] == "failed" and "SIGTERM" in run["error"]
