@@ -285,6 +285,37 @@ def _require(data: Mapping[str, Any], key: str, where: str) -> Any:
     return data[key]
 
 
+def _as_list(data: Mapping[str, Any], key: str, where: str) -> list[Any]:
+    """A list in the YAML (one '- ' line per value); missing or empty is an empty list.
+
+    A single text is refused rather than read letter by letter ('funders: EU' is not E, U).
+    """
+    value = data.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise ParameterError(
+            f"{where}: '{key}' ska vara en lista, med ett värde per rad som börjar med '- ', "
+            f"inte '{value}'."
+        )
+    return value
+
+
+def _as_mapping(value: Any, where: str) -> Mapping[str, Any]:
+    if not isinstance(value, dict):
+        raise ParameterError(
+            f"{where}: ska ha nycklar och värden (t.ex. 'name: …' på egna rader), inte '{value}'."
+        )
+    return value
+
+
+def _as_bool(data: Mapping[str, Any], key: str, default: bool, where: str) -> bool:
+    value = data.get(key, default)
+    if not isinstance(value, bool):
+        raise ParameterError(f"{where}: '{key}' ska vara true eller false, inte '{value}'.")
+    return value
+
+
 def _as_date(value: Any, key: str, where: str) -> date:
     if isinstance(value, date):
         return value
@@ -324,9 +355,10 @@ def load_project(path: str | os.PathLike[str]) -> Project:
         raise ParameterError(f"{where}: 'end' ({end}) måste ligga efter 'start' ({start}).")
 
     wps = []
-    for i, raw in enumerate(_require(data, "work_packages", where), start=1):
+    _require(data, "work_packages", where)
+    for i, raw in enumerate(_as_list(data, "work_packages", where), start=1):
         w = f"{where}, work_packages nr {i}"
-        check_keys(raw, ("code", "name", "lead", "aliases"), w)
+        check_keys(_as_mapping(raw, w), ("code", "name", "lead", "aliases"), w)
         code = str(_require(raw, "code", w)).strip().upper().replace(" ", "")
         if not code.startswith("AP") or not code[2:].isdigit():
             raise ParameterError(f"{w}: 'code' = '{code}' ska se ut som AP1, AP2 …")
@@ -336,16 +368,19 @@ def load_project(path: str | os.PathLike[str]) -> Project:
                 number=int(code[2:]),
                 name=str(_require(raw, "name", w)).strip(),
                 lead=str(raw.get("lead") or "").strip(),
-                aliases=tuple(str(a) for a in raw.get("aliases") or ()),
+                aliases=tuple(str(a) for a in _as_list(raw, "aliases", w)),
             )
         )
     if len({w.code for w in wps}) != len(wps):
         raise ParameterError(f"{where}: två arbetspaket har samma kod.")
 
     partners = []
-    for i, raw in enumerate(_require(data, "partners", where), start=1):
+    _require(data, "partners", where)
+    for i, raw in enumerate(_as_list(data, "partners", where), start=1):
         w = f"{where}, partners nr {i}"
-        check_keys(raw, ("name", "short", "type", "municipality", "visit", "aliases"), w)
+        check_keys(
+            _as_mapping(raw, w), ("name", "short", "type", "municipality", "visit", "aliases"), w
+        )
         partners.append(
             Partner(
                 name=str(_require(raw, "name", w)).strip(),
@@ -354,32 +389,38 @@ def load_project(path: str | os.PathLike[str]) -> Project:
                 municipality=(
                     str(raw["municipality"]).strip() if raw.get("municipality") else None
                 ),
-                visit=bool(raw.get("visit", True)),
-                aliases=tuple(str(a) for a in raw.get("aliases") or ()),
+                visit=_as_bool(raw, "visit", True, w),
+                aliases=tuple(str(a) for a in _as_list(raw, "aliases", w)),
             )
         )
 
-    org_raw = data.get("organisation") or {}
+    org_raw = _as_mapping(data.get("organisation") or {}, f"{where}, organisation")
     check_keys(
         org_raw,
         ("project_office", "steering_group", "reference_group", "reference_group_members"),
         f"{where}, organisation",
     )
-    office = tuple(
-        Role(role=str(r.get("role", "")).strip(), name=str(r.get("name", "")).strip())
-        for r in org_raw.get("project_office") or ()
-    )
+    office_where = f"{where}, organisation, project_office"
+    office = []
+    for i, r in enumerate(_as_list(org_raw, "project_office", f"{where}, organisation"), start=1):
+        w = f"{office_where} nr {i}"
+        check_keys(_as_mapping(r, w), ("role", "name"), w)
+        office.append(
+            Role(role=str(r.get("role") or "").strip(), name=str(r.get("name") or "").strip())
+        )
     organisation = Organisation(
-        project_office=office,
+        project_office=tuple(office),
         steering_group=str(org_raw.get("steering_group") or "").strip(),
         reference_group=str(org_raw.get("reference_group") or "").strip(),
-        reference_group_members=tuple(str(m) for m in org_raw.get("reference_group_members") or ()),
+        reference_group_members=tuple(
+            str(m) for m in _as_list(org_raw, "reference_group_members", f"{where}, organisation")
+        ),
     )
 
     targets = []
-    for i, raw in enumerate(data.get("targets") or (), start=1):
+    for i, raw in enumerate(_as_list(data, "targets", where), start=1):
         w = f"{where}, targets nr {i}"
-        check_keys(raw, ("indicator", "scope", "value", "exempel"), w)
+        check_keys(_as_mapping(raw, w), ("indicator", "scope", "value", "exempel"), w)
         ind = str(_require(raw, "indicator", w))
         check_keys({ind: None}, INDICATOR_IDS, f"{w}, indicator")
         scope = str(raw.get("scope", "cumulative"))
@@ -390,11 +431,13 @@ def load_project(path: str | os.PathLike[str]) -> Project:
         except (TypeError, ValueError) as exc:
             raise ParameterError(f"{w}: 'value' = '{raw.get('value')}' är inget tal.") from exc
         targets.append(
-            Target(indicator=ind, scope=scope, value=value, example=bool(raw.get("exempel", False)))
+            Target(
+                indicator=ind, scope=scope, value=value, example=_as_bool(raw, "exempel", False, w)
+            )
         )
 
     min_cell = data.get("min_cell", 5)
-    if not isinstance(min_cell, int) or min_cell < 1:
+    if isinstance(min_cell, bool) or not isinstance(min_cell, int) or min_cell < 1:
         raise ParameterError(f"{where}: 'min_cell' ska vara ett heltal ≥ 1, inte '{min_cell}'.")
 
     return Project(
@@ -404,7 +447,7 @@ def load_project(path: str | os.PathLike[str]) -> Project:
         start=start,
         end=end,
         project_leader=str(data.get("project_leader") or "").strip(),
-        funders=tuple(str(f) for f in data.get("funders") or ()),
+        funders=tuple(str(f) for f in _as_list(data, "funders", where)),
         work_packages=tuple(wps),
         partners=tuple(partners),
         organisation=organisation,

@@ -1,5 +1,6 @@
 """Configuration and period parameters are validated before anything runs."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -139,3 +140,36 @@ def test_a_relative_period_file_is_found_from_the_current_folder(tmp_path, monke
     with pytest.raises(ParameterError) as error:
         load_params("saknas.yaml")
     assert "saknas.yaml finns inte" in str(error.value) and str(tmp_path) in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        # a text where a list belongs was read letter by letter: funders 'E' and 'U'
+        ({"funders": "EU"}, "'funders' ska vara en lista"),
+        ({"work_packages": "AP1"}, "'work_packages' ska vara en lista"),
+        # a partner meant to be left out of "k av n" was counted ('nej' is a true text)
+        ({"partners.visit": "nej"}, "'visit' ska vara true eller false"),
+        # stopped with "oväntat fel (AttributeError …)", status 1
+        ({"organisation.project_office": ["Anna Berg"]}, "project_office nr 1: ska ha nycklar"),
+        ({"organisation.project_office": "Anna Berg"}, "'project_office' ska vara en lista"),
+        # 'min_cell: true' is the number 1 to Python: no small count would have been hidden
+        ({"min_cell": True}, "'min_cell' ska vara ett heltal"),
+    ],
+)
+def test_project_value_of_the_wrong_kind_is_named(tmp_path, root, change, message):
+    """A value of the wrong kind in project.yaml stops with status 2 and names the key, instead
+    of being read as something else or failing with an unexpected error."""
+    import yaml
+
+    data = yaml.safe_load((root / "params" / "project.yaml").read_text(encoding="utf-8"))
+    [(key, value)] = change.items()
+    if "." in key:
+        section, name = key.split(".")
+        target = data[section][0] if isinstance(data[section], list) else data[section]
+        target[name] = value
+    else:
+        data[key] = value
+    path = _write(tmp_path, yaml.safe_dump(data, allow_unicode=True), "project.yaml")
+    with pytest.raises(ParameterError, match=re.escape(message)):
+        load_project(path)
