@@ -76,7 +76,13 @@ def _parser() -> argparse.ArgumentParser:
         epilog="Slutstatus: 0 klart, 1 körningen misslyckades, 2 fel i parametrar eller indata, "
         "3 en annan körning pågår.",
     )
-    p.add_argument("--version", action="version", version=f"hso_eval {__version__}")
+    # help given here: Python 3.11's argparse has the English default outside `gettext`
+    p.add_argument(
+        "--version",
+        action="version",
+        version=f"hso_eval {__version__}",
+        help="visa versionen och avsluta",
+    )
     # --debug and --quiet work before or after the command (`hso-eval run-all --quiet`, as cron
     # lines are written); after it they default to "not given" so they never undo the first.
     common = argparse.ArgumentParser(add_help=False)

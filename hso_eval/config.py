@@ -529,7 +529,10 @@ def build_params(data: Mapping[str, Any], *, source: Path | None = None) -> RunP
     check_keys(data, PERIOD_KEYS, where)
     for key in _REQUIRED_PERIOD_KEYS:
         _require(data, key, where)
-    period = Period.parse(data["period"])
+    try:
+        period = Period.parse(data["period"])
+    except ParameterError as exc:
+        raise ParameterError(f"{where}: 'period': {exc}") from exc
     project_file = resolve(str(data.get("project") or "params/project.yaml"))
     project = load_project(project_file)
     if period.end < project.start or period.start > project.end:

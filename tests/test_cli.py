@@ -161,6 +161,7 @@ def test_run_all_carries_on_after_an_unexpected_error(tmp_path, capsys, monkeypa
     ("argv", "expected"),
     [
         (["--help"], "användning: hso-eval"),
+        (["--help"], "--version    visa versionen och avsluta"),
         (["run", "--help"], "visa den här hjälpen och avsluta"),
         (["run"], "hso-eval run: fel: de här argumenten saknas: params"),
         (["körning"], "okänt val: 'körning'"),
@@ -174,7 +175,7 @@ def test_command_line_help_and_usage_errors_are_swedish(capsys, argv, expected):
     text = out.out + out.err
     assert caught.value.code == (0 if "--help" in argv else 2)
     assert expected in text
-    for english in ("usage:", "positional arguments", "options:", "show this", "error:"):
+    for english in ("usage:", "positional arguments", "options:", "show ", "error:"):
         assert english not in text
 
 
@@ -269,3 +270,11 @@ def test_run_all_runs_neither_of_two_period_files_with_the_same_output_dir(tmp_p
         assert "misslyckades" in line and "a.yaml" in line and "b.yaml" in line
         assert "samma 'output_dir'" in line
     assert not (tmp_path / "reports" / "rapport").exists()
+
+
+def test_malformed_period_names_the_file_and_the_key(tmp_path, capsys):
+    """'period: 2024H3' in a period file: the message says which file and key to correct."""
+    params = _params(tmp_path, period="2024H3")
+    assert main(["check", str(params)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"hso-eval: {params}: 'period': '2024H3' är ingen period"), err
