@@ -27,7 +27,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import os
-import tempfile
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -577,8 +576,9 @@ def write_template(out: Path | str, project: Project, *, overwrite: bool = False
         )
     book = _build_workbook(project)
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".mall-", suffix=".xlsx", dir=path.parent)
-    os.close(handle)
+    # Not mkstemp: its file is readable by the owner only (0600), and the template is made to
+    # be handed to the colleagues who fill it in. A new file gets the umask's permissions.
+    temporary = path.with_name(f".mall-{os.getpid()}-{path.name}")
     try:
         book.save(temporary)
         os.replace(temporary, path)

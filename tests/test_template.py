@@ -438,3 +438,17 @@ def test_link_html_tells_how_to_make_the_template():
     assert TEMPLATE_COMMAND in text
     assert "mall" in text and "Aktiviteter" in text
     assert not re.search(r"<(?!/?(h2|p|pre|code)\b)", snippet)
+
+
+def test_template_file_is_readable_by_the_colleagues_who_fill_it_in(project, tmp_path):
+    """The template gets the usual permissions (here umask 022: rw-r--r--), not owner-only."""
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        out = write_template(tmp_path / "mall.xlsx", project)
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o644
+    assert [p.name for p in tmp_path.iterdir()] == ["mall.xlsx"]  # no temporary file left
