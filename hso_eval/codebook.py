@@ -442,14 +442,17 @@ def table_definitions(project: Project, period: Period) -> tuple[Table, ...]:
                     "org_a",
                     "string",
                     "Organisation A",
-                    "Den första organisationen i paret (i bokstavsordning).",
+                    "Den första organisationen i paret: den som kommer först när namnen jämförs "
+                    "tecken för tecken efter teckenkod (Unicode), så att varje par står en gång. "
+                    "Det är inte svensk bokstavsordning: versaler kommer före gemener och Ä "
+                    "före Å.",
                     required=True,
                 ),
                 Field(
                     "org_b",
                     "string",
                     "Organisation B",
-                    "Den andra organisationen i paret (i bokstavsordning).",
+                    "Den andra organisationen i paret (efter org_a i teckenkodsordning).",
                     required=True,
                 ),
                 Field(
