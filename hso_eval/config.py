@@ -221,6 +221,15 @@ class RunParams:
                 )
             key = path.read_bytes().strip()
             where = f"nyckelfilen {display(path)}"
+            if re.match(rb"(?:export\s+)?" + KEY_ENV.encode("ascii") + rb"\s*=", key):
+                # systemd's environment file (docs/drift.md): the whole line would be the key,
+                # and every pseudonym would differ from those the variable gives, silently.
+                raise ParameterError(
+                    f"Nyckelfilen {display(path)} är en miljöfil ({KEY_ENV}=…), inte en fil med "
+                    "bara nyckeln: hela raden skulle bli nyckeln och alla pseudonymer andra än "
+                    f"med miljövariabeln. Ta bort 'pseudonym_key_file' och låt miljöfilen sätta "
+                    f"{KEY_ENV}, eller peka på en fil som bara innehåller nyckeln."
+                )
         elif os.environ.get(KEY_ENV):
             key = os.environ[KEY_ENV].strip().encode("utf-8")
             where = f"miljövariabeln {KEY_ENV}"
@@ -244,11 +253,47 @@ class RunParams:
 # ---------------------------------------------------------------------------------------------
 # Loading
 # ---------------------------------------------------------------------------------------------
+class _DuplicateKey(yaml.YAMLError):
+    """A key written twice in one mapping: (key, its first line, the line it is repeated on)."""
+
+    def __init__(self, key: object, first: int, again: int) -> None:
+        super().__init__(key, first, again)
+        self.key, self.first, self.again = key, first, again
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """`yaml.SafeLoader` that refuses a key written twice in one mapping.
+
+    PyYAML keeps the last of two, so a period file with `period:` twice (a line copied and
+    changed, the old one left) would run whichever stands last, without a word.
+    """
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[object, int] = {}
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":  # "<<": merged, not a key
+                continue
+            key = self.construct_object(key_node, deep=True)
+            line = key_node.start_mark.line + 1
+            try:
+                first = seen.setdefault(key, line)
+            except TypeError:  # an unhashable key: the base class reports it
+                continue
+            if first != line:
+                raise _DuplicateKey(key, first, line)
+        return super().construct_mapping(node, deep=deep)
+
+
 def _read_yaml(path: Path, what: str) -> dict[str, Any]:
     if not path.is_file():
         raise ParameterError(f"{what} {display(path)} finns inte. Kontrollera sökvägen.")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)
+    except _DuplicateKey as exc:
+        raise ParameterError(
+            f"{display(path)} rad {exc.again}: nyckeln '{exc.key}' står två gånger (också på rad "
+            f"{exc.first}), och bara den sista skulle gälla. Ta bort den som inte ska gälla."
+        ) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" rad {mark.line + 1}" if mark is not None else ""

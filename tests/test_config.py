@@ -114,6 +114,43 @@ def test_broken_yaml_names_the_line(tmp_path):
         load_params(path)
 
 
+def test_a_key_written_twice_is_refused_with_both_lines(tmp_path, root):
+    """YAML keeps the last of two equal keys: a period file with 'period' twice (a line copied
+    and changed, the old one left) would run one of them without a word. Refused, naming the
+    file, the key and both lines; in project.yaml too, and in a nested mapping."""
+    path = _write(
+        tmp_path, "period: 2024H1\nactivities: a.xlsx\nparticipants: b.csv\nperiod: 2024H2\n"
+    )
+    with pytest.raises(ParameterError) as caught:
+        load_params(path)
+    assert str(caught.value).startswith(
+        f"{path} rad 4: nyckeln 'period' står två gånger (också på rad 1)"
+    )
+    text = (root / "params" / "project.yaml").read_text(encoding="utf-8")
+    project = _write(tmp_path, text.replace("  - code: AP1\n", "  - code: AP1\n    code: AP9\n", 1))
+    with pytest.raises(ParameterError, match=r"nyckeln 'code' står två gånger"):
+        load_project(project)
+
+
+def test_a_systemd_environment_file_as_key_file_is_refused(tmp_path):
+    """drift.md keeps the key in an environment file ('HSO_PSEUDONYM_KEY=…'). Named as the key
+    file, its whole line would be the key, and every pseudonym would silently differ from the
+    ones the variable gives: refused, with what to do instead."""
+    env = _write(tmp_path, f"{KEY_ENV}={'a1' * 32}\n", name="hso-eval.env")
+    params = build_params(
+        {
+            "period": "2024H1",
+            "activities": "a.xlsx",
+            "participants": "b.csv",
+            "pseudonym_key_file": str(env),
+        }
+    )
+    with pytest.raises(ParameterError, match=rf"är en miljöfil \({KEY_ENV}=…\)"):
+        params.load_key()
+    env.write_text("a1" * 32 + "\n", encoding="utf-8")
+    assert params.load_key() == b"a1" * 32
+
+
 def test_project_unknown_key_is_rejected(tmp_path, root):
     """A misspelt key in project.yaml is rejected like in a period file."""
     text = (root / "params" / "project.yaml").read_text(encoding="utf-8")
