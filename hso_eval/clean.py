@@ -160,8 +160,7 @@ class _NameIndex:
         self._names = names
         self._organisations = organisations
         self._addresses = addresses
-        # (names, most words in a name, name words of two letters or more, every name word)
-        self._index: tuple[frozenset[str], int, frozenset[str], frozenset[str]] | None = None
+        self._index: _Names | None = None
         # Per row, the code of its `e-post` cell; per code, the name that cell spells.
         self._spelt: tuple[np.ndarray, np.ndarray] | None = None
 
@@ -191,13 +190,15 @@ class _NameIndex:
         several = several.to_numpy(zero_copy_only=False)
         return pd.Series(rows[several], index=keys[several]).groupby(level=0, sort=False).sum()
 
-    def _build(self) -> tuple[frozenset[str], int, frozenset[str], frozenset[str]]:
+    def _build(self) -> _Names:
         if self._index is None:
             # The name column: an address typed there counts as the name it spells.
             codes, distinct = _distinct_texts(self._names)
             distinct = np.asarray(distinct, dtype=object)
             first, more = address_names(distinct)
             keys = np.where(pd.isna(first), self._word_keys(distinct), first)
+            # Every word of every name, one word alone too: what a row's own name is made of.
+            spelt_words = [*keys.tolist(), *(n for _, n in more)]
             names = self._row_counts(codes, keys, more)
             if self._addresses is not None:
                 # The e-mail column: only addresses (a shifted row may have its organisation
@@ -208,6 +209,7 @@ class _NameIndex:
                 codes, uniques = factorized
                 first, more = address_names(np.asarray(uniques, dtype=object))
                 self._spelt = (codes, first)
+                spelt_words += [n for n in first.tolist() if n] + [n for _, n in more]
                 spelt = self._row_counts(codes, np.where(pd.isna(first), "", first), more)
                 names = names.add(spelt, fill_value=0)
             if self._organisations is not None:
@@ -219,7 +221,8 @@ class _NameIndex:
             longest = max((key.count(" ") for key in keys), default=-1) + 1
             every = frozenset(" ".join(keys).split(" ")) - {""}
             words = frozenset(w for w in every if len(w) >= MIN_NAME_LENGTH and w.isalpha())
-            self._index = (frozenset(keys), longest, words, every)
+            own = frozenset(" ".join(spelt_words).split()) | every
+            self._index = _Names(frozenset(keys), longest, words, every, own)
         return self._index
 
     def spelt_at(self, at: np.ndarray) -> pd.Series:
@@ -234,18 +237,29 @@ class _NameIndex:
     @property
     def name_words(self) -> frozenset[str]:
         """The words (folded, two letters or more) of the names: first names and surnames."""
-        return self._build()[2]
+        return self._build().name_words
 
     def mentions(self, values: pd.Series) -> np.ndarray:
-        """True where a value holds a name of the list as whole words (once per distinct value)."""
+        """True where a value holds a name of the list as whole words (once per distinct value;
+        word by word only for the values with two words or more of names, counted in Arrow)."""
+        codes, uniques = _distinct_texts(values)
+        index = self._build()
+        if not len(uniques) or not index.keys:
+            return np.zeros(len(values), dtype=bool)
+        distinct = np.asarray(uniques, dtype=object)
+        found = np.zeros(len(distinct) + 1, dtype=bool)  # the last: an empty row
+        for i in np.flatnonzero(_name_word_counts(distinct, index.key_words) >= 2):
+            found[i] = self._holds(distinct[i], index.keys, index.longest)
+        return found[codes]
+
+    def could_hold_own_name(self, values: pd.Series) -> np.ndarray:
+        """False where a value holds no word of any name of the file, one-word names and names
+        spelt by addresses included: it cannot hold its row's own name (`mentions_folded`)."""
         codes, uniques = _distinct_texts(values)
         if not len(uniques):
             return np.zeros(len(values), dtype=bool)
-        keys, longest, _, _ = self._build()
-        if not keys:
-            return np.zeros(len(values), dtype=bool)
-        found = np.array([self._holds(str(u), keys, longest) for u in uniques] + [False])
-        return found[codes]
+        counts = _name_word_counts(np.asarray(uniques, dtype=object), self._build().own_words)
+        return np.append(counts > 0, False)[codes]
 
     def redact(
         self, values: pd.Series, known: Callable[[list[str]], np.ndarray]
@@ -258,7 +272,7 @@ class _NameIndex:
         words of names (counted in Arrow, all at once) are searched word by word.
         """
         hit = np.zeros(len(values), dtype=bool)
-        keys, longest, _, every = self._build()
+        keys, longest, _, every, _ = self._build()
         if not keys or not len(values):
             return values, hit
         arrow = pa.array(values.astype("string").array, type=pa.large_string())
@@ -303,6 +317,19 @@ class _NameIndex:
 
 #: A word for `_NameIndex`: letters and digits ("_" separates, as in `nils_holm`).
 _WORDS = re.compile(r"[^\W_]+")
+
+
+class _Names(NamedTuple):
+    """What `_NameIndex` finds names with (all folded): `keys`, the names of two words or more,
+    words joined by one space; `longest`, the most words in one; `name_words`, their words of
+    two letters or more; `key_words`, all their words; `own_words`, every word of every name of
+    the file, one-word names and the names addresses spell included."""
+
+    keys: frozenset[str]
+    longest: int
+    name_words: frozenset[str]
+    key_words: frozenset[str]
+    own_words: frozenset[str]
 
 
 def _name_word_counts(distinct: np.ndarray, words: frozenset[str]) -> np.ndarray:
@@ -562,14 +589,20 @@ class _Issues:
         personal = contains_email(shown)
         people = self.people
         if people is not None:
-            # The row's own name and the name its own address spells, in one pass.
-            own = pd.concat(
-                [people.names[at].astype("string"), people.index.spelt_at(at)],
-                ignore_index=True,
-            )
-            twice = pd.concat([shown, shown], ignore_index=True)
-            mentioned = mentions_folded(twice, own, MIN_NAME_LENGTH)
-            personal |= mentioned[: len(shown)] | mentioned[len(shown) :]
+            # The row's own name and the name its own address spells, in one pass; only where
+            # the value holds a word of some name (an id or a date holds none).
+            maybe = people.index.could_hold_own_name(shown)
+            if maybe.any():
+                rows = np.zeros(len(at), dtype=bool)
+                rows[np.flatnonzero(at)[maybe]] = True
+                own = pd.concat(
+                    [people.names[rows].astype("string"), people.index.spelt_at(rows)],
+                    ignore_index=True,
+                )
+                candidates = shown[maybe]
+                twice = pd.concat([candidates, candidates], ignore_index=True)
+                mentioned = mentions_folded(twice, own, MIN_NAME_LENGTH)
+                personal[maybe] |= mentioned[: len(candidates)] | mentioned[len(candidates) :]
             personal |= people.index.mentions(shown)
             personal |= looks_like_name(
                 shown,
@@ -1174,13 +1207,15 @@ def clean_activities(raw: RawTable, project: Project, period: Period) -> Cleaned
     account = _account(raw, kept.sum(), quarantined.sum(), merged.sum())
     merges = _Issues(raw, shown)
     if merged.any():
-        # The row each merged into: the first with the same text in every column.
+        # The row each merged into: the first with the same text in every column (hashed).
         same = pd.util.hash_pandas_object(text[aligned], index=False).to_numpy()
+        repeats = _repeats(same, np.flatnonzero(aligned.to_numpy()), len(raw.index))
+        # Equal rows have equal hashes: the merged rows are among the hash's (all of them, but
+        # for a collision).
+        exact = merged.to_numpy()
         _add_merges(
             merges,
-            merged,
-            np.flatnonzero(aligned.to_numpy()),
-            same,
+            _Repeats(exact, repeats.into[exact[repeats.merged]]),
             "är en exakt kopia av rad {row} och räknas bara en gång (ta bort kopian).",
         )
     return Cleaned(activities, quarantine.frame(), warnings.frame(), account, merges.frame())
@@ -1282,7 +1317,9 @@ def _clean_participants(
         person_keys = pseudonymise(identities, key, categorical=True).where(candidates)
     else:
         person_keys = pd.Series(pd.NA, index=raw.index, dtype="string")
-    merged = pd.Series(_repeated_pairs(ids, person_keys, candidates.to_numpy()), index=raw.index)
+    at = np.flatnonzero(candidates.to_numpy())
+    repeats = _repeats(_pairs(ids, person_keys, at) if len(at) else at, at, len(raw.index))
+    merged = pd.Series(repeats.merged, index=raw.index)
     kept = candidates & ~merged
     # Merged rows too: a value without a header is lost with the row it stands on.
     _warn_values_without_header(raw, candidates, warnings, hide=True)
@@ -1344,10 +1381,7 @@ def _clean_participants(
     )
     _warn_merged_differences(
         raw,
-        ids,
-        person_keys,
-        candidates.to_numpy(),
-        merged.to_numpy(),
+        repeats,
         {
             "organisation": organisations,
             "organisationstyp": org_types,
@@ -1363,85 +1397,70 @@ def _clean_participants(
     account.unknown_columns = warnings.mask_texts(account.unknown_columns)
     merges = _Issues(raw, shown, people)
     if merged.any():
-        # The row each merged into is a candidate with the same person: only those are keyed.
-        person = person_keys.cat.codes.to_numpy()
-        again = pd.Series(person, copy=False).isin(np.unique(person[merged.to_numpy()]))
-        at = np.flatnonzero(candidates.to_numpy() & again.to_numpy())
         _add_merges(
             merges,
-            merged,
-            at,
-            _pairs(ids, person_keys, at),
+            repeats,
             "är samma person på samma aktivitet som rad {row} och räknas bara en gång.",
         )
     cleaned = Cleaned(participations, quarantine.frame(), warnings.frame(), account, merges.frame())
     return cleaned, people
 
 
-def _repeated_pairs(ids: pd.Series, persons: pd.Series, rows: np.ndarray) -> np.ndarray:
-    """True for each of `rows` whose (activity, person) pair an earlier one of them has.
+class _Repeats(NamedTuple):
+    """Rows grouped by a key (`_repeats`): `merged`, over all rows, True for each row whose key
+    an earlier one of the grouped rows has; `into`, per merged row (in order), the position of
+    the first grouped row with its key."""
 
-    Both columns are categorical and set on every row of `rows`; a pair is one integer made of
-    the two codes, so the look-up hashes integers, not strings.
+    merged: np.ndarray
+    into: np.ndarray
+
+
+def _repeats(keys: np.ndarray, at: np.ndarray, n: int) -> _Repeats:
+    """`_Repeats` of the rows `at` (positions among `n` rows), one key each (`keys`).
+
+    One factorisation: `pd.factorize` numbers the keys in the order they first appear, so a
+    row is its key's first exactly when its code is larger than every code before it, and
+    the first rows, in order, are the first row of code 0, 1, 2 … (no sort, no second hash).
     """
-    out = np.zeros(len(ids), dtype=bool)
-    if not rows.any():
-        return out
-    out[rows] = pd.Series(_pairs(ids, persons, np.flatnonzero(rows))).duplicated().to_numpy()
-    return out
+    merged = np.zeros(n, dtype=bool)
+    if not len(at):
+        return _Repeats(merged, np.zeros(0, dtype=np.int64))
+    codes, _ = pd.factorize(keys)
+    before = np.maximum.accumulate(np.concatenate([[-1], codes[:-1]]))
+    first = codes > before
+    merged[at[~first]] = True
+    return _Repeats(merged, at[first][codes[~first]])
 
 
 def _pairs(ids: pd.Series, persons: pd.Series, at: np.ndarray) -> np.ndarray:
-    """One integer per row of `at` (positions) for its (activity, person) pair."""
+    """One integer per row of `at` (positions) for its (activity, person) pair: the look-up
+    hashes integers, not strings (both columns are categorical and set on those rows)."""
     pair = ids.cat.codes.to_numpy()[at].astype(np.int64) * len(persons.cat.categories)
     return pair + persons.cat.codes.to_numpy()[at]
 
 
-def _add_merges(
-    merges: _Issues, merged: pd.Series, at: np.ndarray, keys: np.ndarray, sentence: str
-) -> None:
+def _add_merges(merges: _Issues, repeats: _Repeats, sentence: str) -> None:
     """One `merged_duplicate` issue per merged row: `sentence`, with the row it merged into as
-    its ``{row}``: the first of the rows `at` (positions) with the same key (`keys`, one per
-    row of `at`)."""
-    into = _first_rows(merges.raw, at, keys, merged.to_numpy())
-    merges.add(merged, "aktivitets_id", "merged_duplicate", [sentence.format(row=r) for r in into])
-
-
-def _first_rows(raw: RawTable, at: np.ndarray, keys: np.ndarray, merged: np.ndarray) -> list[int]:
-    """For each merged row (in order), the Excel row number of the first of the rows `at`
-    (positions) with the same key (`keys`, one per row of `at`). Only the rows that share a
-    key with a merged row are factorised: they are few, the rows of a file a million."""
-    duplicate = merged[at]
-    sharing = np.flatnonzero(pd.Series(keys, copy=False).isin(np.unique(keys[duplicate])))
-    codes, _ = pd.factorize(keys[sharing])
-    _, first = np.unique(codes, return_index=True)
-    into = raw.rows.to_numpy()[at[sharing[first[codes]]]]
-    return into[duplicate[sharing]].tolist()
+    its ``{row}``."""
+    into = merges.raw.rows.to_numpy()[repeats.into].tolist()
+    merges.add(
+        repeats.merged, "aktivitets_id", "merged_duplicate", [sentence.format(row=r) for r in into]
+    )
 
 
 def _warn_merged_differences(
-    raw: RawTable,
-    ids: pd.Series,
-    persons: pd.Series,
-    rows: np.ndarray,
-    merged: np.ndarray,
-    values: dict[str, pd.Series],
-    warnings: _Issues,
+    raw: RawTable, repeats: _Repeats, values: dict[str, pd.Series], warnings: _Issues
 ) -> None:
     """Warn (`merged_differs`) about each merged row whose cleaned `values` differ from those of
-    the row it merged into (the first of `rows` with its activity and person), naming that row
-    and the columns, never the values (an organisation may be personal data).
+    the row it merged into (`repeats`), naming that row and the columns, never the values (an
+    organisation may be personal data).
 
     The first row's values count; without the warning, e.g. a 'talare' on the second row would
     vanish from the speaker indicators without a word.
     """
-    if not merged.any():
+    if not repeats.merged.any():
         return
-    at = np.flatnonzero(rows)
-    codes, _ = pd.factorize(_pairs(ids, persons, at))
-    _, first = np.unique(codes, return_index=True)
-    duplicate = at[merged[at]]
-    original = at[first[codes]][merged[at]]
+    duplicate, original = np.flatnonzero(repeats.merged), repeats.into
     both = np.concatenate([duplicate, original])
     differ = {}
     for name, series in values.items():  # codes of the merged rows and of their first rows

@@ -319,6 +319,34 @@ def test_same_person_on_same_activity_merges(tmp_path, register):
     ]
 
 
+def test_interleaved_duplicates_each_name_their_own_first_row(tmp_path, register):
+    """Several people repeated in turns, with a quarantined row between: each merged row names
+    the first row of its own person and activity, and differences are warned against that row.
+    """
+    _, quarantine, warnings, account, merges = participants(
+        tmp_path,
+        register,
+        [
+            ["A1", "Bo", "bo@hso.example", ""],  # row 2
+            ["A1", "Cia", "cia@hso.example", ""],  # row 3
+            ["A9", "Bo", "bo@hso.example", ""],  # row 4: unknown activity, no first row
+            ["A1", "Cia", "cia@hso.example", "Timrå kommun"],  # row 5 -> 3, differs
+            ["A2", "Bo", "bo@hso.example", ""],  # row 6: another activity, kept
+            ["A1", "Bo", "BO@hso.example", ""],  # row 7 -> 2
+            ["A2", "Bo", "bo@hso.example", ""],  # row 8 -> 6
+            ["A1", "Cia", "cia@hso.example", ""],  # row 9 -> 3
+        ],
+    )
+    assert reasons(quarantine) == [(4, "unknown_activity")]
+    assert (account.clean, account.quarantined, account.merged) == (3, 1, 4)
+    named = [int(m.split("som rad ")[1].split(" ")[0]) for m in merges["message"]]
+    assert list(zip(merges["row"].tolist(), named, strict=True)) == [(5, 3), (7, 2), (8, 6), (9, 3)]
+    assert reasons(warnings) == [(5, "merged_differs")]
+    assert (
+        "som rad 3" in warnings["message"].iloc[0] and "organisation" in warnings["message"].iloc[0]
+    )
+
+
 def test_identity_by_name_and_organisation(tmp_path, register):
     """Without e-mail, name + organisation identify a person (case and spaces ignored)."""
     table, _, _, account, _ = participants(
