@@ -96,6 +96,9 @@ def write(directory: Path, name: str, header: list[str], rows: list[list[str]], 
         sheet.append(header)
         for values in rows:
             sheet.append([v if v.strip() else None for v in values])
+            for c in sheet[sheet.max_row]:
+                if c.data_type == "f":  # text typed as '=0 in Excel: a string, not a formula
+                    c.data_type = "s"
         book.save(path)
     else:
 
