@@ -158,11 +158,16 @@ def pseudonymise(identities: pd.Series, key: bytes, *, categorical: bool = False
         raise ValueError("Pseudonymnyckeln saknas eller är inte bytes: läs den med load_key().")
     digest = hmac_sha256(bytes(key))
 
-    if not isinstance(identities.dtype, pd.CategoricalDtype):
-        identities = identities.astype("string")
-    mapped = _map_distinct(
-        identities, lambda value: (digest(value.encode("utf-8"))[:PSEUDONYM_LENGTH],), (None,)
-    )
+    if isinstance(identities.dtype, pd.CategoricalDtype):
+        codes = identities.cat.codes.to_numpy()
+        uniques = identities.cat.categories.to_numpy(dtype=object)
+    else:
+        codes, uniques = pd.factorize(identities.astype("string"), use_na_sentinel=True)
+        uniques = np.asarray(uniques, dtype=object)
+    # One loop with nothing in it but the digest: the identities are tens of thousands.
+    keys = np.empty(len(uniques) + 1, dtype=object)  # the last: NA, for code -1
+    keys[:-1] = [digest(value.encode("utf-8"))[:PSEUDONYM_LENGTH] for value in uniques]
+    mapped = _Distinct(np.where(codes < 0, len(uniques), codes), [keys])
     return _text_series(mapped, 0, identities.index, categorical)
 
 
