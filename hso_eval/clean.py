@@ -343,10 +343,17 @@ def _name_word_counts(distinct: np.ndarray, words: frozenset[str]) -> np.ndarray
     return np.bincount(parents[inside.to_numpy(zero_copy_only=False)], minlength=len(distinct))
 
 
+#: A word of the text as `fold` sees it, with its place in the text (`_name_spans`): `_WORDS`,
+#: with the invisible characters `fold` removes (soft hyphen, zero-width space …) and combining
+#: marks (which NFC could not join to their letter) inside it, not between two words: on
+#: screen "Ols\u00adson" is "Olsson", and `_name_word_counts` and `mentions` read one word.
+_TEXT_WORDS = re.compile(r"[^\W_](?:[^\W_]|[\u200b\u2060\ufeff\u00ad\u0300-\u036f])*")
+
+
 def _name_spans(value: str, keys: frozenset[str], longest: int) -> list[tuple[int, int]]:
     """Where `value` holds a name of `keys` (folded words joined by a space, in their own order
     or turned round): (start, end) of each, longest first, not overlapping."""
-    words = list(_WORDS.finditer(value))
+    words = list(_TEXT_WORDS.finditer(value))
     folded = [fold(word.group()) for word in words]
     spans, i = [], 0
     while i < len(words) - 1:

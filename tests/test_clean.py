@@ -951,6 +951,32 @@ def test_participant_names_in_the_register_text_are_removed(tmp_path):
         assert name not in text
 
 
+def test_participant_name_with_an_invisible_character_in_the_register_text_is_removed(tmp_path):
+    """A soft hyphen or zero-width space inside a name (text pasted from a web page) is not
+    seen on screen: the report would show 'Sanna Olsson' if the name were not replaced."""
+    a = csv_file(
+        tmp_path,
+        "aktiviteter.csv",
+        [*A_HEAD, "beskrivning"],
+        [
+            row("A1", "2024-03-15", "AP1", "möte", "Möte", "Sa\u200bnna Olsson talade"),
+            row("A2", "2024-03-16", "AP1", "möte", "Besök", "Hos Per Ny\u00adberg"),
+        ],
+    )
+    p = csv_file(
+        tmp_path,
+        "deltagare.csv",
+        P_HEAD,
+        [["A1", "Sanna Olsson", "", ""], ["A1", "Per Nyberg", "", ""]],
+    )
+    result = clean_inputs(_params(tmp_path, a, p), KEY)
+    removed = clean_module.NAME_REMOVED
+    assert result.activities["description"].tolist() == [f"{removed} talade", f"Hos {removed}"]
+    frames = [result.activities, result.quarantine, result.warnings]
+    shown = all_text(*frames).replace("\u200b", "").replace("\u00ad", "").casefold()
+    assert "olsson" not in shown and "nyberg" not in shown
+
+
 # ---------------------------------------------------------------------------------------------
 # Values in columns with no header
 # ---------------------------------------------------------------------------------------------
