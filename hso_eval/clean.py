@@ -163,6 +163,8 @@ class _NameIndex:
         self._index: _Names | None = None
         # Per row, the code of its `e-post` cell; per code, the name that cell spells.
         self._spelt: tuple[np.ndarray, np.ndarray] | None = None
+        # `_text_words`, built on first use.
+        self._genitive: frozenset[str] | None = None
 
     @staticmethod
     def _words(text: str) -> list[str]:
@@ -248,7 +250,7 @@ class _NameIndex:
             return np.zeros(len(values), dtype=bool)
         distinct = np.asarray(uniques, dtype=object)
         found = np.zeros(len(distinct) + 1, dtype=bool)  # the last: an empty row
-        for i in np.flatnonzero(_name_word_counts(distinct, index.key_words) >= 2):
+        for i in np.flatnonzero(_name_word_counts(distinct, self._text_words()) >= 2):
             found[i] = self._holds(distinct[i], index.keys, index.longest)
         return found[codes]
 
@@ -272,14 +274,14 @@ class _NameIndex:
         words of names (counted in Arrow, all at once) are searched word by word.
         """
         hit = np.zeros(len(values), dtype=bool)
-        keys, longest, _, every, _ = self._build()
+        keys, longest, _, _, _ = self._build()
         if not keys or not len(values):
             return values, hit
         arrow = pa.array(values.astype("string").array, type=pa.large_string())
         coded = pc.dictionary_encode(arrow)
         distinct = coded.dictionary.to_numpy(zero_copy_only=False).astype(object)
         spans = {}
-        for i in np.flatnonzero(_name_word_counts(distinct, every) >= 2):
+        for i in np.flatnonzero(_name_word_counts(distinct, self._text_words()) >= 2):
             value = distinct[i] = unicodedata.normalize("NFC", distinct[i])
             if found := _name_spans(value, keys, longest):
                 spans[int(i)] = found
@@ -308,11 +310,16 @@ class _NameIndex:
         words = self._words(value)
         for n in range(2, min(longest, len(words)) + 1):
             for i in range(len(words) - n + 1):
-                run = words[i : i + n]
-                # As written, or turned round: "Östlund Karin", "Lind Holm, Anna".
-                if any(" ".join(run[k:] + run[:k]) in keys for k in range(n)):
+                if _is_name(words[i : i + n], keys):
                     return True
         return False
+
+    def _text_words(self) -> frozenset[str]:
+        """Every name word, and each with the genitive s (`_is_name`): `redact`'s prefilter."""
+        if self._genitive is None:
+            every = self._build().key_words
+            self._genitive = every | frozenset(w + "s" for w in every if not w.endswith("s"))
+        return self._genitive
 
 
 #: A word for `_NameIndex`: letters and digits ("_" separates, as in `nils_holm`).
@@ -343,6 +350,20 @@ def _name_word_counts(distinct: np.ndarray, words: frozenset[str]) -> np.ndarray
     return np.bincount(parents[inside.to_numpy(zero_copy_only=False)], minlength=len(distinct))
 
 
+def _is_name(run: list[str], keys: frozenset[str]) -> bool:
+    """Whether the folded words `run` are a name of `keys`: as written, or turned round
+    ("Östlund Karin", "Lind Holm, Anna"), and also with the genitive s on the last word
+    ("Karin Östlunds föredrag" names Karin Östlund)."""
+    n = len(run)
+    if any(" ".join(run[k:] + run[:k]) in keys for k in range(n)):
+        return True
+    last = run[-1]
+    if len(last) > MIN_NAME_LENGTH and last.endswith("s"):
+        run = [*run[:-1], last[:-1]]
+        return any(" ".join(run[k:] + run[:k]) in keys for k in range(n))
+    return False
+
+
 #: A word of the text as `fold` sees it, with its place in the text (`_name_spans`): `_WORDS`,
 #: with the invisible characters `fold` removes (soft hyphen, zero-width space …) and combining
 #: marks (which NFC could not join to their letter) inside it, not between two words: on
@@ -358,8 +379,7 @@ def _name_spans(value: str, keys: frozenset[str], longest: int) -> list[tuple[in
     spans, i = [], 0
     while i < len(words) - 1:
         for n in range(min(longest, len(words) - i), 1, -1):
-            run = folded[i : i + n]
-            if any(" ".join(run[k:] + run[:k]) in keys for k in range(n)):
+            if _is_name(folded[i : i + n], keys):
                 spans.append((words[i].start(), words[i + n - 1].end()))
                 i += n
                 break

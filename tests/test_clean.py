@@ -977,6 +977,34 @@ def test_participant_name_with_an_invisible_character_in_the_register_text_is_re
     assert "olsson" not in shown and "nyberg" not in shown
 
 
+def test_participant_name_in_the_genitive_in_the_register_text_is_removed(tmp_path):
+    """'Per Nybergs föredrag' is Per Nyberg's name with the genitive s: it is replaced like
+    the name itself, in the published text and in the register's issue values."""
+    a = csv_file(
+        tmp_path,
+        "aktiviteter.csv",
+        [*A_HEAD, "beskrivning", "kommun"],
+        [
+            row("A1", "2024-03-15", "AP1", "möte", "Per Nybergs föredrag", "", ""),
+            row("A2", "2024-03-16", "AP1", "möte", "Besök", "Tack till Sanna Olssons team.", "x"),
+            row("A3", "2024-03-17", "AP1", "möte", "Besök", "", "Sanna Olssons"),
+        ],
+    )
+    p = csv_file(
+        tmp_path,
+        "deltagare.csv",
+        P_HEAD,
+        [["A1", "Per Nyberg", "", ""], ["A2", "Sanna Olsson", "", ""]],
+    )
+    result = clean_inputs(_params(tmp_path, a, p), KEY)
+    removed = clean_module.NAME_REMOVED
+    table = result.activities.set_index("activity_id")
+    assert table.loc["A1", "title"] == f"{removed} föredrag"
+    assert table.loc["A2", "description"] == f"Tack till {removed} team."
+    text = all_text(result.activities, result.quarantine, result.warnings).casefold()
+    assert "nyberg" not in text and "olsson" not in text
+
+
 # ---------------------------------------------------------------------------------------------
 # Values in columns with no header
 # ---------------------------------------------------------------------------------------------
