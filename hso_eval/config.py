@@ -276,11 +276,11 @@ class _StrictLoader(yaml.SafeLoader):
             key = self.construct_object(key_node, deep=True)
             line = key_node.start_mark.line + 1
             try:
-                first = seen.setdefault(key, line)
+                if key in seen:  # on another line, or on the same one ('{a: 1, a: 2}')
+                    raise _DuplicateKey(key, seen[key], line)
+                seen[key] = line
             except TypeError:  # an unhashable key: the base class reports it
                 continue
-            if first != line:
-                raise _DuplicateKey(key, first, line)
         return super().construct_mapping(node, deep=deep)
 
 

@@ -132,6 +132,17 @@ def test_a_key_written_twice_is_refused_with_both_lines(tmp_path, root):
         load_project(project)
 
 
+def test_a_key_written_twice_on_one_line_is_refused(tmp_path):
+    """A mapping on one line ('{period: 2024H1, …, period: 2024H2}') with a key twice is
+    refused like two lines with it: only the last would count, without a word."""
+    path = _write(
+        tmp_path,
+        "{period: 2024H1, activities: a.xlsx, participants: b.csv, period: 2024H2}\n",
+    )
+    with pytest.raises(ParameterError, match=r"rad 1: nyckeln 'period' står två gånger"):
+        load_params(path)
+
+
 def test_a_systemd_environment_file_as_key_file_is_refused(tmp_path):
     """drift.md keeps the key in an environment file ('HSO_PSEUDONYM_KEY=…'). Named as the key
     file, its whole line would be the key, and every pseudonym would silently differ from the
