@@ -143,7 +143,7 @@ class _NameIndex:
     and those the file's addresses spell (`privacy.address_names`: `karin.ostlund@…` is
     `karin ostlund`), in `e-post` or typed as a name. A name is found as whole words (letters
     and digits; "_" and all else separate them), folded with `parse.fold`, in its own order
-    or turned round (`Östlund, Karin`).
+    or turned round (`Östlund, Karin`), also with the genitive s (`Karin Östlunds`).
     One-word names are left out: "Sundsvall" or "Ånge" would be found everywhere. So is a
     "name" that more rows have as their organisation than as their name or address: an
     organisation typed in the name column ("Sundsvalls kommun", or a shared mailbox
