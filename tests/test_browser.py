@@ -77,3 +77,38 @@ def test_report_reads_offline_without_errors(browser, demo_runs, name):
     page.screenshot(path=str(shots / name.replace(".html", ".png")), full_page=True)
     assert (shots / name.replace(".html", ".png")).stat().st_size > 10_000
     context.close()
+
+
+def _pdf_pages(pdf: bytes) -> list[bytes]:
+    """The drawing operators of each page of a PDF that chromium (Skia) wrote."""
+    import re
+    import zlib
+
+    objects = {int(m[1]): m[2] for m in re.finditer(rb"(\d+) 0 obj\s*(.*?)endobj", pdf, re.S)}
+    pages = []
+    for body in objects.values():
+        if not re.search(rb"/Type /Page\b(?!s)", body):
+            continue
+        contents = re.search(rb"/Contents\s*(\[[^\]]*\]|\d+ 0 R)", body)
+        operators = b""
+        for number in re.findall(rb"(\d+) 0 R", contents[1] if contents else b""):
+            stream = objects[int(number)]
+            data = re.search(rb"stream\r?\n(.*?)\r?\nendstream", stream, re.S)[1]
+            operators += zlib.decompress(data) if b"FlateDecode" in stream else data
+        pages.append(operators)
+    return pages
+
+
+@pytest.mark.parametrize("period", ["2024H1", "2024H2"])
+def test_the_printed_report_has_no_blank_page(browser, demo_runs, period):
+    """Printed to A4 as a reviewer does, every page shows text or a chart: no empty page
+    after the title page or before a section that starts on a new page."""
+    import re
+
+    page = browser.new_page()
+    page.goto((demo_runs[period] / "halvarsrapport.html").as_uri(), wait_until="load")
+    pages = _pdf_pages(page.pdf(format="A4", prefer_css_page_size=True))
+    page.close()
+    assert len(pages) > 5
+    blank = [n for n, ops in enumerate(pages, 1) if not re.search(rb"\bT[jJ]\b|\bDo\b", ops)]
+    assert blank == [], f"{period}: blank printed pages {blank} of {len(pages)}"
