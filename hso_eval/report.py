@@ -508,7 +508,7 @@ def indicators_html(data: PeriodData) -> str:
     if data.project.targets_are_examples:
         parts.append(
             '<p class="hso-warning"><strong>Målvärdena är exempel.</strong> De riktiga målvärdena '
-            "kommer ur beviljandebeslutet och förs in i params/project.yaml när det finns.</p>"
+            "kommer ur beviljandebeslutet och förs in när beslutet finns.</p>"
         )
     parts.append(
         present.html_table(

@@ -112,6 +112,14 @@ def test_indicator_appendix_says_targets_are_examples(demo):
     assert "(exempel)" in text
 
 
+def test_indicator_appendix_names_no_file_of_the_toolkit(demo):
+    """The reviewers never see the toolkit: the note on example targets names no
+    configuration file (it said 'params/project.yaml')."""
+    text = _text(report.indicators_html(demo))
+    assert "beviljandebeslutet" in text
+    assert not re.search(r"params/|\.yaml|\.py\b", text), text
+
+
 def test_organisation_comes_from_the_configuration(demo):
     """The organisation section lists the project office and every work package's lead."""
     text = _text(report.organisation_html(demo))
