@@ -658,7 +658,7 @@ def test_figure_to_html_embeds_png_with_escaped_alt(activities, project) -> None
     out = figures.figure_to_html(fig)
     assert out.startswith('<figure class="hso-figure"><img src="data:image/png;base64,')
     assert 'alt="Diagram &lt;b&gt;&quot;fet&quot;&lt;/b&gt; &amp; mer"' in out
-    assert "<figcaption>Genomförda aktiviteter per månad</figcaption>" in out
+    assert "<figcaption>Genomförda aktiviteter per månad. " in out
     encoded = re.search(r"base64,([^\"]+)\"", out).group(1)
     png = base64.b64decode(encoded)
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
@@ -744,3 +744,12 @@ def test_progress_leaves_out_a_hidden_count(project) -> None:
     alt = figures.alt_text(fig)
     assert "12 av 25" in alt
     assert "3 av 800" not in alt and "60 av" not in alt
+
+
+def test_every_chart_in_the_report_names_its_source(activities, project) -> None:
+    """Under each chart the report says where its numbers come from ("Källa: ..."), as a
+    reviewer expects of a published figure; the month chart comes from the register."""
+    out = figures.figure_to_html(figures.activities_per_month(activities, PERIOD, project))
+    caption = re.search(r"<figcaption>(.*?)</figcaption>", out).group(1)
+    assert "Genomförda aktiviteter per månad" in caption
+    assert "Källa: projektets aktivitetsregister.</span>" in caption

@@ -32,6 +32,9 @@ from hso_eval.figures.style import (
     LIGHT,
     NEUTRAL,
     PALETTE,
+    SOURCE_BOTH,
+    SOURCE_LISTS,
+    SOURCE_REGISTER,
     TEXT,
     _capitalise,
     _count,
@@ -287,7 +290,7 @@ def activities_per_month(
             f"{what}, staplade per arbetspaket. Totalt {format_number(totals.sum())} aktiviteter; "
             f"flest i {peak_months} ({format_number(peak)}). Per arbetspaket: {per_wp}."
         )
-        return _finish(fig, title, alt)
+        return _finish(fig, title, alt, SOURCE_REGISTER)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -442,7 +445,7 @@ def participations_by_gender(
             )
         if hidden.to_numpy().any() or row_hidden.any():
             alt += f" {note} {drawn_note}".rstrip()
-        return _finish(fig, title, alt)
+        return _finish(fig, title, alt, SOURCE_BOTH)
 
 
 def _bar_end_labels(
@@ -533,7 +536,7 @@ def participations_by_organisation_type(
             share = "" if total_hidden else f", {format_percent(shown.iloc[0] / total)}"
             alt += f"; flest från {head} ({format_number(shown.iloc[0])}{share})"
         alt += "."
-        return _finish(fig, title, alt)
+        return _finish(fig, title, alt, SOURCE_LISTS)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -623,4 +626,4 @@ def participations_by_municipality(
             f"i diagrammet"
         )
         alt += f": {_join_sv(partners_shown)}." if partners_shown else "."
-        return _finish(fig, title, alt)
+        return _finish(fig, title, alt, SOURCE_LISTS)

@@ -28,6 +28,7 @@ from hso_eval.figures.style import (
     COUNT_COLOURMAP,
     MAP_FIGSIZE,
     NOT_VISITED_COLOUR,
+    SOURCE_REGISTER,
     TEXT,
     VISITED_BEFORE_COLOUR,
     VISITED_COLOUR,
@@ -288,4 +289,4 @@ def partner_map(
             subtitle += f". Karta saknas för {_join_sv(unmapped)}"
             alt += f" Karta saknas för {_join_sv(unmapped)}."
         _set_titles(ax, title, subtitle)
-        return _finish(fig, title, alt)
+        return _finish(fig, title, alt, SOURCE_REGISTER)

@@ -13,6 +13,7 @@ from hso_eval.config import Project
 from hso_eval.figures.style import (
     BLUE,
     SKY,
+    SOURCE_BOTH,
     TEXT,
     _finish,
     _horizontal_value_axis,
@@ -139,4 +140,4 @@ def progress_against_targets(
             alt += " Målvärdena är exempel, inte från beviljandebeslutet."
         if balances:
             alt += " Mål för andelar (jämn könsfördelning) redovisas i tabellen, inte här."
-        return _finish(fig, title, alt)
+        return _finish(fig, title, alt, SOURCE_BOTH)

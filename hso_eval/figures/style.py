@@ -182,8 +182,15 @@ def _set_titles(ax: Axes, title: str, subtitle: str | None = None) -> None:
         note.set_in_layout(False)  # a long subtitle must not squeeze the axes
 
 
-def _finish(fig: Figure, title: str, alt: str) -> Figure:
+#: Where a chart's numbers come from, printed under it in the report ("Källa: ...").
+SOURCE_REGISTER = "projektets aktivitetsregister"
+SOURCE_LISTS = "projektets deltagarlistor"
+SOURCE_BOTH = "projektets aktivitetsregister och deltagarlistor"
+
+
+def _finish(fig: Figure, title: str, alt: str, source: str = SOURCE_BOTH) -> Figure:
     fig.hso_title = title  # type: ignore[attr-defined]
+    fig.hso_source = source  # type: ignore[attr-defined]
     fig.hso_alt = alt  # type: ignore[attr-defined]
     fig._hso_alt = alt  # type: ignore[attr-defined]
     # Lay out and create ticks now, inside the house style, so a later save or display outside
@@ -291,9 +298,10 @@ def _close(fig: Figure) -> None:
 def figure_to_html(fig: Figure, caption: str | None = None) -> str:
     """``<figure>`` with the PNG embedded as base64, its escaped alt text and a caption.
 
-    The caption is `caption` or the figure's title. The figure is closed afterwards. The image
-    is shown at 96 CSS px per inch (so sharp on a 1,5× laptop screen) and never wider than
-    its container.
+    The caption is `caption` or the figure's title, followed by the source of its numbers
+    ("Källa: ..."), which reviewers expect under every chart. The figure is closed afterwards.
+    The image is shown at 96 CSS px per inch (so sharp on a 1,5× laptop screen) and never wider
+    than its container.
     """
     png = figure_png(fig)
     width = int.from_bytes(png[16:20], "big")
@@ -303,7 +311,11 @@ def figure_to_html(fig: Figure, caption: str | None = None) -> str:
     encoded = base64.b64encode(png).decode("ascii")
     alt = html.escape(alt_text(fig) or figure_title(fig), quote=True)
     text = html.escape(caption if caption is not None else figure_title(fig))
+    source = getattr(fig, "hso_source", "")
     _close(fig)
+    if source:
+        source_html = f'<span class="hso-source">Källa: {html.escape(source)}.</span>'
+        text = f"{text}. {source_html}" if text else source_html
     caption_html = f"<figcaption>{text}</figcaption>" if text else ""
     return (
         '<figure class="hso-figure">'
