@@ -64,10 +64,15 @@ def notebook_to_html(
     title: str,
     footer: Sequence[tuple[str, str]],
     inputs: Sequence[dict[str, Any]] = (),
+    input_rows: bool = True,
     version: str = "",
     toc: bool = True,
 ) -> str:
-    """Export an executed notebook to one self-contained HTML page without code."""
+    """Export an executed notebook to one self-contained HTML page without code.
+
+    `inputs` (path, sha256, read) are listed at the foot; `input_rows`: with the rows read (not
+    in the published report, where a participant list's rows are a count of people).
+    """
     from nbconvert import HTMLExporter
 
     nb = nbformat.read(notebook_path, as_version=4)
@@ -85,7 +90,13 @@ def notebook_to_html(
 
     css = REPORT_CSS + "\n" + (_TEMPLATES / "hso" / "report.css").read_text(encoding="utf-8")
     resources = {
-        "hso": {"css": css, "footer": list(footer), "inputs": list(inputs), "version": version}
+        "hso": {
+            "css": css,
+            "footer": list(footer),
+            "inputs": list(inputs),
+            "input_rows": input_rows,
+            "version": version,
+        }
     }
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     return place_toc(body, table_of_contents(body) if toc else "")

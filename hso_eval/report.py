@@ -564,20 +564,25 @@ def _breakdown_table(table: pd.DataFrame, indicator: str, dimension: str, captio
 
 def quality_html(data: PeriodData) -> str:
     """Bilaga: datakvalitet — a short summary; the full report is datakvalitet.html."""
-    from hso_eval.quality import summary
 
-    s = summary(data.clean)
+    # The register only: a participant list's rows are its participations, and counting them
+    # here would publish a number the tables above may hide ("..").
     text = (
-        f"{present.format_number(s['read'])} rader lästes ur bladen: "
-        f"{present.format_number(s['clean'])} rena, "
-        f"{present.format_number(s['quarantined'])} i karantän "
-        f"och {present.format_number(s['merged'])} sammanslagna dubbletter. "
-        f"{present.format_number(s['warnings'])} varningar gällde fält som tömdes eller tolkades."
+        "Deltagarlistornas rader redovisas inte här: de är deltagartillfällen, och små antal "
+        "visas inte i rapporten."
     )
+    for register in (a for a in data.clean.accounts if a.role == "activities"):
+        text = (
+            f"{present.format_number(register.read)} rader lästes ur aktivitetsregistret: "
+            f"{present.format_number(register.clean)} rena, "
+            f"{present.format_number(register.quarantined)} i karantän "
+            f"och {present.format_number(register.merged)} sammanslagna dubbletter. " + text
+        )
     return _section(
         data,
         "bilaga-datakvalitet",
         _p(text),
         "<p>Hela redovisningen, med fil, rad och kolumn för varje problem, finns i "
-        '<a href="datakvalitet.html">datakvalitetsrapporten</a>.</p>',
+        '<a href="datakvalitet.html">datakvalitetsrapporten</a>, som är projektkontorets '
+        "arbetsunderlag och inte ska publiceras.</p>",
     )

@@ -72,6 +72,10 @@ _DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
 class NotebookJob:
     name: str  # file stem in notebooks/
     html_title: str | None  # None: executed for its side effects (the evaluation package) only
+    # The page is the publication (reviewers): no count from which a hidden number of people
+    # follows. The participant lists' row counts are the participations: only the project
+    # office's data-quality page shows them.
+    public: bool = False
 
     def title(self, params: RunParams) -> str | None:
         if self.html_title is None:
@@ -83,7 +87,7 @@ class NotebookJob:
 
 NOTEBOOKS: tuple[NotebookJob, ...] = (
     NotebookJob("datakvalitet", "Datakvalitet {period} – {project}"),
-    NotebookJob("halvarsrapport", "Halvårsrapport nr {n} – {project} {period}"),
+    NotebookJob("halvarsrapport", "Halvårsrapport nr {n} – {project} {period}", public=True),
     NotebookJob("utvarderingsunderlag", None),
 )
 
@@ -421,6 +425,7 @@ def _execute_notebooks(
                     title=title,
                     footer=footer,
                     inputs=_input_rows(record),
+                    input_rows=not job.public,
                     version=__version__,
                 )
                 (staging / f"{job.name}.html").write_text(page, encoding="utf-8")

@@ -46,6 +46,24 @@ def test_run_json_accounts_for_every_row(demo_runs):
     assert record["parameters"]["pseudonym_key_file"] == "data/demo/demo-nyckel.txt"
 
 
+def test_the_published_report_counts_no_participant_list_rows(demo_runs):
+    """A participant list's rows are its participations: the half-year report, which hides a
+    small participation total (".."), must not print them (the footer's rows read, the
+    appendix's clean rows). The register's rows and the project office's datakvalitet.html
+    still give them."""
+    record = json.loads(read(demo_runs["2024H1"] / "run.json"))
+    lists = next(i for i in record["inputs"] if i["role"] == "participants")["rows"]
+    register = next(i for i in record["inputs"] if i["role"] == "activities")["rows"]
+    report = visible_text(read(demo_runs["2024H1"] / "halvarsrapport.html"))
+    assert "Lästa rader" not in report
+    assert f"{register['read']} rader lästes ur aktivitetsregistret" in report
+    assert "Deltagarlistornas rader redovisas inte här" in report
+    for count in {lists["read"], lists["clean"], lists["clean"] + register["clean"]}:
+        assert not re.search(rf"(?<![\d ]){count}(?![\d ,])", report), count
+    quality = visible_text(read(demo_runs["2024H1"] / "datakvalitet.html"))
+    assert "Lästa rader" in quality and f" {lists['read']} " in quality
+
+
 def test_data_quality_report_shows_accounting_quarantine_and_warnings(demo_runs):
     """datakvalitet.html names the demo's deliberate mistakes by file, row and reason."""
     page = read(demo_runs["2024H1"] / "datakvalitet.html")
