@@ -239,7 +239,9 @@ table{{border-collapse:collapse;width:100%}}th,td{{text-align:left;padding:.5rem
 border-bottom:1px solid #d5dde3}}a{{color:#1f5f8b}}
 </style></head>
 <body><h1>{html.escape(title)}</h1>
-<p>Alla publicerade perioder, nyaste först.</p>
+<p>Alla körda perioder, nyaste först. Halvårsrapporten är den som publiceras. Datakvalitet,
+utvärderingsunderlag och körningsprotokoll är projektkontorets arbetsunderlag: de visar antal
+som rapporten döljer (och underlaget pseudonymiserade mikrodata) och ska inte publiceras.</p>
 <table><thead><tr><th>Period</th><th>Rapporter</th><th>Körd</th></tr></thead>
 <tbody>
 {body}

@@ -96,6 +96,9 @@ def test_index_lists_published_periods_newest_first(tmp_path):
     assert page.index("2024H2") < page.index("2024H1")
     assert "2025H1" not in page
     assert 'href="2024H1/halvarsrapport.html"' in page
+    # Whoever opens the index learns which page may be published and which may not.
+    assert "Halvårsrapporten är den som publiceras" in page
+    assert "arbetsunderlag" in page and "ska inte publiceras" in page
 
 
 def test_index_says_when_each_run_finished_on_the_swedish_clock(tmp_path):
