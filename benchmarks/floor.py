@@ -80,7 +80,11 @@ def build(params_file: Path, out: Path) -> dict[str, float]:
         fig(figures.activities_per_month(data.activities, data.period, data.project)),
         fig(
             figures.participations_by_gender(
-                data.participations, data.activities, data.period, data.project
+                data.participations,
+                data.activities,
+                data.period,
+                data.project,
+                history=data.history,
             )
         ),
         fig(figures.participations_by_organisation_type(indicators, data.project)),

@@ -17,6 +17,9 @@ from typing import Any
 import pandas as pd
 
 from hso_eval.config import CLEAN_CACHE_ENV, PERIOD_KEYS, Project, RunParams, build_params
+from hso_eval.history import History
+from hso_eval.history import folder_for as history_folder
+from hso_eval.history import load as load_history
 from hso_eval.paths import resolve
 from hso_eval.periods import Period
 from hso_eval.tables import CleanResult
@@ -51,6 +54,12 @@ class PeriodData:
         from hso_eval.indicators import compute_indicators
 
         return compute_indicators(self.activities, self.participations, self.project, self.period)
+
+    @cached_property
+    def history(self) -> History:
+        """What the half-year reports published beside this period's folder have printed
+        (`hso_eval.history`): the page is decided against it."""
+        return load_history(history_folder(self.params.output_dir))
 
     @cached_property
     def narrative(self) -> dict[str, str]:

@@ -70,6 +70,7 @@ import pandas as pd
 
 from hso_eval.config import INDICATOR_IDS, Project
 from hso_eval.disclosure import Bound, complementary_suppression, protect
+from hso_eval.history import EMPTY, History, Key, Page
 from hso_eval.periods import Period
 from hso_eval.present import format_percent
 from hso_eval.vocab import GENDERS, ROLES
@@ -437,6 +438,7 @@ def gender_by_work_package(
     period: Period,
     *,
     min_cell: int | None = None,
+    history: History = EMPTY,
 ) -> PublishedCrosstab:
     """Participations in the period's held activities by work package and gender, suppressed.
 
@@ -444,10 +446,13 @@ def gender_by_work_package(
     (participations per gender and per work package in the indicator table, and the grand
     total). With a project, the cells are hidden as the whole page hides them (`publish`);
     without one, by `crosstab_suppression` alone. `min_cell`: the project's unless given (5
-    without a project).
+    without a project). `history`: what the reports have printed (`publish`).
     """
     if project is not None:
-        return publish(activities, participations, project, period, min_cell=min_cell).crosstab
+        page = publish(
+            activities, participations, project, period, min_cell=min_cell, history=history
+        )
+        return page.crosstab
     min_cell = 5 if min_cell is None else min_cell
     table = _gender_counts(activities, participations, project, period)
     hidden, row_hidden, column_hidden = crosstab_suppression(table.to_numpy(), min_cell)
@@ -472,9 +477,10 @@ def published_attendance(
     participations: pd.DataFrame,
     project: Project,
     period: Period,
+    history: History = EMPTY,
 ) -> PublishedAttendance:
     """Per activity held in the period: its attendance as published (`publish`)."""
-    return publish(activities, participations, project, period).attendance
+    return publish(activities, participations, project, period, history=history).attendance
 
 
 def compute_published_indicators(
@@ -482,10 +488,11 @@ def compute_published_indicators(
     participations: pd.DataFrame,
     project: Project,
     period: Period,
+    history: History = EMPTY,
 ) -> pd.DataFrame:
     """The indicator table as the HTML report publishes it: suppressed at the project's min_cell
     together with everything else on the page (`publish`)."""
-    return publish(activities, participations, project, period).indicators
+    return publish(activities, participations, project, period, history=history).indicators
 
 
 @dataclass(frozen=True)
@@ -495,6 +502,7 @@ class Published:
     indicators: pd.DataFrame  # the indicator table with `suppressed` and `display`
     crosstab: PublishedCrosstab  # participations per work package × gender (the chart)
     attendance: PublishedAttendance  # per activity held in the period (the activity tables)
+    printed: Page  # every count of people on the page, as printed (None: hidden), for `history`
 
 
 #: Indicators whose cumulative value is the previous report's cumulative value plus this
@@ -509,6 +517,7 @@ def publish(
     period: Period,
     *,
     min_cell: int | None = None,
+    history: History = EMPTY,
 ) -> Published:
     """What the half-year report may print of every count of people, decided in one go.
 
@@ -524,16 +533,22 @@ def publish(
     - for participations and attendance, the cumulative value is the previous report's
       cumulative value plus this period's: a known number where that report showed it, an
       unknown this page must not give away where it hid it. The earlier reports are decided
-      the same way, from the project's first period on, with the same data.
+      the same way, from the project's first period on, with the same data; where `history`
+      records what one of them (or an earlier version of this page) printed, the reader is
+      taken to know exactly the numbers it printed that today's data still gives, and no
+      other (see `hso_eval.history`).
     Shares are hidden when their base is under `min_cell`, when the women or the men they
     count are 1 to min_cell - 1, or when those counts are hidden on the page.
     """
     min_cell = project.min_cell if min_cell is None else min_cell
     key = (_fingerprint(activities), _fingerprint(participations), repr(project), period, min_cell)
+    key += (history.digest,)
     if key not in _PUBLISHED:
         if len(_PUBLISHED) >= 8:
             _PUBLISHED.pop(next(iter(_PUBLISHED)))
-        _PUBLISHED[key] = _publish_from_start(activities, participations, project, period, min_cell)
+        _PUBLISHED[key] = _publish_from_start(
+            activities, participations, project, period, min_cell, history
+        )
     page = _PUBLISHED[key]
     return replace(page, indicators=page.indicators.copy())  # the caller's own table
 
@@ -555,6 +570,7 @@ def _publish_from_start(
     project: Project,
     period: Period,
     min_cell: int,
+    history: History,
 ) -> Published:
     """`publish`: each report from the project's first period to `period`, in turn, each
     decided with everything the reports before it printed (a reader has them all)."""
@@ -562,7 +578,15 @@ def _publish_from_start(
     before: _Printed | None = None
     current = first if first <= period else period
     while True:
-        page, before = _publish_page(activities, participations, project, current, min_cell, before)
+        page, before = _publish_page(
+            activities,
+            participations,
+            project,
+            current,
+            min_cell,
+            before,
+            (history.of(current.code), current == period),
+        )
         if current == period:
             return page
         current = current.next()
@@ -589,11 +613,18 @@ def _publish_page(
     period: Period,
     min_cell: int,
     before: _Printed | None,
+    record: tuple[tuple[Page, ...], bool] = ((), True),
 ) -> tuple[Published, _Printed]:
     """`publish` for one page, given everything the reports `before` it printed (None for the
     first report). Their numbers are fixed (those reports are out), and their hidden small
     counts must stay hidden: this page is decided together with them. Returns the page and
-    what the reports printed up to and including it."""
+    what the reports printed up to and including it.
+
+    `record`: the versions of this page printed before (`history`), and whether this is the
+    page asked for. A number one of them printed with today's value is known: shown and never
+    hidden. On an earlier page (not the one asked for) with a record, that is all a reader
+    knows of it: every other number of it is hidden, whatever today's data would decide."""
+    printed_before, asked_for = record
     table = _compute(activities, participations, project, period)
     denominators = table.loc[table["indicator"].isin(SHARE_INDICATORS), list(DENOMINATOR_COLUMNS)]
     published = table.loc[:, list(INDICATOR_COLUMNS)].reset_index(drop=True)
@@ -681,8 +712,21 @@ def _publish_page(
         relations.append((attendance[listed], at.get(("participations", "period", "total", ""))))
 
     page_value = np.concatenate(values)
-    page_small = (page_value >= 1) & (page_value < min_cell)
-    page_fixed = np.zeros(len(page_value), dtype=bool)
+    # Where each printed number stands: the indicator table's counts of people, the chart's
+    # cells, each activity's attendance (the other numbers are sums the page does not print).
+    keys: list[Key | None] = [None] * len(page_value)
+    for (name, scope_, dimension_, category_), i in at.items():
+        if people[i]:
+            keys[i] = ("indikator", name, scope_, dimension_, str(category_))
+    for r, wp in enumerate(counts.index):
+        for c, gender in enumerate(counts.columns):
+            keys[int(cells[r, c])] = ("kön per arbetspaket", str(wp), str(gender))
+    ids = chosen["activity_id"].astype("string").to_numpy()
+    for position, activity in zip(attendance, ids, strict=True):
+        keys[int(position)] = ("närvaro", str(activity))
+    known = _known(keys, page_value, printed_before)
+    page_small = (page_value >= 1) & (page_value < min_cell) & ~known
+    page_fixed = known.copy()
     page_fixed[attendance[no_count]] = True
     printed = _after(before, page_value, page_small, relations, bounds, (links, from_start), unions)
     offset = len(printed.value) - len(page_value)
@@ -696,21 +740,26 @@ def _publish_page(
         if key[0] == "unique_participants" and ("participations", *key[1:]) in at
     ]
     start = printed.hidden
+    fixed = np.concatenate([np.ones(offset, bool), page_fixed])
     while True:
         hidden = protect(
             printed.value,
             printed.hidden & (printed.value >= 1) & (printed.value < min_cell),
             printed.relations,
             min_cell,
-            np.concatenate([np.ones(offset, bool), page_fixed]),
+            fixed,
             hidden=start,
             bounds=printed.bounds,
         )
-        bounding = [u for p, u in pairs if hidden[p] and not hidden[u]]
+        # (A unique count an earlier version printed is known: hiding it would hide nothing.)
+        bounding = [u for p, u in pairs if hidden[p] and not hidden[u] and not fixed[u]]
         if not bounding:
             break
         start = hidden.copy()
         start[bounding] = True
+    if printed_before and not asked_for:  # as it went out: what it printed, nothing more
+        keyed = np.array([k is not None for k in keys], dtype=bool)
+        hidden[offset:][keyed] = ~known[keyed]
     printed = replace(printed, hidden=hidden)
     hidden = hidden[len(printed.value) - len(page_value) :]  # this page's numbers
 
@@ -752,13 +801,34 @@ def _publish_page(
         min_cell,
         per["approximate"].to_numpy(dtype=bool),
     )
-    ids = chosen["activity_id"].astype("string").to_numpy()
     page = Published(
         indicators=indicators,
         crosstab=crosstab,
         attendance=PublishedAttendance(display=pd.Series(shown, index=ids, dtype="string")),
+        printed=_as_printed(keys, page_value, hidden, indicators["suppressed"]),
     )
     return page, printed
+
+
+def _as_printed(
+    keys: list[Key | None], value: np.ndarray, hidden: np.ndarray, suppressed: pd.Series
+) -> Page:
+    """Each keyed number of a page as printed (None where hidden): the indicator table's as
+    its `suppressed` column says (its first rows are the table's, in order), the rest as
+    `hidden` says."""
+    hidden = hidden.copy()
+    hidden[: len(suppressed)] = suppressed.to_numpy(dtype=bool)
+    return {k: None if hidden[i] else int(value[i]) for i, k in enumerate(keys) if k is not None}
+
+
+def _known(keys: list[Key | None], value: np.ndarray, printed: tuple[Page, ...]) -> np.ndarray:
+    """True for each number of a page that one of its `printed` versions showed with the same
+    value (the reader knows it); a hidden or stale one, or one it did not have, is not known."""
+    known = np.zeros(len(value), dtype=bool)
+    for i, k in enumerate(keys):
+        if k is not None:
+            known[i] = any(page.get(k) == value[i] for page in printed)
+    return known
 
 
 def _unique_bounds(

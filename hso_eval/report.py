@@ -147,7 +147,7 @@ def published_indicators(data: PeriodData) -> pd.DataFrame:
     cached = data.__dict__.get("_published_indicators")
     if cached is None:
         cached = ind.compute_published_indicators(
-            data.activities, data.participations, data.project, data.period
+            data.activities, data.participations, data.project, data.period, data.history
         )
         data.__dict__["_published_indicators"] = cached
     return cached
@@ -181,7 +181,7 @@ def published_attendance(data: PeriodData) -> pd.Series:
     cached = data.__dict__.get("_published_attendance")
     if cached is None:
         cached = ind.published_attendance(
-            data.activities, data.participations, data.project, data.period
+            data.activities, data.participations, data.project, data.period, data.history
         ).display
         data.__dict__["_published_attendance"] = cached
     return cached

@@ -26,6 +26,7 @@ import shutil
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -33,7 +34,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from hso_eval import __version__
+from hso_eval import __version__, history
 from hso_eval.config import CLEAN_CACHE_ENV, KEY_ENV, RunParams
 from hso_eval.errors import HsoEvalError, RunError, interruption_message
 from hso_eval.paths import display, repo_root
@@ -199,6 +200,13 @@ def fingerprint(params: RunParams) -> str:
         h.update(str(p).encode())
         if p is not None and p.is_file():
             h.update(hashlib.sha256(p.read_bytes()).digest())
+    # The earlier periods' records decide this page too (its own it prints again as they are).
+    try:
+        h.update(
+            history.load(history.folder_for(params.output_dir)).before(params.period.code).encode()
+        )
+    except HsoEvalError:  # unreadable: the run says so
+        h.update(b"unreadable record")
     pkg = Path(__file__).parent
     for p in sorted(pkg.rglob("*")):
         if p.is_file() and p.suffix in {".py", ".j2", ".css", ".csv", ".json", ".geojson"}:
@@ -234,7 +242,7 @@ def run_period(params: RunParams, *, progress: bool = False) -> RunRecord:
         log.addHandler(handler)
         try:
             try:
-                _run_into(params, staging, record, progress=progress)
+                printed = _run_into(params, staging, record, progress=progress)
             except OSError as exc:
                 if exc.errno not in _DISK_FULL:
                     raise
@@ -257,6 +265,9 @@ def run_period(params: RunParams, *, progress: bool = False) -> RunRecord:
             handler.close()
             try:
                 atomic_write_text(staging / "run.json", record.to_json())
+                # The record first: should publishing fail, later reports are decided against a
+                # page nobody saw, which only makes them more careful.
+                history.write(history.folder_for(target), params.period.code, printed)
                 publish_directory(staging, target)
             except OSError as exc:
                 raise RunError(disk_error_message(exc, target.parent)) from exc
@@ -330,8 +341,13 @@ def _new_directory(path: Path) -> Path:
             candidate = path.with_name(f"{path.name}-{number}")
 
 
-def _run_into(params: RunParams, staging: Path, record: RunRecord, *, progress: bool) -> None:
+def _run_into(
+    params: RunParams, staging: Path, record: RunRecord, *, progress: bool
+) -> history.Page:
+    """Clean, run the notebooks and export into `staging`; return what the half-year report
+    printed (for `history`), decided by the same call as the notebook's."""
     from hso_eval.clean import clean_inputs
+    from hso_eval.indicators import publish
 
     with _step(record, "Läser nyckel och rensar indata"):
         key = params.load_key()
@@ -341,6 +357,8 @@ def _run_into(params: RunParams, staging: Path, record: RunRecord, *, progress: 
         }
         clean = clean_inputs(params, key)
         del key
+        # What the reports published so far printed; the notebooks read the same records.
+        earlier = history.load(history.folder_for(params.output_dir))
         from hso_eval.report import narrative_problems
 
         for problem in narrative_problems(params.read_narrative()):
@@ -374,12 +392,24 @@ def _run_into(params: RunParams, staging: Path, record: RunRecord, *, progress: 
         )
 
     work = staging.parent / f"{WORK_PREFIX}{staging.name}"
-    try:
-        with _step(record, "Sparar rena tabeller för notebooks"):
-            cache = clean.save(work / "clean")
-        _execute_notebooks(params, staging, cache, record, progress=progress)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    # What the half-year report prints, decided here while the kernels run (the main thread
+    # only waits for them): the same call, with the same tables and records, as the notebook's.
+    with ThreadPoolExecutor(max_workers=1) as side:
+        page = side.submit(
+            publish,
+            clean.activities,
+            clean.participations,
+            params.project,
+            params.period,
+            history=earlier,
+        )
+        try:
+            with _step(record, "Sparar rena tabeller för notebooks"):
+                cache = clean.save(work / "clean")
+            _execute_notebooks(params, staging, cache, record, progress=progress)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        return page.result().printed
 
 
 def _execute_notebooks(
@@ -388,8 +418,6 @@ def _execute_notebooks(
     """Run the notebooks side by side (they are independent: each loads the shared clean
     tables), export each report notebook as soon as it is done, and fail with the first error
     in notebook order once all have stopped, so every executed copy is kept."""
-    from concurrent.futures import ThreadPoolExecutor
-
     from hso_eval.export import notebook_to_html
     from hso_eval.kernels import for_log
 

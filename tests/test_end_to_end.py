@@ -188,7 +188,8 @@ def test_no_output_holds_a_name_an_email_or_the_key(demo_runs):
     names, emails = _demo_people()
     assert len(names) > 50 and len(emails) > 50
     key = (ROOT / "data" / "demo" / "demo-nyckel.txt").read_text().strip()
-    for folder in demo_runs.values():
+    records = next(iter(demo_runs.values())).parent / "publicerat"  # what the reports printed
+    for folder in [*demo_runs.values(), records]:
         blob = _all_output_text(folder)
         blob_lower = blob.lower()
         assert key not in blob
@@ -362,6 +363,40 @@ def test_report_shows_the_packages_indicator_values(demo_runs):
         assert rows[label][column].replace("\xa0", " ") == row.display.replace("\xa0", " "), label
         checked += 1
     assert checked >= 12
+
+
+def test_each_run_records_the_counts_its_report_printed(demo_runs):
+    """Beside the period folders, reports/publicerat/<period>/ holds what each half-year
+    report printed (the next report is decided against it): the indicator appendix's counts of
+    people as shown, None where the page shows "<5" or "..". H2 was decided against H1's."""
+    from hso_eval import history
+    from hso_eval.indicators import INDICATOR_LABELS, PEOPLE_INDICATORS
+
+    records = history.load(demo_runs["2024H1"].parent / "publicerat")
+    checked = 0
+    for period, folder in demo_runs.items():
+        (printed,) = records.of(period)
+        page = read(folder / "halvarsrapport.html")
+        appendix = page.split('id="bilaga-indikatorer"', 1)[1].split("</table>", 1)[0]
+        rows = {
+            re.sub(r"<[^>]+>", "", cells[0]).strip(): [
+                re.sub(r"<[^>]+>", "", c).strip() for c in cells
+            ]
+            for cells in (
+                re.findall(r"<td[^>]*>(.*?)</td>", r, re.S) for r in appendix.split("<tr")
+            )
+            if cells
+        }
+        for indicator in PEOPLE_INDICATORS:
+            for column, scope in ((1, "period"), (2, "cumulative")):
+                shown = rows[INDICATOR_LABELS[indicator]][column]
+                value = printed[("indikator", indicator, scope, "total", "")]
+                if value is None:
+                    assert shown in ("<5", ".."), (period, indicator, scope)
+                else:
+                    assert re.sub(r"\D", "", shown) == str(value), (period, indicator, scope)
+                checked += 1
+    assert checked == 4 * len(PEOPLE_INDICATORS)
 
 
 def test_a_foreign_python3_kernelspec_does_not_hijack_the_run(tmp_path):

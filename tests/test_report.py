@@ -271,7 +271,12 @@ def _page_equations(data) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarra
     an equation (row · values = 0), or where `bound` says so an inequality (row · values <= 0).
     Out of reach: what this page cannot hide, the earlier reports' numbers, the indicator
     table's totals and the "–" of an activity without a count."""
-    value, secret, equations, reach, _, bounds = _reports_so_far(data)
+    return _as_matrix(_reports_so_far(data))
+
+
+def _as_matrix(system) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """`_page_system`'s lists as `_page_equations` gives them."""
+    value, secret, equations, reach, _, bounds = system
     rows = equations + bounds
     matrix = np.zeros((len(rows), len(value)))
     for row, equation in enumerate(rows):
@@ -295,11 +300,19 @@ def _reports_so_far(data):
     return _page_system(data, before)
 
 
-def _page_system(data, before):
-    """One page's numbers and equations after the earlier reports' (`before`, or None)."""
+def _page_system(data, before, history=None):
+    """One page's numbers and equations after the earlier reports' (`before`, or None), with
+    what the page printed decided against `history` (`hso_eval.history`), when given."""
+    from hso_eval import history as hist
     from hso_eval import indicators as ind
 
-    published = ind.publish(data.activities, data.participations, data.project, data.period)
+    published = ind.publish(
+        data.activities,
+        data.participations,
+        data.project,
+        data.period,
+        history=history or hist.EMPTY,
+    )
     table = published.indicators.reset_index(drop=True)
     base = 0 if before is None else len(before[0])
     people = table["indicator"].isin(ind.PEOPLE_INDICATORS).to_numpy()
@@ -587,6 +600,55 @@ def test_two_reports_read_together_give_no_hidden_count_away(seed, keep):
     assert secret[~reach].sum() and secret[reach].sum()  # hidden: H2's own, and H1's
     assert not len(_solvable_small(*equations))
     assert _pinned_small(*equations) == []
+
+
+@pytest.mark.parametrize(("seed", "keep", "late"), [(0, 0.3, "HSO-2024-006")])
+def test_the_next_report_is_decided_against_the_earlier_one_as_it_was_printed(seed, keep, late):
+    """H1 went out before one of its participant lists (`late`) was in; H2 is run with it. A
+    reader holds H1 as printed then, and H2. Decided against H1 as today's data would print
+    it, H2 let that reader pin hidden small counts (the assertion on `unaware`); decided
+    against the record of what H1 printed (`hso_eval.history`), it gives none away that hiding
+    could have kept. The reader knows every number H1 printed that still holds (one the list
+    changed no longer fits the equations) and nothing H1 hid or did not print."""
+    from hso_eval import history as hist
+    from hso_eval import indicators as ind
+
+    h2 = _thinned("2024H2", seed, keep)
+    h1 = SimpleNamespace(**{**vars(h2), "period": h2.period.previous()})
+    without = h1.participations["activity_id"] != late
+    assert (~without).sum() >= 1  # the list that came late
+    printed = ind.publish(h1.activities, h1.participations[without], h1.project, h1.period).printed
+    record = hist.History({"2024H1": (printed,)}, {"2024H1": f"{seed}-{keep}-{late}"})
+
+    def pinned(history):
+        value, secret, equations, reach, _, bounds = _page_system(h1, None)
+        page = ind.publish(h1.activities, h1.participations, h1.project, h1.period)
+        keys = _printed_keys(page)
+        for i, k in enumerate(keys):  # H1 as the reader holds it
+            if k is not None:
+                secret[i] = printed.get(k) != value[i]
+        system = _page_system(h2, (value, secret, equations, reach, _, bounds), history)
+        return [t for t, hopeless in _pinned_small(*_as_matrix(system)) if not hopeless]
+
+    unaware = pinned(hist.EMPTY)
+    assert unaware  # the leak the record closes
+    assert pinned(record) == []
+
+
+def _printed_keys(page) -> list:
+    """Where each number of `_page_system`'s page stands, as `hso_eval.history` records it
+    (None for a number that is no count of people)."""
+    from hso_eval import indicators as ind
+
+    keys = []
+    for r in page.indicators.reset_index(drop=True).itertuples():
+        category = "" if pd.isna(r.category) else str(r.category)
+        person = r.indicator in ind.PEOPLE_INDICATORS
+        keys.append(("indikator", r.indicator, r.scope, r.dimension, category) if person else None)
+    counts = page.crosstab.counts
+    keys += [("kön per arbetspaket", str(w), str(g)) for w in counts.index for g in counts.columns]
+    keys += [("närvaro", str(a)) for a in page.attendance.display.index]
+    return keys
 
 
 def _thinned(period: str, seed: int, keep: float, start: date | None = None) -> SimpleNamespace:

@@ -48,6 +48,21 @@ def test_edited_narrative_changes_the_fingerprint(tmp_path):
     assert fingerprint(_params(tmp_path, b"a" * 32, "## Inledning\n\nNy text.\n")) != before
 
 
+def test_an_earlier_reports_record_changes_the_fingerprint_and_its_own_does_not(tmp_path):
+    """The page is decided against what the earlier reports printed (`hso_eval.history`):
+    run-all rebuilds 2024H1 when 2023H2's record changes, not when its own run records what
+    it printed (which it would print again)."""
+    from hso_eval import history
+
+    out = str(tmp_path / "reports" / "2024H1")
+    before = fingerprint(_params(tmp_path, b"a" * 32, output_dir=out))
+    records = tmp_path / "reports" / history.FOLDER
+    history.write(records, "2024H1", {("närvaro", "HSO-2024-001"): 12})
+    assert fingerprint(_params(tmp_path, b"a" * 32, output_dir=out)) == before
+    history.write(records, "2023H2", {("närvaro", "HSO-2023-001"): 7})
+    assert fingerprint(_params(tmp_path, b"a" * 32, output_dir=out)) != before
+
+
 def test_key_fingerprint_does_not_reveal_the_key():
     """The key's fingerprint is short, stable, and does not contain the key."""
     key = b"hemlig-nyckel-" + b"x" * 20

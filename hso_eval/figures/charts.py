@@ -50,6 +50,7 @@ from hso_eval.figures.style import (
     house_style,
     swedish_axis,
 )
+from hso_eval.history import EMPTY, History
 from hso_eval.indicators import HIDDEN, INDICATOR_LABELS, MISSING, gender_by_work_package
 from hso_eval.periods import Period
 from hso_eval.present import MONTHS, format_number, format_percent
@@ -304,6 +305,7 @@ def participations_by_gender(
     *,
     min_cell: int | None = None,
     ax: Axes | None = None,
+    history: History = EMPTY,
 ) -> Figure:
     """Participations in the period's held activities by gender, one stacked bar per work package.
 
@@ -314,7 +316,8 @@ def participations_by_gender(
     (..)" (their sum is the shown total minus the shown cells, which the reader has anyway). A
     work package whose total is hidden gets no bar, only its published total ("<5" or "..")
     beside its name: a part of its bar would tell how much the rest is. The legend lists every
-    gender of the table, drawn or not.
+    gender of the table, drawn or not. `history`: what the reports have printed (the page is
+    decided against it, `indicators.publish`).
     """
     limit = _min_cell(min_cell, project)
     with house_style():
@@ -323,7 +326,7 @@ def participations_by_gender(
         title = f"{_capitalise(noun)} per kön och arbetspaket"
         what = f"Liggande staplar: {noun} per kön och arbetspaket, {_period_words(period)}"
         published = gender_by_work_package(
-            activities, participations, project, period, min_cell=limit
+            activities, participations, project, period, min_cell=limit, history=history
         )
         table = published.counts
         if table.empty:
