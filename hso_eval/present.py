@@ -324,10 +324,19 @@ def html_table(
             for c in columns:
                 text, kind = cells_by_column[c][i]
                 align = _RIGHT if kind in ("number", "percent") else ""
-                row.append(f"<td{align}>{html.escape(text)}</td>")
+                row.append(f"<td{align}>{_unbroken_dates(html.escape(text))}</td>")
             parts.append(f"<tr>{''.join(row)}</tr>")
     parts.append("</tbody></table>")
     return "\n".join(parts)
+
+
+#: An ISO date in a cell: the browser would break a narrow column at its hyphens.
+_ISO_DATE_TEXT = re.compile(r"(?<![\w-])\d{4}-\d{2}-\d{2}(?![\w-])")
+
+
+def _unbroken_dates(escaped: str) -> str:
+    """An escaped cell with each ISO date kept on one line (a range still breaks at " – ")."""
+    return _ISO_DATE_TEXT.sub(r'<span class="hso-date">\g<0></span>', escaped)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -558,6 +567,7 @@ REPORT_CSS = """
   text-align: left; vertical-align: top; }
 .hso-table thead th { border-bottom: 2px solid #4a5561; }
 .hso-table .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.hso-date { white-space: nowrap; }
 .hso-keyfigures { display: grid; grid-template-columns: repeat(auto-fit, minmax(9rem, 1fr));
   gap: 0.75rem; margin: 1rem 0 1.5rem; }
 .hso-keyfigure { background: #eef3f8; border-left: 4px solid #0072b2; padding: 0.6rem 0.8rem; }

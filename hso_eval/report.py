@@ -19,6 +19,7 @@ from hso_eval import indicators as ind
 from hso_eval import present
 from hso_eval.config import INDICATOR_IDS
 from hso_eval.context import PeriodData
+from hso_eval.figures.style import GENDER_LABELS
 
 #: (anchor, heading) in report order. The narrative's `## ` headings are matched to these.
 SECTIONS: tuple[tuple[str, str], ...] = (
@@ -550,6 +551,12 @@ def _breakdown_table(table: pd.DataFrame, indicator: str, dimension: str, captio
     missing = ind.NO_VALUE if indicator in ind.SHARE_INDICATORS else "0"
     wide = wide.reindex(columns=["period", "cumulative"]).astype(object).fillna(missing)
     wide = wide.reset_index()
+    # As the charts name them: "Kvinnor" and "Män" as in the gender chart's legend, and the
+    # other categories with a capital ("Kommun"), as on the organisation type chart's bars.
+    wide["category"] = [
+        GENDER_LABELS.get(c, c) if dimension == "gender" else str(c)[:1].upper() + str(c)[1:]
+        for c in wide["category"]
+    ]
     return present.html_table(
         wide,
         columns={

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from hso_eval.present import (
     NBSP,
+    REPORT_CSS,
     format_date_iso,
     format_date_prose,
     format_date_range,
@@ -200,11 +201,25 @@ def test_html_table_formats_numbers_dates_and_missing() -> None:
         f"1{NBSP}234",
         "12,5",
         f"48,0{NBSP}%",
-        "2024-06-12",
+        '<span class="hso-date">2024-06-12</span>',
     ]
     assert "text-align: right" in first[1][0] and "text-align: right" not in first[0][0]
     second = [text for _, text in re.findall(r"<td([^>]*)>(.*?)</td>", rows[2])]
     assert second == ["AP2", "–", "3", "–", "–"]
+
+
+def test_a_date_in_a_table_never_breaks_at_its_hyphens() -> None:
+    """In a narrow column a range breaks between its dates, never inside one ("2024-05-" on one
+    line and "20" on the next); a date inside other text ("HSO-2024-05-20") is left alone."""
+    frame = pd.DataFrame({"when": ["2024-05-20 – 2024-06-28", "HSO-2024-05-20 <b>"]})
+    out = html_table(frame, {"when": "Datum"})
+    cells = re.findall(r"<td>(.*?)</td>", out)
+    date = '<span class="hso-date">{}</span>'
+    assert cells == [
+        f"{date.format('2024-05-20')} – {date.format('2024-06-28')}",
+        "HSO-2024-05-20 &lt;b&gt;",
+    ]
+    assert ".hso-date { white-space: nowrap; }" in REPORT_CSS
 
 
 def test_html_table_shows_suppressed_text_in_number_column() -> None:

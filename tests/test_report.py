@@ -259,9 +259,27 @@ def test_a_category_missing_from_one_scope_counts_zero():
         }
     )
     counts = _text(report._breakdown_table(table, "participations", "organisation_type", "x"))
-    assert "kommun 124 0" in counts and "övrigt 0 7" in counts
+    assert "Kommun 124 0" in counts and "Övrigt 0 7" in counts
     shares = _text(report._breakdown_table(table, "share_women", "organisation_type", "x"))
-    assert "övrigt – 50,0 %" in shares
+    assert "Övrigt – 50,0 %" in shares
+
+
+def test_the_appendix_names_genders_and_groups_as_the_charts_do():
+    """The gender table's rows read "Kvinnor", "Män", "Annat", "Ej angivet", as the legend of
+    the gender chart; an organisation type starts with a capital, as on its chart's bars."""
+    table = pd.DataFrame(
+        {
+            "indicator": "participations",
+            "scope": "period",
+            "dimension": ["gender"] * 4 + ["organisation_type"],
+            "category": ["kvinna", "man", "annat", "ej angivet", "uppgift saknas"],
+            "display": ["12", "9", "0", "..", "7"],
+        }
+    )
+    genders = _text(report._breakdown_table(table, "participations", "gender", "x"))
+    assert "Kvinnor 12 0 Män 9 0 Annat 0 0 Ej angivet .. 0" in genders
+    groups = _text(report._breakdown_table(table, "participations", "organisation_type", "x"))
+    assert "Uppgift saknas 7 0" in groups
 
 
 def _page_equations(data) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
