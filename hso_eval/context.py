@@ -2,8 +2,10 @@
 
 A notebook's `parameters` cell holds the period-file keys (with demo defaults) plus `clean_cache`.
 The runner saves the cleaning once and gives its kernels the folder in `CLEAN_CACHE_ENV`, so the
-notebooks share one cleaning (and the executed notebooks show no folder of the machine); run by
-hand in JupyterLab, neither is set and the notebook cleans by itself.
+notebooks share one cleaning (and the executed notebooks show no folder of the machine), and the
+record of what the reports printed as the run read it at its start (`history.SNAPSHOT`). Run by
+hand in JupyterLab, neither is set: the notebook cleans by itself and reads the records beside
+its `output_dir` (`hso_eval.history`); it writes none (only `hso-eval run` does).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from hso_eval.config import CLEAN_CACHE_ENV, PERIOD_KEYS, Project, RunParams, build_params
-from hso_eval.history import History
+from hso_eval.history import SNAPSHOT, History, load_snapshot
 from hso_eval.history import folder_for as history_folder
 from hso_eval.history import load as load_history
 from hso_eval.paths import resolve
@@ -31,6 +33,7 @@ class PeriodData:
 
     params: RunParams
     clean: CleanResult
+    snapshot: Path | None = None  # the history a run read at its start (`history.SNAPSHOT`)
 
     @property
     def project(self) -> Project:
@@ -59,6 +62,8 @@ class PeriodData:
     def history(self) -> History:
         """What the half-year reports published beside this period's folder have printed
         (`hso_eval.history`): the page is decided against it."""
+        if self.snapshot is not None and self.snapshot.is_file():
+            return load_snapshot(self.snapshot)
         return load_history(history_folder(self.params.output_dir))
 
     @cached_property
@@ -79,9 +84,10 @@ def load_period(clean_cache: str | Path | None = None, **parameters: Any) -> Per
     params = build_params(given)
     clean_cache = clean_cache or os.environ.get(CLEAN_CACHE_ENV)
     if clean_cache:
-        clean = CleanResult.load(resolve(clean_cache))  # relative to the repository root
-    else:
-        from hso_eval.clean import clean_inputs
+        folder = resolve(clean_cache)  # relative to the repository root
+        clean = CleanResult.load(folder)
+        return PeriodData(params=params, clean=clean, snapshot=folder / SNAPSHOT)
+    from hso_eval.clean import clean_inputs
 
-        clean = clean_inputs(params, params.load_key())
+    clean = clean_inputs(params, params.load_key())
     return PeriodData(params=params, clean=clean)

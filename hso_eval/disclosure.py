@@ -125,9 +125,11 @@ def protect(
             settled.add(int(candidate))
         if target is None:
             return hidden
-        if page.exposed(target, hidden | ~fixed):
+        if page.exposed(target, hidden | ~fixed, careful=True):
             # Pinned even with everything that may be hidden hidden (its signs alone give it
-            # away, or an earlier report's fixed numbers do): hiding more would not help.
+            # away, or an earlier report's fixed numbers do): hiding more would not help. Given
+            # up only on the solver's word twice over (`_IntegerProgram._solve`): a wrong
+            # "pinned" here would publish the count unprotected.
             settled.add(target)
             continue
         choice = _uncovering(target, page, hidden, fixed)
@@ -183,7 +185,9 @@ def pinned(
     or ".." (0, or at least min_cell). `target` is pinned when no whole-number solution of all
     that gives it another value. Two integer programs answer it: one with `target` below its
     value, one above it. A solution the solver offers is checked exactly before it counts, so
-    a rounding error can only make a count look pinned (and hidden more), never safe.
+    a rounding error can only make a count look pinned, never safe. Looking pinned hides more,
+    except where `protect` would give the count up: there the solver is asked twice, in two
+    formulations (`_IntegerProgram._solve`).
     """
     page = _Page(np.asarray(value, dtype=float), relations, min_cell, bounds)
     return page.integer and page.other_values(target, np.asarray(hidden, dtype=bool)) is None
@@ -251,23 +255,25 @@ class _Page:
                         todo.append(m)
         return sorted(used)
 
-    def exposed(self, target: int, hidden: np.ndarray) -> bool:
+    def exposed(self, target: int, hidden: np.ndarray, *, careful: bool = False) -> bool:
         """`target` can be worked out: pinned in whole numbers, or (where that check does not
-        run) determined by the linear equations."""
+        run) determined by the linear equations. `careful`: see `_IntegerProgram._solve`."""
         if self.integer:
-            return self.other_values(target, hidden) is None
+            return self.other_values(target, hidden, careful=careful) is None
         equations = len(self.relations)
         used = [self.relations[r] for r in self.component(target, hidden) if r < equations]
         return bool(determined(hidden, used)[target])
 
-    def other_values(self, target: int, hidden: np.ndarray) -> set[int] | None:
+    def other_values(
+        self, target: int, hidden: np.ndarray, *, careful: bool = False
+    ) -> set[int] | None:
         """None when `target` is pinned; else the hidden numbers that a whole-number solution
         giving `target` another value gives other values too (`target` among them)."""
         used = self.component(target, hidden)
         if not used:
             return {target}  # in no relation: its sign leaves it 1 to min_cell - 1
         program = _IntegerProgram(self, hidden, np.array(used, dtype=np.int64))
-        solution = program.other(target)
+        solution = program.other(target, careful=careful)
         if solution is None:
             return None
         return set(program.unknown[solution != program.truth].tolist())
@@ -308,7 +314,7 @@ class _IntegerProgram:
             return 1, self.min_cell - 1, False
         return self.min_cell, self.ceiling, True
 
-    def other(self, target: int) -> np.ndarray | None:
+    def other(self, target: int, *, careful: bool = False) -> np.ndarray | None:
         """A whole-number solution (one value per unknown) that gives `target` another value
         than its own, or None when there is none."""
         i = self.column[target]
@@ -324,11 +330,23 @@ class _IntegerProgram:
             branches.append((max(truth + 1, low), high, False))
         for branch in branches:
             solution = self._solve(i, branch)
+            if solution is None and careful:
+                solution = self._solve(i, branch, switches=True)
             if solution is not None:
                 return solution
         return None
 
-    def _solve(self, i: int, branch: tuple[int, int, bool]) -> np.ndarray | None:
+    def _solve(
+        self, i: int, branch: tuple[int, int, bool], *, switches: bool = False
+    ) -> np.ndarray | None:
+        """A solution with unknown `i` in `branch`, checked exactly (`_exact`), or None.
+
+        A number that may also be 0 is a semi-integer variable; with `switches`, an integer with
+        a 0/1 switch instead (x >= low·z, x <= high·z), which HiGHS solves by another route. It
+        has called a program with a solution infeasible (1.15.1, three reports with records),
+        and "no solution" says "pinned": where that would give a count up (`protect`), the
+        other formulation is asked too.
+        """
         import highspy  # only a page with hidden counts needs the solver
 
         n = len(self.unknown)
@@ -344,12 +362,25 @@ class _IntegerProgram:
         solver.setOptionValue("time_limit", 10.0)
         lower = np.array([lo for lo, _, _ in domains], dtype=float)
         upper = np.array([hi for _, hi, _ in domains], dtype=float)
+        zeros = [j for j, (_, _, zero) in enumerate(domains) if zero]
+        if switches:
+            lower[zeros] = 0.0
         solver.addVars(n, lower, upper)
-        kinds = [
-            highspy.HighsVarType.kSemiInteger if zero else highspy.HighsVarType.kInteger
-            for _, _, zero in domains
-        ]
+        semi = highspy.HighsVarType.kInteger if switches else highspy.HighsVarType.kSemiInteger
+        kinds = [semi if zero else highspy.HighsVarType.kInteger for _, _, zero in domains]
         solver.changeColsIntegrality(n, np.arange(n, dtype=np.int32), np.array(kinds))
+        if switches and zeros:
+            solver.addVars(len(zeros), np.zeros(len(zeros)), np.ones(len(zeros)))
+            solver.changeColsIntegrality(
+                len(zeros),
+                np.arange(n, n + len(zeros), dtype=np.int32),
+                np.array([highspy.HighsVarType.kInteger] * len(zeros)),
+            )
+            for k, j in enumerate(zeros):
+                at = np.array([j, n + k], dtype=np.int32)
+                low, high, _ = domains[j]
+                solver.addRow(0.0, highspy.kHighsInf, 2, at, np.array([1.0, -float(low)]))
+                solver.addRow(-highspy.kHighsInf, 0.0, 2, at, np.array([1.0, -float(high)]))
         rows, columns = np.nonzero(self.matrix)
         starts = np.searchsorted(rows, np.arange(len(self.matrix))).astype(np.int32)
         bound = self.rhs.astype(float)
@@ -365,7 +396,7 @@ class _IntegerProgram:
         solver.run()
         if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             return None
-        return self._exact(np.asarray(solver.getSolution().col_value), domains)
+        return self._exact(np.asarray(solver.getSolution().col_value)[:n], domains)
 
     def _exact(
         self, solution: np.ndarray, domains: list[tuple[int, int, bool]]

@@ -28,8 +28,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hso_eval.errors import RunError
+from hso_eval.errors import ParameterError, RunError
 from hso_eval.paths import display
+from hso_eval.periods import Period
 
 #: The folder beside the period folders that holds the records.
 FOLDER = "publicerat"
@@ -92,19 +93,45 @@ def load(folder: Path) -> History:
         try:
             body = path.read_bytes()
             data = json.loads(body.decode("utf-8"))
-            period = str(data["period"])
+            period = Period.parse(data["period"]).code
             page = {tuple(str(part) for part in key): _number(shown) for key, shown in data["tal"]}
-        except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+        except (OSError, ValueError, KeyError, TypeError, ParameterError) as exc:
             raise RunError(
-                f"{display(path)}: posten om vad en tidigare rapport visade går inte att läsa "
-                f"({type(exc).__name__}). Återställ filen från säkerhetskopian; utan den kan "
-                "nästa rapport visa tal som tillsammans med den tidigare röjer ett dolt litet tal."
+                f"{display(path)}: posten om vad en publicerad halvårsrapport visade går inte att "
+                f"läsa ({type(exc).__name__}). Återställ filen från säkerhetskopian; utan den "
+                "kan en ny rapport visa tal som tillsammans med den publicerade röjer ett dolt "
+                "litet tal."
             ) from exc
         pages.setdefault(period, []).append(page)
         digests.setdefault(period, hashlib.sha256()).update(body)
     return History(
         {p: tuple(v) for p, v in pages.items()}, {p: h.hexdigest() for p, h in digests.items()}
     )
+
+
+#: The history a run's notebooks decide with, beside its clean tables (`save_snapshot`).
+SNAPSHOT = "publicerat.json"
+
+
+def save_snapshot(history: History, path: Path) -> None:
+    """Write `history` as read at the start of a run, for its notebooks (`load_snapshot`): a
+    record another run writes meanwhile must not make the page and its record differ."""
+    pages = {
+        period: [[[list(key), shown] for key, shown in page.items()] for page in versions]
+        for period, versions in history.pages.items()
+    }
+    body = {"pages": pages, "digests": dict(history.digests)}
+    path.write_text(json.dumps(body, ensure_ascii=False), encoding="utf-8")
+
+
+def load_snapshot(path: Path) -> History:
+    """The history `save_snapshot` wrote."""
+    body = json.loads(path.read_text(encoding="utf-8"))
+    pages = {
+        p: tuple({tuple(k): v for k, v in page} for page in versions)
+        for p, versions in body["pages"].items()
+    }
+    return History(pages, body["digests"])
 
 
 def _number(shown: object) -> int | None:
@@ -115,13 +142,23 @@ def _number(shown: object) -> int | None:
     return shown
 
 
-def write(folder: Path, period: str, page: Page) -> Path:
-    """Record `page` as printed for `period` (once: the same page printed again adds nothing)."""
+def _body(period: str, page: Page) -> str:
     numbers = sorted(([list(key), shown] for key, shown in page.items()), key=lambda e: e[0])
     lines = ",\n".join(json.dumps(entry, ensure_ascii=False) for entry in numbers)
-    body = f'{{"period": {json.dumps(period)}, "tal": [\n{lines}\n]}}'
-    name = hashlib.sha256(body.encode("utf-8")).hexdigest()[:20] + ".json"
-    path = folder / period / name
+    return f'{{"period": {json.dumps(period)}, "tal": [\n{lines}\n]}}'
+
+
+def path_for(folder: Path, period: str, page: Page) -> Path:
+    """Where `write` records `page` (its name is a digest of what it holds)."""
+    name = hashlib.sha256(_body(period, page).encode("utf-8")).hexdigest()[:20] + ".json"
+    return folder / period / name
+
+
+def write(folder: Path, period: str, page: Page) -> Path:
+    """Record `page` as printed for `period` (once: the same page printed again adds nothing)."""
+    body = _body(period, page)
+    path = path_for(folder, period, page)
+    name = path.name
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{name}.{os.getpid()}.tmp")

@@ -62,8 +62,9 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Hashable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -227,6 +228,7 @@ def suppress_small_cells(
     *,
     denominators: pd.DataFrame | None = None,
     hidden: np.ndarray | None = None,
+    known: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """A copy of the indicator table for publishing, with the columns `suppressed` and `display`.
 
@@ -237,7 +239,9 @@ def suppress_small_cells(
       is; so the published total cannot give a hidden cell away. Total rows are never hidden
       this way.
     - `hidden`: counts of people to hide as well (one bool per row), because a table published
-      beside this one needs them hidden (`compute_published_indicators`).
+      beside this one needs them hidden (`compute_published_indicators`); `known`: counts a
+      reader has already (an earlier version of the page printed them), never hidden to
+      complement another.
     - A share whose denominator (from `share_denominators`) is below `min_cell` shows as ``".."``.
       Without `denominators`, every share is hidden: a share whose base is unknown is not
       published.
@@ -258,7 +262,10 @@ def suppress_small_cells(
     groups = out.loc[breakdown].groupby(keys, sort=False).indices.values()
     positions = np.flatnonzero(breakdown)
     relations = [(positions[at], None) for at in groups]
-    complementary = complementary_suppression(value, small | forced, relations, min_cell) & ~small
+    complementary = complementary_suppression(
+        value, small | forced, relations, min_cell, None if known is None else np.asarray(known)
+    )
+    complementary &= ~small
 
     share = indicator.isin(SHARE_INDICATORS).to_numpy()
     if denominators is None:
@@ -573,23 +580,51 @@ def _publish_from_start(
     history: History,
 ) -> Published:
     """`publish`: each report from the project's first period to `period`, in turn, each
-    decided with everything the reports before it printed (a reader has them all)."""
+    decided with everything the reports before it printed (a reader has them all).
+
+    A period run again after later reports went out (`history` has a later period's record) is
+    read with them too: the chain goes on through the later recorded pages, fixed as printed,
+    with only this page's numbers left to hide; whatever they must hide of this page is hidden
+    from the start, and the page decided again, until nothing more is."""
     first = Period.containing(project.start)
-    before: _Printed | None = None
-    current = first if first <= period else period
+    last = max([period, *(Period.parse(code) for code in history.pages)])
+    forced: frozenset[Key] = frozenset()
     while True:
-        page, before = _publish_page(
-            activities,
-            participations,
-            project,
-            current,
-            min_cell,
-            before,
-            (history.of(current.code), current == period),
-        )
-        if current == period:
+        before: _Printed | None = None
+        current = first if first <= period else period
+        while True:
+            role = _Role(history.of(current.code), current == period, forced)
+            page, before = _publish_page(
+                activities, participations, project, current, min_cell, before, role
+            )
+            if current == period:
+                break
+            current = current.next()
+        if last == period:
             return page
-        current = current.next()
+        assert before is not None
+        asked = before
+        while current < last:
+            current = current.next()
+            role = _Role(history.of(current.code), False, frozenset())
+            _, before = _publish_page(
+                activities, participations, project, current, min_cell, before, role
+            )
+        span = slice(len(asked.value) - len(asked.page_keys), len(asked.value))
+        pairs = zip(asked.page_keys, asked.hidden[span], before.hidden[span], strict=True)
+        more = {k for k, was, now in pairs if k is not None and now and not was}
+        if not more:
+            return page
+        forced |= more
+
+
+class _Role(NamedTuple):
+    """How a page takes part in `_publish_from_start`: the versions of it printed before
+    (`history`), whether it is the page asked for, and what of it a later page needs hidden."""
+
+    printed_before: tuple[Page, ...]
+    asked_for: bool
+    forced: frozenset[Key]
 
 
 @dataclass(frozen=True)
@@ -604,6 +639,10 @@ class _Printed:
     relations: list[tuple[np.ndarray, int | None]]
     bounds: list[Bound]
     cumulative: dict[tuple[str, str, str], int]
+    # Which numbers a later step may still hide: the page asked for, but what it must show.
+    choosable: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    # The last page's numbers: where each stands (`history.Key`), None for an unprinted sum.
+    page_keys: tuple[Key | None, ...] = ()
 
 
 def _publish_page(
@@ -613,18 +652,20 @@ def _publish_page(
     period: Period,
     min_cell: int,
     before: _Printed | None,
-    record: tuple[tuple[Page, ...], bool] = ((), True),
+    role: _Role | None = None,
 ) -> tuple[Published, _Printed]:
     """`publish` for one page, given everything the reports `before` it printed (None for the
     first report). Their numbers are fixed (those reports are out), and their hidden small
     counts must stay hidden: this page is decided together with them. Returns the page and
     what the reports printed up to and including it.
 
-    `record`: the versions of this page printed before (`history`), and whether this is the
-    page asked for. A number one of them printed with today's value is known: shown and never
-    hidden. On an earlier page (not the one asked for) with a record, that is all a reader
-    knows of it: every other number of it is hidden, whatever today's data would decide."""
-    printed_before, asked_for = record
+    `role` (`_Role`): the versions of this page printed before (`history`), and whether this is
+    the page asked for. A number one of them printed with today's value is known: shown and
+    never hidden. Any other page with a record is what a reader knows of it and nothing more:
+    its numbers are fixed as printed, the others hidden, whatever today's data would decide.
+    The page asked for hides its `forced` numbers from the start (a later page needs them
+    hidden), and stays choosable for the pages after it."""
+    printed_before, asked_for, forced = role or _Role((), True, frozenset())
     table = _compute(activities, participations, project, period)
     denominators = table.loc[table["indicator"].isin(SHARE_INDICATORS), list(DENOMINATOR_COLUMNS)]
     published = table.loc[:, list(INDICATOR_COLUMNS)].reset_index(drop=True)
@@ -725,9 +766,14 @@ def _publish_page(
     for position, activity in zip(attendance, ids, strict=True):
         keys[int(position)] = ("närvaro", str(activity))
     known = _known(keys, page_value, printed_before)
+    keyed = np.array([k is not None for k in keys], dtype=bool)
     page_small = (page_value >= 1) & (page_value < min_cell) & ~known
     page_fixed = known.copy()
     page_fixed[attendance[no_count]] = True
+    as_printed = bool(printed_before) and not asked_for  # as it went out, nothing more
+    if as_printed:
+        page_small = (page_small & ~keyed) | (keyed & ~known)
+        page_fixed |= keyed
     printed = _after(before, page_value, page_small, relations, bounds, (links, from_start), unions)
     offset = len(printed.value) - len(page_value)
     # A shown unique count would tell of a hidden participation count of its category: a
@@ -739,8 +785,10 @@ def _publish_page(
         for key, j in at.items()
         if key[0] == "unique_participants" and ("participations", *key[1:]) in at
     ]
-    start = printed.hidden
-    fixed = np.concatenate([np.ones(offset, bool), page_fixed])
+    start = printed.hidden.copy()
+    start[offset:][[k in forced for k in keys]] = True
+    earlier = np.zeros(offset, bool) if before is None else before.choosable
+    fixed = np.concatenate([~earlier, page_fixed])
     while True:
         hidden = protect(
             printed.value,
@@ -757,14 +805,21 @@ def _publish_page(
             break
         start = hidden.copy()
         start[bounding] = True
-    if printed_before and not asked_for:  # as it went out: what it printed, nothing more
-        keyed = np.array([k is not None for k in keys], dtype=bool)
-        hidden[offset:][keyed] = ~known[keyed]
-    printed = replace(printed, hidden=hidden)
+    chosen_now = ~page_fixed if asked_for else np.zeros(len(page_value), dtype=bool)
+    printed = replace(
+        printed,
+        hidden=hidden,
+        choosable=np.concatenate([earlier, chosen_now]),
+        page_keys=tuple(keys),
+    )
     hidden = hidden[len(printed.value) - len(page_value) :]  # this page's numbers
 
     indicators = suppress_small_cells(
-        published, min_cell, denominators=denominators, hidden=hidden[: len(published)]
+        published,
+        min_cell,
+        denominators=denominators,
+        hidden=hidden[: len(published)],
+        known=known[: len(published)],
     )
     indicators = _hide_revealing_shares(
         indicators, denominators, counts, hidden[cells.ravel()].reshape(counts.shape), min_cell
@@ -779,6 +834,10 @@ def _publish_page(
         for (ind_, s_, d, c), i in at.items()
         if ind_ == "participations" and s_ == "period" and d in ("work_package", "gender")
     }
+    # The chart draws no bar for a work package whose total is hidden: its cells are not printed.
+    undrawn = np.zeros(len(page_value), dtype=bool)
+    for r, wp in enumerate(counts.index):
+        undrawn[cells[r]] = margin.get(("work_package", wp), False)
     crosstab = PublishedCrosstab(
         counts=counts,
         hidden=pd.DataFrame(crosstab_hidden, index=counts.index, columns=counts.columns),
@@ -805,7 +864,7 @@ def _publish_page(
         indicators=indicators,
         crosstab=crosstab,
         attendance=PublishedAttendance(display=pd.Series(shown, index=ids, dtype="string")),
-        printed=_as_printed(keys, page_value, hidden, indicators["suppressed"]),
+        printed=_as_printed(keys, page_value, hidden | undrawn, indicators["suppressed"]),
     )
     return page, printed
 

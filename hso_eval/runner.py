@@ -146,6 +146,7 @@ class RunRecord:
     steps: list[dict[str, Any]] = field(default_factory=list)
     outputs: list[str] = field(default_factory=list)
     fingerprint: str = ""
+    printed_record: str | None = None  # what the report printed (`history`), for the next ones
     error: str | None = None
     failed_copy: str | None = None
 
@@ -255,6 +256,9 @@ def run_period(params: RunParams, *, progress: bool = False) -> RunRecord:
                 [p.relative_to(staging).as_posix() for p in staging.rglob("*") if p.is_file()]
                 + ["run.json"]
             )
+            records = history.folder_for(target)
+            record.printed_record = display(history.path_for(records, params.period.code, printed))
+            log.info("Vad halvårsrapporten visar sparas i %s", record.printed_record)
             # The last line of run.log (closed before the folder is swapped in): the run is done.
             log.info(
                 "Publicerar %s (klar på %s s)",
@@ -267,7 +271,7 @@ def run_period(params: RunParams, *, progress: bool = False) -> RunRecord:
                 atomic_write_text(staging / "run.json", record.to_json())
                 # The record first: should publishing fail, later reports are decided against a
                 # page nobody saw, which only makes them more careful.
-                history.write(history.folder_for(target), params.period.code, printed)
+                history.write(records, params.period.code, printed)
                 publish_directory(staging, target)
             except OSError as exc:
                 raise RunError(disk_error_message(exc, target.parent)) from exc
@@ -359,6 +363,7 @@ def _run_into(
         del key
         # What the reports published so far printed; the notebooks read the same records.
         earlier = history.load(history.folder_for(params.output_dir))
+        _warn_unrecorded(params, earlier)
         from hso_eval.report import narrative_problems
 
         for problem in narrative_problems(params.read_narrative()):
@@ -406,10 +411,36 @@ def _run_into(
         try:
             with _step(record, "Sparar rena tabeller för notebooks"):
                 cache = clean.save(work / "clean")
+            history.save_snapshot(earlier, cache / history.SNAPSHOT)
             _execute_notebooks(params, staging, cache, record, progress=progress)
         finally:
             shutil.rmtree(work, ignore_errors=True)
         return page.result().printed
+
+
+def _warn_unrecorded(params: RunParams, earlier: history.History) -> None:
+    """Warn of each earlier period with no record of what its report printed: this report is
+    decided against it as today's data would print it, which differs from what went out if
+    its data have changed since (a report sent before hso_eval kept records, or run elsewhere)."""
+    from hso_eval.periods import Period
+
+    current = Period.containing(params.project.start)
+    folder = display(history.folder_for(params.output_dir))
+    while current < params.period:
+        if not earlier.of(current.code):
+            log.warning(
+                "%s: det finns ingen post om vad halvårsrapporten för %s visade (%s/%s/), så "
+                "den bedöms så som dagens data skulle visa den. Har underlaget för %s ändrats "
+                "sedan rapporten gick ut kan de två rapporterna tillsammans röja ett dolt litet "
+                "tal. Har det inte ändrats: kör %s med hso-eval run, så sparas posten.",
+                params.period.code,
+                current.code,
+                folder,
+                current.code,
+                current.code,
+                current.code,
+            )
+        current = current.next()
 
 
 def _execute_notebooks(

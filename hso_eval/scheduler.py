@@ -14,23 +14,30 @@ import yaml
 
 from hso_eval.errors import HsoEvalError, ParameterError, interruption_message
 from hso_eval.paths import display, resolve
+from hso_eval.periods import Period
 
 
 def period_files(params_dir: Path) -> list[Path]:
-    """The period files in `params_dir`: YAML files with a `period` key (not project.yaml)."""
+    """The period files in `params_dir`: YAML files with a `period` key (not project.yaml),
+    oldest period first, whatever the files are called (`VT2025.yaml` before `HT2025.yaml`):
+    each report is decided against the ones before it (`hso_eval.history`). A file whose period
+    cannot be read comes last, where its run reports it."""
     folder = resolve(params_dir)
     if not folder.is_dir():
         raise ParameterError(f"Mappen {display(folder)} finns inte. Ange --params-dir.")
-    out = []
+    out: list[tuple[tuple[int, str], Path]] = []
     for path in sorted(folder.glob("*.y*ml")):
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8"))
         except (OSError, yaml.YAMLError, UnicodeDecodeError):
-            out.append(path)  # let load_params report it properly
+            out.append(((1, ""), path))  # let load_params report it properly
             continue
         if isinstance(data, dict) and "period" in data:
-            out.append(path)
-    return out
+            try:
+                out.append(((0, Period.parse(data["period"]).code), path))
+            except ParameterError:
+                out.append(((1, ""), path))
+    return [path for _, path in sorted(out, key=lambda entry: entry[0])]
 
 
 def published_fingerprint(output_dir: Path) -> str | None:

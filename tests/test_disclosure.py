@@ -222,3 +222,26 @@ def test_the_solver_prints_nothing():
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     assert run.stdout == "" and run.stderr == ""
+
+
+def test_a_count_is_given_up_only_when_both_formulations_say_it_is_pinned(monkeypatch):
+    """HiGHS has called a program infeasible that has a solution, and "no solution" reads as
+    "pinned". Where that would make `protect` give a count up (pinned even with everything
+    hidden), the program is solved again with 0/1 switches in place of semi-integers: with the
+    first formulation always failing, the "<5" of 1 + 5 + 7 = 13 is still protected, not
+    published pinned."""
+    from hso_eval import disclosure
+
+    real = disclosure._IntegerProgram._solve
+
+    def failing(self, i, branch, *, switches=False):
+        return real(self, i, branch, switches=True) if switches else None
+
+    value = np.array([1.0, 5.0, 7.0, 13.0])
+    small = np.array([True, False, False, False])
+    relations = [(np.array([0, 1, 2]), 3)]
+    monkeypatch.setattr(disclosure._IntegerProgram, "_solve", failing)
+    hidden = protect(value, small, relations, 5)
+    monkeypatch.undo()
+    assert hidden[:3].all()
+    assert not pinned(0, value, hidden, relations, 5)

@@ -105,3 +105,39 @@ def test_what_an_earlier_version_printed_is_printed_again():
     assert len(holds) > 50 and len(holds) < sum(v is not None for v in old.values())
     assert [k for k in holds if fresh[k] is None]  # where the record matters
     assert all(new[k] == old[k] for k in holds)
+
+
+def test_notebooks_decide_with_the_records_as_their_run_read_them(tmp_path):
+    """A run's notebooks read the records from the run's own snapshot, not from the folder:
+    a record another run writes meanwhile would make the page and its record differ."""
+    import yaml
+    from conftest import write_params
+
+    from hso_eval.context import load_period
+
+    params = yaml.safe_load(write_params(tmp_path, "2024H1").read_text(encoding="utf-8"))
+    data = load_period(**params)
+    cache = data.clean.save(tmp_path / "cache")
+    hist.save_snapshot(hist.EMPTY, cache / hist.SNAPSHOT)
+    hist.write(tmp_path / "reports" / hist.FOLDER, "2024H1", PAGE)  # another run, meanwhile
+    assert load_period(clean_cache=str(cache), **params).history == hist.EMPTY
+    assert load_period(**params).history.of("2024H1") == (PAGE,)  # by hand: the folder
+    snapshot = hist.load(tmp_path / "reports" / hist.FOLDER)
+    hist.save_snapshot(snapshot, cache / hist.SNAPSHOT)
+    assert load_period(clean_cache=str(cache), **params).history == snapshot
+
+
+def test_a_chart_row_with_its_total_hidden_is_recorded_as_not_printed():
+    """The gender chart draws no bar for a work package whose total is hidden, so none of its
+    cells is printed: the record says so (a reader cannot know them)."""
+    h2 = _thinned("2024H2", 0, 0.2)
+    page = ind.publish(h2.activities, h2.participations, h2.project, h2.period)
+    rows = page.crosstab.row_hidden
+    assert rows.any() and not rows.all()
+    # Some cell of a hidden row is not hidden itself: only the missing bar keeps it unprinted.
+    assert not page.crosstab.hidden[rows.to_numpy()].to_numpy().all()
+    for wp, hidden in rows.items():
+        cells = {k: v for k, v in page.printed.items() if k[:2] == ("kön per arbetspaket", wp)}
+        assert cells
+        if hidden:
+            assert all(v is None for v in cells.values()), wp

@@ -653,6 +653,72 @@ def test_the_next_report_is_decided_against_the_earlier_one_as_it_was_printed(se
     assert pinned(record) == []
 
 
+def _history(pages: dict) -> object:
+    """A `hso_eval.history.History` of {period: [printed page, ...]}."""
+    from hso_eval import history as hist
+
+    digests = {
+        p: repr([sorted(v.items(), key=str) for v in versions]) for p, versions in pages.items()
+    }
+    return hist.History({p: tuple(v) for p, v in pages.items()}, digests)
+
+
+def _pinned_for_a_reader_holding(h2, held: dict, newest: dict) -> list[int]:
+    """The hidden counts of 1 to 4 of H1 and H2 (today's data, `h2` and its first half) that a
+    reader holding every page of `held` ({period: [printed, ...]}) can pin, and that hiding
+    more of `newest` (an H1 page, the last one printed) would have kept. The reader knows each
+    number some held page printed with today's value, and nothing else."""
+    from hso_eval import indicators as ind
+
+    h1 = SimpleNamespace(**{**vars(h2), "period": h2.period.previous()})
+    before, spans = None, {}
+    for data in (h1, h2):
+        value, secret, equations, reach, key, bounds = _page_system(data, before)
+        keys = _printed_keys(
+            ind.publish(data.activities, data.participations, data.project, data.period)
+        )
+        base = len(value) - len(keys)
+        spans[data.period.code] = (base, keys)
+        for i, k in enumerate(keys):
+            if k is not None:
+                pages = held.get(data.period.code, [])
+                secret[base + i] = not any(p.get(k) == value[base + i] for p in pages)
+        before = (value, secret, equations, reach, key, bounds)
+    value, secret, equations, _, key, bounds = before
+    reach = np.ones(len(value), dtype=bool)  # False: what `newest` alone printed, hideable
+    base, keys = spans["2024H1"]
+    others = [p for p in held["2024H1"] if p is not newest]
+    for i, k in enumerate(keys):
+        j = base + i
+        if k is None or (k[0] == "indikator" and k[3] == "total") or newest.get(k) is None:
+            continue
+        if not any(p.get(k) == value[j] for p in others):
+            reach[j] = False
+    system = (value, secret, equations, reach, key, bounds)
+    return [t for t, hopeless in _pinned_small(*_as_matrix(system)) if not hopeless]
+
+
+def test_an_earlier_report_run_again_is_decided_against_the_later_ones_already_out():
+    """H1 went out, then H2 (decided against H1 as printed); then a late list for H1 came in
+    and H1 was run again (as `run-all` does when the shared register changes). Decided without
+    H2's record, the new H1 printed cumulative "möte" counts that, read with the first H1 and
+    H2, pinned H1's hidden attendance of 3 for HSO-2024-019. Decided against every later page
+    on record, it hides what they need hidden, and the reader of all three pins nothing."""
+    from hso_eval import indicators as ind
+
+    h2 = _thinned("2024H2", 0, 0.45)
+    late = h2.participations["activity_id"] == "HSO-2024-005"
+    args = (h2.activities, h2.participations[~late].reset_index(drop=True), h2.project)
+    first = ind.publish(*args, h2.period.previous()).printed
+    second = ind.publish(*args, h2.period, history=_history({"2024H1": [first]})).printed
+    now = (h2.activities, h2.participations, h2.project, h2.period.previous())
+    unaware = ind.publish(*now, history=_history({"2024H1": [first]})).printed
+    aware = ind.publish(*now, history=_history({"2024H1": [first], "2024H2": [second]})).printed
+    held = {"2024H1": [first], "2024H2": [second]}
+    assert _pinned_for_a_reader_holding(h2, {**held, "2024H1": [first, unaware]}, unaware)
+    assert _pinned_for_a_reader_holding(h2, {**held, "2024H1": [first, aware]}, aware) == []
+
+
 def _printed_keys(page) -> list:
     """Where each number of `_page_system`'s page stands, as `hso_eval.history` records it
     (None for a number that is no count of people)."""

@@ -171,8 +171,9 @@ def test_force_reruns_every_period_and_quiet_prints_only_the_summary(project):
 
 
 def test_broken_period_file_fails_alone_and_the_others_still_run(project):
-    """A period file naming a missing sheet gives 'misslyckades' and exit 2; later periods run."""
-    broken = project.root / "params" / "2024-trasig.yaml"  # sorts before 2024H1.yaml
+    """A period file naming a missing sheet gives 'misslyckades' and exit 2; the other periods
+    run (oldest first: the file sorts before 2024H1.yaml, its period after 2024H2)."""
+    broken = project.root / "params" / "2024-trasig.yaml"
     broken.write_text(
         "period: 2025H1\n"
         "project: params/project.yaml\n"
@@ -193,7 +194,7 @@ def test_broken_period_file_fails_alone_and_the_others_still_run(project):
         broken.unlink()
 
     assert result.returncode == 2, result.stderr
-    assert list(summary(result.stdout)) == ["2025H1", "2024H1", "2024H2"]
+    assert list(summary(result.stdout)) == ["2024H1", "2024H2", "2025H1"]
     outcome = summary(result.stdout)
     assert outcome["2025H1"].startswith("misslyckades – ")
     assert "finns-inte.xlsx" in outcome["2025H1"]
@@ -236,3 +237,17 @@ def test_logs_hold_no_names_or_e_mail_addresses(project):
     blob = "\n".join(texts)
     assert [n for n in names if n in blob] == []
     assert [e for e in emails if e in blob.lower()] == []
+
+
+def test_periods_run_oldest_first_whatever_their_files_are_called(tmp_path):
+    """Each report is decided against the ones before it, so `run-all` takes 2024H1 before
+    2024H2 also when the files sort the other way (HT before VT); a file whose period cannot be
+    read comes last, where its run says what is wrong."""
+    from hso_eval.scheduler import period_files
+
+    for name, period in (("HT2024", "2024H2"), ("VT2024", "2024H1"), ("VT2025", "2025H1")):
+        (tmp_path / f"{name}.yaml").write_text(f"period: {period}\n", encoding="utf-8")
+    (tmp_path / "AA.yaml").write_text("period: 2024H3\n", encoding="utf-8")
+    (tmp_path / "project.yaml").write_text("name: HSO\n", encoding="utf-8")
+    names = [p.stem for p in period_files(tmp_path)]
+    assert names == ["VT2024", "HT2024", "VT2025", "AA"]
