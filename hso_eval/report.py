@@ -19,7 +19,7 @@ from hso_eval import indicators as ind
 from hso_eval import present
 from hso_eval.config import INDICATOR_IDS
 from hso_eval.context import PeriodData
-from hso_eval.figures.style import GENDER_LABELS
+from hso_eval.vocab import GENDER_LABELS
 
 #: (anchor, heading) in report order. The narrative's `## ` headings are matched to these.
 SECTIONS: tuple[tuple[str, str], ...] = (

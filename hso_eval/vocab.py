@@ -191,6 +191,10 @@ GENDERS = Vocabulary(
         "ej angivet": ["-", "vill ej uppge", "vill inte uppge", "ej angett", "okänt"],
     },
 )
+#: The genders as a report names groups of people (a chart's legend, a table's rows).
+GENDER_LABELS: Mapping[str, str] = MappingProxyType(
+    {"kvinna": "Kvinnor", "man": "Män", "annat": "Annat", "ej angivet": "Ej angivet"}
+)
 
 ROLES = Vocabulary(
     "roll",

@@ -61,7 +61,6 @@ from hso_eval.figures.style import (
     FIGSIZE,
     FONT,
     GENDER_COLOURS,
-    GENDER_LABELS,
     GENDERS,
     GREEN,
     GRID,
@@ -87,6 +86,7 @@ from hso_eval.figures.style import (
     house_style,
     swedish_axis,
 )
+from hso_eval.vocab import GENDER_LABELS
 
 __all__ = [
     "ACCENT",

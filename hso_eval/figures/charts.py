@@ -23,7 +23,6 @@ from hso_eval.figures.style import (
     ACCENT,
     BLUE,
     GENDER_COLOURS,
-    GENDER_LABELS,
     GENDERS,
     HIDDEN_EDGE,
     HIDDEN_FILL,
@@ -54,6 +53,7 @@ from hso_eval.history import EMPTY, History
 from hso_eval.indicators import HIDDEN, INDICATOR_LABELS, MISSING, gender_by_work_package
 from hso_eval.periods import Period
 from hso_eval.present import MONTHS, format_number, format_percent
+from hso_eval.vocab import GENDER_LABELS
 
 
 # ---------------------------------------------------------------------------------------------

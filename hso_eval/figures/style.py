@@ -51,12 +51,6 @@ PALETTE: tuple[str, ...] = (BLUE, GREEN, OCHRE, SKY, PURPLE, VERMILLION)
 ACCENT = BLUE
 
 GENDERS: tuple[str, ...] = ("kvinna", "man", "annat", "ej angivet")
-GENDER_LABELS: dict[str, str] = {
-    "kvinna": "Kvinnor",
-    "man": "Män",
-    "annat": "Annat",
-    "ej angivet": "Ej angivet",
-}
 GENDER_COLOURS: dict[str, str] = {
     "kvinna": BLUE,
     "man": OCHRE,
