@@ -4,11 +4,11 @@ A reader holds every report that went out, as it went out. When the data behind 
 period changes after its report was published (a corrected count, a late participant list),
 that report as printed and the next one can together give away a count that neither gives
 alone, if the next one is decided against the earlier report *as today's data would print it*.
-So every published half-year report leaves a record of the counts of people it printed, and
-`indicators.publish` decides each page against the records:
+The same holds for a report run again after later ones went out. So every published half-year
+report leaves a record of the counts of people it printed, and `indicators.publish` decides
+each page against the records of every other report and of its own earlier versions:
 
-- a number an earlier report (or an earlier version of this one) printed, and that today's
-  data still gives, is known to the reader;
+- a number one of them printed, and that today's data still gives, is known to the reader;
 - a number it hid, or printed with another value (stale), or did not have, is not.
 
 Layout: ``<reports>/publicerat/<period>/<digest>.json``, beside the period folders (the folder
