@@ -157,7 +157,9 @@ def summary(clean: CleanResult) -> dict[str, int]:
 # ---------------------------------------------------------------------------------------------
 def _section(anchor: str, heading: str, intro: str, body: str) -> str:
     return (
-        f'<section class="hso-section"><h2 id="{anchor}">{html.escape(heading)}</h2>'
+        # A working paper, read on screen: its sections do not each start a printed page.
+        f'<section class="hso-section"><h2 id="{anchor}" class="hso-no-break">'
+        f"{html.escape(heading)}</h2>"
         f"<p>{html.escape(intro)}</p>{body}</section>"
     )
 

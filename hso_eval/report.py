@@ -408,9 +408,11 @@ def organisation_html(data: PeriodData) -> str:
         ),
         _h3("Styrgrupp"),
         _p(org.steering_group),
-        _h3("Referensgrupp"),
-        _p(org.reference_group),
-        f'<ul class="hso-columns">{members}</ul>' if members else "",
+        _keep(
+            _h3("Referensgrupp"),
+            _p(org.reference_group),
+            f'<ul class="hso-columns">{members}</ul>' if members else "",
+        ),
     )
 
 
@@ -443,15 +445,11 @@ def planned_html(data: PeriodData) -> str:
     nxt = data.period.next()
     frame = _activity_frame(data, planned, attendance=False)
     frame["wp"] = planned["work_package"]
-    frame["when"] = [
-        present.format_date_range(start, end)
-        for start, end in zip(planned["start_date"], planned["end_date"], strict=True)
-    ]
+    # "Datum" gives the whole span (first – last day), as in the tables of held activities.
     table = present.html_table(
         frame,
         columns={
             "date": "Datum",
-            "when": "När",
             "title": "Aktivitet",
             "type": "Typ",
             "wp": "AP",
@@ -462,8 +460,7 @@ def planned_html(data: PeriodData) -> str:
     return _section(
         data,
         "planerade-aktiviteter",
-        _p(f"Aktiviteter i registret för nästa halvår, {nxt.label}.", "hso-note"),
-        table,
+        _keep(_p(f"Aktiviteter i registret för nästa halvår, {nxt.label}.", "hso-note"), table),
     )
 
 
@@ -569,6 +566,17 @@ def _breakdown_table(table: pd.DataFrame, indicator: str, dimension: str, captio
     )
 
 
+def _keep(*parts: str) -> str:
+    """`parts` kept on one printed page where they fit (a heading or lead-in with its table or
+    list, not the heading at the foot of one page and the list alone on the next)."""
+    return f'<div class="hso-keep">{"".join(parts)}</div>'
+
+
+def _count(n: int, one: str, many: str) -> str:
+    """`n` with the Swedish singular or plural: "1 rad", "2 rader", "0 rader"."""
+    return f"{present.format_number(n)} {one if n == 1 else many}"
+
+
 def quality_html(data: PeriodData) -> str:
     """Bilaga: datakvalitet — a short summary; the full report is datakvalitet.html."""
 
@@ -580,16 +588,18 @@ def quality_html(data: PeriodData) -> str:
     )
     for register in (a for a in data.clean.accounts if a.role == "activities"):
         text = (
-            f"{present.format_number(register.read)} rader lästes ur aktivitetsregistret: "
-            f"{present.format_number(register.clean)} rena, "
+            f"{_count(register.read, 'rad', 'rader')} lästes ur aktivitetsregistret: "
+            f"{_count(register.clean, 'ren', 'rena')}, "
             f"{present.format_number(register.quarantined)} i karantän "
-            f"och {present.format_number(register.merged)} sammanslagna dubbletter. " + text
+            f"och {_count(register.merged, 'sammanslagen dubblett', 'sammanslagna dubbletter')}. "
+            + text
         )
     return _section(
         data,
         "bilaga-datakvalitet",
         _p(text),
+        # Named, not linked: the page goes out alone, and datakvalitet.html stays in-house.
         "<p>Hela redovisningen, med fil, rad och kolumn för varje problem, finns i "
-        '<a href="datakvalitet.html">datakvalitetsrapporten</a>, som är projektkontorets '
-        "arbetsunderlag och inte ska publiceras.</p>",
+        "datakvalitetsrapporten, som är projektkontorets arbetsunderlag och inte publiceras."
+        "</p>",
     )

@@ -88,6 +88,20 @@ def test_html_contains_no_code_and_fetches_nothing(demo_runs, name):
     assert "cdn.jsdelivr" not in page and "mathjax" not in page.lower()
 
 
+def test_the_report_links_only_within_itself_or_to_the_web(demo_runs):
+    """halvarsrapport.html goes out alone: a link to a file beside it (datakvalitet.html,
+    which is not published) would be broken for every reader; each '#' link has its target."""
+    page = read(demo_runs["2024H1"] / "halvarsrapport.html")
+    links = re.findall(r"""<a\b[^>]*\bhref=["']([^"']*)["']""", page)
+    assert any(link.startswith("#") for link in links)
+    ids = set(re.findall(r"""\bid=["']([^"']+)["']""", page))
+    for link in links:
+        if link.startswith("#"):
+            assert link[1:] in ids, link
+        else:
+            assert link.startswith("https://"), link
+
+
 def test_half_year_report_reproduces_the_seed_facts(demo_runs):
     """Report nr 1 gives the period, 4 av 7 partners visited and the Almedalen seminars."""
     text = visible_text(read(demo_runs["2024H1"] / "halvarsrapport.html"))
