@@ -1149,8 +1149,8 @@ def readme(activities: list[Activity], stats: dict[str, int], where: list[int]) 
         " `Påverkansarbete`, `Projektledning`, `Arbetspaket 1`), aktivitetstyper som varianter"
         " (`material`, `webb`, `publicering`, `panelsamtal`, `mingel`, `nätverk`, `besök`,"
         " `styrgrupp`), ett antal lagrat som text (`110`), kön som `kvinna`/`K`/`man`/`M`/tomt,"
-        " organisationstyper som `Företag`, `Bolag`, `Universitet`, `Myndighet`, kommun som"
-        " `Övik`.",
+        " organisationstyper som `Kommun`, `Region`, `Länsstyrelse`, `Företag`, `Bolag` och"
+        " `bransch`, kommun som `Övik`.",
         "",
         "## Avsiktliga skrivfel och vad de ska ge",
         "",

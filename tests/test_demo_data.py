@@ -293,6 +293,11 @@ def test_deliberate_mistakes_are_present(register, participants):
     readme = (DEMO / "README.md").read_text(encoding="utf-8")
     for text in ("31/02/2024", "Västernorrland", "många", "HSO-2024-093", "lars.berg@", "kommunal"):
         assert text in readme, text
+    # The accepted variants the README names are in the list, written as named.
+    named = re.search(r"organisationstyper som (.*?), kommun som", readme, re.S)
+    variants = re.findall(r"`([^`]+)`", named.group(1))
+    assert len(variants) >= 3
+    assert set(variants) <= set(participants["organisationstyp"])
 
 
 def test_quarantined_activity_has_no_participants(register, participants):
