@@ -1320,8 +1320,8 @@ def _clean_participants(
         unknown,
         "aktivitets_id",
         "unknown_activity",
-        "finns inte i det rena aktivitetsregistret (saknas där eller ligger i karantän) "
-        "(rätta id:t eller aktiviteten i aktivitetsregistret).",
+        "finns inte bland aktivitetsregistrets rena rader; det saknas där eller ligger i "
+        "karantän (rätta id:t eller aktiviteten i aktivitetsregistret).",
     )
     # One of two texts per row, coded (no string per row).
     fix = "; raden kan inte knytas till en person (fyll i namn eller e-post)."

@@ -16,6 +16,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from hso_eval import __version__
+from hso_eval.clock import SwedishClockFormatter
 from hso_eval.errors import HsoEvalError, Terminated
 from hso_eval.imports import skip_slow_optional_imports
 
@@ -74,7 +75,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="hso-eval",
         description="Bygger HSO:s halvårsrapport, datakvalitetsrapport och utvärderingsunderlag.",
         epilog="Slutstatus: 0 klart, 1 körningen misslyckades, 2 fel i parametrar eller indata, "
-        "3 en annan körning pågår.",
+        "3 en annan körning pågår, 130 avbruten med Ctrl+C, 143 avbruten med SIGTERM.",
     )
     # help given here: Python 3.11's argparse has the English default outside `gettext`
     p.add_argument(
@@ -117,9 +118,14 @@ def _parser() -> argparse.ArgumentParser:
 
     check = add("check", help="validera parametrar och indata utan att publicera")
     check.add_argument("params", type=Path, help="periodens parameterfil (YAML)")
+    check.add_argument(
+        "--alla",
+        action="store_true",
+        help=f"lista alla problem (annars de {CHECK_LIST_LIMIT} första av varje slag)",
+    )
 
     mall = add("mall", help="skriv en tom inmatningsmall (xlsx) med rullgardinslistor")
-    mall.add_argument("out", type=Path, help="t.ex. mall.xlsx")
+    mall.add_argument("out", type=Path, help="t.ex. data/raw/mall.xlsx")
     mall.add_argument(
         "--project",
         type=Path,
@@ -133,12 +139,16 @@ def _parser() -> argparse.ArgumentParser:
 def _setup_logging(quiet: bool) -> None:
     # Progress goes to stdout; stderr carries only the one-line reason when something fails.
     handler = logging.StreamHandler(sys.stdout)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
+    handler.setFormatter(SwedishClockFormatter("%(asctime)s %(message)s", "%H:%M:%S"))
     logger = logging.getLogger("hso_eval")
     logger.handlers[:] = [handler]
     logger.setLevel(logging.INFO)
     handler.setLevel(logging.WARNING if quiet else logging.INFO)
     logger.propagate = False
+
+
+#: How many problems of each kind `check` lists without --alla.
+CHECK_LIST_LIMIT = 20
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -165,14 +175,35 @@ def _cmd_check(args: argparse.Namespace) -> int:
     for a in clean.accounts:
         print(
             f"{a.where()}: {a.read} lästa = {a.clean} rena + {a.quarantined} i karantän + "
-            f"{a.merged} sammanslagna ({a.blank} tomma rader)"
+            f"{a.merged} sammanslagna ({a.blank} {'tom rad' if a.blank == 1 else 'tomma rader'})"
         )
     from hso_eval.report import narrative_problems
 
     for problem in narrative_problems(params.read_narrative()):
         print(problem)
-    print(f"{len(clean.warnings)} varningar; inget publicerat.")
+    if not args.quiet:
+        limit = None if args.alla else CHECK_LIST_LIMIT
+        for title, issues in (
+            ("Rader i karantän", clean.quarantine),
+            ("Varningar", clean.warnings),
+            ("Sammanslagna dubbletter", clean.merges),
+        ):
+            _print_issues(title, issues["message"].tolist(), limit)
+    warnings = len(clean.warnings)
+    print(f"{warnings} {'varning' if warnings == 1 else 'varningar'}; inget publicerat.")
     return EXIT_OK
+
+
+def _print_issues(title: str, messages: list[str], limit: int | None) -> None:
+    """`title` and its messages (each names file, row, column and value, personal data masked),
+    the first `limit` of them when there are more."""
+    if not messages:
+        return
+    print(f"{title} ({len(messages)}):")
+    for message in messages[:limit]:
+        print(f"  {message}")
+    if limit is not None and len(messages) > limit:
+        print(f"  … och {len(messages) - limit} till (--alla listar alla).")
 
 
 def _cmd_run_all(args: argparse.Namespace) -> int:

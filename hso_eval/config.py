@@ -8,6 +8,7 @@ because papermill itself only warns about an unknown parameter.
 from __future__ import annotations
 
 import difflib
+import json
 import os
 import re
 from collections.abc import Mapping
@@ -537,12 +538,15 @@ def _check_period_names(period: Period, paths: Mapping[str, Path | None], where:
         )
 
 
-def _check_output_dir(output_dir: Path, files: Mapping[str, Path | None], where: str) -> None:
+def _check_output_dir(
+    output_dir: Path, files: Mapping[str, Path | None], where: str, period: Period
+) -> None:
     """Refuse an output_dir that publishing would destroy something in.
 
     Publishing replaces the whole folder (the old one is removed), so it must be a folder of
     its own: not a file, not the project folder or one above it, not the folder of an input,
-    and, when it exists, empty or an earlier publication (one with a run.json).
+    and, when it exists, empty or an earlier publication of the same period (one with a
+    run.json naming `period`).
     """
     target = output_dir.resolve()
     shown = display(output_dir)
@@ -566,6 +570,23 @@ def _check_output_dir(output_dir: Path, files: Mapping[str, Path | None], where:
             "har ingen run.json). En körning ersätter hela mappen, så filerna i den skulle tas "
             f"bort. {fix}"
         )
+    published = _published_period(target / "run.json")
+    if published is not None and published != period.code:
+        raise ParameterError(
+            f"{where}: 'output_dir' {shown} håller redan {published}:s publicerade rapport. En "
+            f"körning av {period.code} skulle ersätta den. {fix}"
+        )
+
+
+def _published_period(run_json: Path) -> str | None:
+    """The period a publication's run.json names; None without one (or one without a period:
+    a hand-written or damaged file, which the publication step replaces as before)."""
+    try:
+        record = json.loads(run_json.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    period = record.get("period") if isinstance(record, dict) else None
+    return period if isinstance(period, str) and period else None
 
 
 def build_params(data: Mapping[str, Any], *, source: Path | None = None) -> RunParams:
@@ -613,6 +634,7 @@ def build_params(data: Mapping[str, Any], *, source: Path | None = None) -> RunP
             "pseudonym_key_file": key_file,
         },
         where,
+        period,
     )
     return RunParams(
         period=period,
@@ -649,4 +671,9 @@ def load_params(path: str | os.PathLike[str]) -> RunParams:
             f"eller i projektmappen ({repo_root()}). Kontrollera sökvägen."
         )
     data = _read_yaml(file, "Parameterfilen")
+    if isinstance(data, Mapping) and "period" not in data and "work_packages" in data:
+        raise ParameterError(
+            f"{display(file)} är projektets konfiguration, inte en periodfil. Ange periodens "
+            "parameterfil, t.ex. params/2024H1.yaml (den pekar ut projektfilen med 'project')."
+        )
     return build_params(data, source=file)

@@ -33,6 +33,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 import pandas as pd
 
+from hso_eval.clock import swedish_time
+
 NBSP = "\u00a0"
 MINUS = "\u2212"
 DASH = "–"  # en dash: missing value, and ranges
@@ -137,39 +139,6 @@ def format_date_iso(d: object) -> str:
     """``"2024-06-12"``; missing -> ``"–"``."""
     day = _to_date(d)
     return DASH if day is None else day.isoformat()
-
-
-#: The time zone the reports' readers live in: a run's time is shown as their clock shows it.
-SWEDISH_TIME_ZONE = "Europe/Stockholm"
-
-
-def _swedish_zone() -> dt.tzinfo | None:
-    """Europe/Stockholm, or None where the time-zone database is missing (no system zoneinfo
-    and no `tzdata` package)."""
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    try:
-        return ZoneInfo(SWEDISH_TIME_ZONE)
-    except (ZoneInfoNotFoundError, ValueError, OSError):
-        return None
-
-
-def _to_moment(moment: object) -> dt.datetime:
-    """An aware datetime from a datetime or an ISO string; a naive one is this machine's time."""
-    if isinstance(moment, str):
-        moment = dt.datetime.fromisoformat(moment)
-    if not isinstance(moment, dt.datetime):
-        raise TypeError(f"{moment!r} är ingen tidpunkt")
-    return moment if moment.tzinfo is not None else moment.astimezone()
-
-
-def swedish_time(moment: object) -> tuple[dt.datetime, bool]:
-    """(`moment` on the Swedish clock, True), or (in UTC, False) without the tz database."""
-    aware = _to_moment(moment)
-    zone = _swedish_zone()
-    if zone is None:
-        return aware.astimezone(dt.UTC), False
-    return aware.astimezone(zone), True
 
 
 def format_datetime_prose(moment: object) -> str:

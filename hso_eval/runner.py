@@ -35,8 +35,15 @@ from pathlib import Path
 from typing import Any
 
 from hso_eval import __version__, history
+from hso_eval.clock import SwedishClockFormatter, swedish_now
 from hso_eval.config import CLEAN_CACHE_ENV, KEY_ENV, RunParams
-from hso_eval.errors import HsoEvalError, RunError, interruption_message
+from hso_eval.errors import (
+    HsoEvalError,
+    InputFileError,
+    ParameterError,
+    RunError,
+    interruption_message,
+)
 from hso_eval.paths import display, repo_root
 from hso_eval.publish import (
     FAILED_DIR,
@@ -122,7 +129,7 @@ def key_fingerprint(key: bytes) -> str:
 
 
 def _stamp() -> str:
-    return datetime.now().strftime("%Y%m%dT%H%M%S")
+    return swedish_now().strftime("%Y%m%dT%H%M%S")
 
 
 def _iso(t: float) -> str:
@@ -239,7 +246,7 @@ def run_period(params: RunParams, *, progress: bool = False) -> RunRecord:
         except OSError as exc:
             raise RunError(disk_error_message(exc, target.parent)) from exc
         handler = logging.FileHandler(staging / "run.log", encoding="utf-8")
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+        handler.setFormatter(SwedishClockFormatter("%(asctime)s %(levelname)s %(message)s"))
         log.addHandler(handler)
         try:
             try:
@@ -303,7 +310,11 @@ def run_period(params: RunParams, *, progress: bool = False) -> RunRecord:
             )
             log.removeHandler(handler)
             handler.close()
-            _keep_failed(staging, target, record)
+            # A wrong parameter, key or input file (exit 2) stops the run before any notebook:
+            # there is nothing to keep but the message, which the console already gives, and
+            # a nightly run-all would leave a folder every night until the file is fixed.
+            if not isinstance(exc, ParameterError | InputFileError):
+                _keep_failed(staging, target, record)
             raise
         finally:
             shutil.rmtree(staging, ignore_errors=True)

@@ -47,6 +47,7 @@ from hso_eval.clean import (
     DEFAULT_ROLE,
     FALLBACK_ORGANISATION_TYPE,
 )
+from hso_eval.cli import CHECK_LIST_LIMIT
 from hso_eval.config import Project
 from hso_eval.errors import ParameterError
 from hso_eval.paths import display, resolve
@@ -83,7 +84,7 @@ LIST_SHEET = "Listor"
 #: Validations and formats reach down to this row (row 1 is the header).
 LAST_ROW = 5000
 #: The command that writes the template, as the documentation and the notebook show it.
-TEMPLATE_COMMAND = ".venv/bin/hso-eval mall mall.xlsx"
+TEMPLATE_COMMAND = ".venv/bin/hso-eval mall data/raw/mall.xlsx"
 #: Canonical columns holding dates, and holding head counts.
 DATE_COLUMNS: tuple[str, ...] = ("datum", "slutdatum")
 COUNT_COLUMNS: tuple[str, ...] = ("antal_deltagare", "antal_kvinnor", "antal_män")
@@ -498,27 +499,25 @@ def _instruction_lines(project: Project) -> list[tuple[str, str]]:
         ("heading", "Periodens parameterfil"),
         (
             "text",
-            "I periodens parameterfil, t.ex. params/2025H1.yaml, anges samma fil för båda "
-            "bladen, med bladens namn:",
+            "I periodens parameterfil, t.ex. params/2025H1.yaml, anges samma fil för båda bladen:",
         ),
         ("code", "activities: data/raw/hso-2025H1.xlsx"),
-        ("code", f"activities_sheet: {ACTIVITY_SHEET}"),
         ("code", "participants: data/raw/hso-2025H1.xlsx"),
-        ("code", f"participants_sheet: {PARTICIPANT_SHEET}"),
         (
             "text",
-            "Utan bladnamnen läser programmet det första bladet, alltså de här instruktionerna, "
-            "och stoppar med ett fel.",
+            f"Programmet läser bladen {ACTIVITY_SHEET} och {PARTICIPANT_SHEET} efter deras namn. "
+            "Byter du namn på ett blad anger du det nya namnet i parameterfilen med "
+            "activities_sheet: eller participants_sheet:.",
         ),
         ("heading", "Kontrollera filen före körningen"),
         ("code", ".venv/bin/hso-eval check params/<period>.yaml"),
         (
             "text",
             "visar för varje blad hur många rader som är rena, i karantän och sammanslagna, och "
-            "hur många varningar det blev, utan att något publiceras. Rätta i filen och kör "
-            "check igen. Rad, kolumn och orsak för varje problem står sedan i "
-            "datakvalitetsrapporten. Själva körningen: .venv/bin/hso-eval run "
-            "params/<period>.yaml.",
+            "listar varje problem med rad, kolumn och orsak, utan att något publiceras (de "
+            f"{CHECK_LIST_LIMIT} första av varje slag; --alla listar alla). Rätta i filen och "
+            "kör check igen. "
+            "Själva körningen: .venv/bin/hso-eval run params/<period>.yaml.",
         ),
         ("heading", "Rullgardinslistorna"),
         (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -62,6 +63,15 @@ def test_missing_column_lists_found_and_accepted_names(tmp_path, capsys):
     assert "rubrik" in err and "aktivitet" in err  # accepted aliases of 'titel'
 
 
+def test_the_project_file_given_as_a_period_file_is_named_as_such(capsys):
+    """`hso-eval run params/project.yaml` (an easy slip) says which file it is and which to
+    give, not "okänd nyckel 'name'"."""
+    assert main(["check", str(ROOT / "params" / "project.yaml")]) == 2
+    err = capsys.readouterr().err
+    assert "är projektets konfiguration, inte en periodfil" in err
+    assert "params/2024H1.yaml" in err and "okänd nyckel" not in err
+
+
 def test_named_sheet_missing_lists_the_sheets(tmp_path, capsys):
     """A sheet name that is not in the workbook is named, with the sheets that exist."""
     params = _params(
@@ -81,6 +91,28 @@ def test_no_key_outside_the_demo_exits_2(tmp_path, capsys, monkeypatch):
     assert "HSO_PSEUDONYM_KEY" in err and "Traceback" not in err
 
 
+@pytest.mark.parametrize("problem", ["no_key", "missing_column"])
+def test_a_run_stopped_by_a_wrong_file_or_key_leaves_no_folder_behind(
+    tmp_path, capsys, monkeypatch, problem
+):
+    """`run` with no key, or an input without a required column, exits 2 with the message on
+    stderr, publishes nothing and leaves no folder under reports/_misslyckade/ (a nightly
+    run-all would otherwise add one every night until the file is fixed)."""
+    monkeypatch.delenv("HSO_PSEUDONYM_KEY", raising=False)
+    changes = {
+        "no_key": {"pseudonym_key_file": None},
+        "missing_column": {"activities": str(DATA / "aktiviteter_saknar_kolumn.csv")},
+    }[problem]
+    params = _params(tmp_path, **changes)
+    assert main(["run", str(params)]) == 2
+    err = capsys.readouterr().err
+    assert ("HSO_PSEUDONYM_KEY" if problem == "no_key" else "rubrik") in err
+    reports = tmp_path / "reports"
+    assert not (reports / "2024H1").exists()
+    assert not (reports / "_misslyckade").exists()
+    assert [p.name for p in reports.iterdir() if not p.name.startswith(".")] == []
+
+
 def test_check_reports_the_accounting_and_publishes_nothing(tmp_path, capsys):
     """`check` prints read = clean + quarantined + merged per file, and the sheet it read from
     an .xlsx, and writes no report."""
@@ -89,8 +121,54 @@ def test_check_reports_the_accounting_and_publishes_nothing(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "aktiviteter.xlsx (blad 'Aktiviteter'): 53 lästa" in out
     assert "53 lästa = 51 rena + 1 i karantän + 1 sammanslagna" in out
-    assert "408 lästa = 405 rena + 2 i karantän + 1 sammanslagna" in out
+    assert "408 lästa = 405 rena + 2 i karantän + 1 sammanslagna (0 tomma rader)" in out
+    assert "53 lästa = 51 rena + 1 i karantän + 1 sammanslagna (1 tom rad)" in out
     assert not (tmp_path / "reports").exists()
+
+
+def test_check_lists_what_to_fix_by_file_row_and_column(tmp_path, capsys):
+    """`check` lists each quarantined row, warning and merged duplicate with the message the
+    data-quality report gives (file, row, column, value), so the sheet can be fixed and checked
+    again before a run; --quiet leaves the lists out."""
+    params = _params(tmp_path)
+    assert main(["check", str(params)]) == 0
+    out = capsys.readouterr().out
+    assert "Rader i karantän (3):" in out and "Varningar (4):" in out
+    assert "Sammanslagna dubbletter (2):" in out
+    assert "  aktiviteter.xlsx rad 7, kolumn 'datum': '31/02/2024' är inget datum" in out
+    assert "  aktiviteter.xlsx rad 14, kolumn 'kommun': 'Västernorrland'" in out
+    assert "  deltagare.csv rad 113, kolumn 'aktivitets_id': 'HSO-2024-012'" in out
+    assert "4 varningar; inget publicerat." in out
+    assert "kolumn 'e-post' har ingen giltig e-postadress (värdet visas inte här" in out
+    assert not re.search(r"@(?!kommun\.example)", out)  # no address but the message's example
+    assert main(["--quiet", "check", str(params)]) == 0
+    quiet = capsys.readouterr().out
+    assert "Varningar (" not in quiet and "4 varningar; inget publicerat." in quiet
+
+
+def test_check_lists_the_first_problems_and_says_how_many_more(tmp_path, capsys):
+    """Many problems: the first CHECK_LIST_LIMIT of each kind, then how many more and how to
+    see them all."""
+    from hso_eval.cli import CHECK_LIST_LIMIT
+
+    source = (DEMO / "deltagare.csv").read_text(encoding="cp1252").splitlines()
+    rows = [source[0]] + [
+        f"HSO-2024-{900 + i};Person {i};;Org;kommun;Sundsvall;K;deltagare"
+        for i in range(CHECK_LIST_LIMIT + 5)
+    ]
+    csv = tmp_path / "deltagare.csv"
+    csv.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    params = _params(tmp_path, participants=str(csv))
+    assert main(["check", str(params)]) == 0
+    out = capsys.readouterr().out
+    # The register's one quarantined row comes first, then the list's unknown activities.
+    assert f"Rader i karantän ({CHECK_LIST_LIMIT + 6}):" in out
+    assert out.count("finns inte bland aktivitetsregistrets rena rader") == CHECK_LIST_LIMIT - 1
+    assert "  … och 6 till (--alla listar alla)." in out
+    assert main(["check", "--alla", str(params)]) == 0
+    out = capsys.readouterr().out
+    assert out.count("finns inte bland aktivitetsregistrets rena rader") == CHECK_LIST_LIMIT + 5
+    assert "Person" not in out
 
 
 def test_debug_shows_the_traceback(tmp_path):
@@ -253,6 +331,22 @@ def test_period_file_copied_without_its_paths_changed_is_refused(tmp_path, capsy
     assert "perioden är 2024H2" in err
     assert "'narrative'" in err and "'output_dir'" in err and "hör till 2024H1" in err
     assert not old.exists()
+
+
+def test_run_into_another_periods_publication_is_refused(tmp_path, capsys):
+    """A period file whose output_dir holds another period's publication (no period code in
+    the folder's name, so the name check cannot see it) is refused with status 2, and the
+    other period's report is left as it was."""
+    shared = tmp_path / "reports" / "rapport"
+    shared.mkdir(parents=True)
+    (shared / "run.json").write_text('{"period": "2024H1"}', encoding="utf-8")
+    (shared / "halvarsrapport.html").write_text("<p>2024H1</p>", encoding="utf-8")
+    before = {p.name: p.read_bytes() for p in shared.iterdir()}
+    params = _params(tmp_path, period="2024H2", output_dir=str(shared))
+    assert main(["run", str(params)]) == 2
+    err = capsys.readouterr().err
+    assert "håller redan 2024H1:s publicerade rapport" in err and "Traceback" not in err
+    assert {p.name: p.read_bytes() for p in shared.iterdir()} == before
 
 
 def test_run_all_runs_neither_of_two_period_files_with_the_same_output_dir(tmp_path, capsys):

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import shutil
+import time
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -166,6 +169,36 @@ def test_about_the_run_says_when_in_swedish_on_the_swedish_clock(tmp_path):
     assert rows["Körd"] == "27 november 2026 kl. 08.20"
     assert not any("+00:00" in value or "T07" in value for value in rows.values())
     assert '"started": "2026-11-27T07:20:54+00:00"' in record.to_json()
+
+
+def test_log_lines_and_folder_names_use_the_swedish_clock(monkeypatch):
+    """On a server whose clock is UTC, run.log, the console and the _misslyckade folder names
+    gave 07:20 for a run the report says ran "kl. 08.20". They all use the Swedish clock now,
+    summer time included."""
+    import logging
+
+    from hso_eval import clock, runner
+
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    try:
+        winter = datetime(2026, 11, 27, 7, 20, 54, tzinfo=UTC).timestamp()
+        summer = datetime(2026, 6, 30, 22, 5, 0, tzinfo=UTC).timestamp()
+        line = logging.LogRecord("hso_eval", logging.INFO, __file__, 1, "klar", None, None)
+        line.created, line.msecs = winter, 0
+        full = clock.SwedishClockFormatter("%(asctime)s %(levelname)s %(message)s")
+        assert full.format(line) == "2026-11-27 08:20:54,000 INFO klar"
+        line.created = summer
+        console = clock.SwedishClockFormatter("%(asctime)s %(message)s", "%H:%M:%S")
+        assert console.format(line) == "00:05:00 klar"  # 1 July on the Swedish clock
+        stockholm = ZoneInfo("Europe/Stockholm")
+        before = datetime.now(stockholm).strftime("%Y%m%dT%H%M")
+        stamp = runner._stamp()
+        after = datetime.now(stockholm).strftime("%Y%m%dT%H%M")
+        assert stamp[:13] in {before, after}, (stamp, before)
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
 
 
 def _flaky_papermill(monkeypatch, failures: int) -> list[int]:
