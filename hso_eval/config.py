@@ -216,8 +216,15 @@ class RunParams:
         if self.pseudonym_key_file is not None:
             path = self.pseudonym_key_file
             if not path.is_file():
+                # A name with no folder and no suffix may be the key itself, typed as the
+                # file: never echoed (the message goes to cron.log and the journal).
+                shown = (
+                    display(path)
+                    if "." in path.name or path.parent != resolve(".")
+                    else "(namnet visas inte: det kan vara själva nyckeln)"
+                )
                 raise ParameterError(
-                    f"Nyckelfilen {display(path)} finns inte. Ange en befintlig fil i "
+                    f"Nyckelfilen {shown} finns inte. Ange en befintlig fil i "
                     f"'pseudonym_key_file', eller sätt miljövariabeln {KEY_ENV}."
                 )
             key = path.read_bytes().strip()
@@ -245,7 +252,38 @@ class RunParams:
                 "slumpmässiga tecken, t.ex. från 'python -c \"import secrets; "
                 "print(secrets.token_hex(32))\"'."
             )
+        self._refuse_demo_key_for_real_data(key, where)
         return key
+
+    def _refuse_demo_key_for_real_data(self, key: bytes, where: str) -> None:
+        """Refuse the demo's key (public: it is in git) for what looks like real data.
+
+        A period file copied from a demo one keeps `pseudonym_key_file: data/demo/…`, which
+        wins over `HSO_PSEUDONYM_KEY`; anyone with the repository could then recompute the
+        pseudonyms from a list of candidate addresses. Real data is an input under data/raw/
+        (where the README puts it), or any input outside data/demo/ while the variable holds a
+        key of its own. (Tests and trials on copies of the demo data elsewhere keep working.)
+        """
+        demo_folder = (repo_root() / "data" / "demo").resolve()
+        demo_key = demo_folder / "demo-nyckel.txt"
+        try:
+            if key != demo_key.read_bytes().strip():
+                return
+        except OSError:  # no demo data here (an installed package): there is no demo key
+            return
+        inputs = [self.activities.resolve(), self.participants.resolve()]
+        if all(path.is_relative_to(demo_folder) for path in inputs):
+            return
+        raw_folder = (repo_root() / "data" / "raw").resolve()
+        env = os.environ.get(KEY_ENV, "").strip().encode("utf-8")
+        if any(path.is_relative_to(raw_folder) for path in inputs) or (env and env != key):
+            raise ParameterError(
+                f"Pseudonymnyckeln i {where} är demonyckeln ({display(demo_key)}). Den ligger i "
+                "git och är därför offentlig, så den får bara användas för demodata, inte för "
+                f"{display(self.activities)} och {display(self.participants)}. Ta bort raden "
+                f"'pseudonym_key_file' i {self._source_name()} så att miljövariabeln "
+                f"{KEY_ENV} används, eller peka på en egen nyckelfil utanför git."
+            )
 
     def _source_name(self) -> str:
         return display(self.source) if self.source else "parametrarna"
@@ -553,6 +591,12 @@ def _check_output_dir(
     fix = "Ange en egen mapp för perioden i 'output_dir', t.ex. reports/2025H1."
     if target.exists() and not target.is_dir():
         raise ParameterError(f"{where}: 'output_dir' {shown} är en fil, inte en mapp. {fix}")
+    if target.parent == repo_root().resolve():
+        raise ParameterError(
+            f"{where}: 'output_dir' {shown} ligger direkt i projektmappen. Bredvid periodens "
+            "mapp skrivs index.html, publicerat/ och låsfiler, som då hamnar i projektmappen "
+            f"och inte i reports/, som git inte tar med. {fix}"
+        )
     if repo_root().resolve().is_relative_to(target):
         raise ParameterError(
             f"{where}: 'output_dir' {shown} innehåller projektmappen. En körning ersätter hela "
@@ -599,6 +643,20 @@ def build_params(data: Mapping[str, Any], *, source: Path | None = None) -> RunP
         period = Period.parse(data["period"])
     except ParameterError as exc:
         raise ParameterError(f"{where}: 'period': {exc}") from exc
+    for key in (
+        "project",
+        "activities",
+        "participants",
+        "narrative",
+        "output_dir",
+        "pseudonym_key_file",
+    ):
+        value = data.get(key)
+        if value is not None and not isinstance(value, str | os.PathLike):
+            example = "reports/2025H1" if key == "output_dir" else "data/raw/fil.xlsx"
+            # The key file's value may be the key itself (YAML reads digits as a number).
+            shown = "" if key == "pseudonym_key_file" else f", inte '{value}'"
+            raise ParameterError(f"{where}: '{key}' ska vara en sökväg, t.ex. {example}{shown}.")
     project_file = resolve(str(data.get("project") or "params/project.yaml"))
     project = load_project(project_file)
     if period.end < project.start or period.start > project.end:

@@ -221,3 +221,102 @@ def test_project_value_of_the_wrong_kind_is_named(tmp_path, root, change, messag
     path = _write(tmp_path, yaml.safe_dump(data, allow_unicode=True), "project.yaml")
     with pytest.raises(ParameterError, match=re.escape(message)):
         load_project(path)
+
+
+DEMO_KEY = "data/demo/demo-nyckel.txt"
+
+
+@pytest.mark.parametrize(
+    ("inputs", "env", "refused"),
+    [
+        (("data/raw/aktiviteter.xlsx", "data/raw/deltagare.xlsx"), None, True),
+        (("/srv/hso/aktiviteter.xlsx", "/srv/hso/deltagare.xlsx"), "r" * 32, True),
+        (("/srv/hso/aktiviteter.xlsx", "/srv/hso/deltagare.xlsx"), None, False),
+        (("data/demo/aktiviteter.xlsx", "data/demo/deltagare.csv"), "r" * 32, False),
+    ],
+    ids=["real_data_folder", "own_key_set", "a_trial_copy", "the_demo_on_a_server"],
+)
+def test_the_public_demo_key_is_refused_for_real_data(monkeypatch, inputs, env, refused):
+    """A period file copied from the demo keeps `pseudonym_key_file: data/demo/demo-nyckel.txt`,
+    which wins over HSO_PSEUDONYM_KEY; the key is in git, so anyone could recompute the
+    pseudonyms. Refused for inputs under data/raw/, or anywhere but data/demo/ when the variable
+    holds a key of its own; the demo itself (and a trial copy with no key set) still runs."""
+    if env is None:
+        monkeypatch.delenv(KEY_ENV, raising=False)
+    else:
+        monkeypatch.setenv(KEY_ENV, env)
+    params = build_params(
+        {
+            "period": "2024H1",
+            "activities": inputs[0],
+            "participants": inputs[1],
+            "pseudonym_key_file": DEMO_KEY,
+        }
+    )
+    if refused:
+        with pytest.raises(ParameterError, match="är demonyckeln") as caught:
+            params.load_key()
+        assert "Ta bort raden 'pseudonym_key_file'" in str(caught.value)
+    else:
+        assert len(params.load_key()) >= 16
+
+
+def test_a_key_typed_as_the_key_file_is_not_repeated_in_the_message(monkeypatch):
+    """`pseudonym_key_file: <the key itself>` names no file: the message (which cron writes
+    to its log) does not repeat the value; a path that looks like one is named."""
+    secret = "9f" * 20
+    params = build_params(
+        {
+            "period": "2024H1",
+            "activities": "a.xlsx",
+            "participants": "b.csv",
+            "pseudonym_key_file": secret,
+        }
+    )
+    with pytest.raises(ParameterError, match="finns inte") as caught:
+        params.load_key()
+    assert secret not in str(caught.value)
+    for value in (int("9" * 20), ["9" * 20]):  # YAML reads a key of digits as a number
+        with pytest.raises(ParameterError, match="ska vara en sökväg") as caught:
+            build_params(
+                {
+                    "period": "2024H1",
+                    "activities": "a.xlsx",
+                    "participants": "b.csv",
+                    "pseudonym_key_file": value,
+                }
+            )
+        assert "9" * 20 not in str(caught.value)
+    params = build_params(
+        {
+            "period": "2024H1",
+            "activities": "a.xlsx",
+            "participants": "b.csv",
+            "pseudonym_key_file": "/etc/hso/nyckel.txt",
+        }
+    )
+    with pytest.raises(ParameterError, match=re.escape("/etc/hso/nyckel.txt finns inte")):
+        params.load_key()
+
+
+@pytest.mark.parametrize(
+    ("output_dir", "message"),
+    [
+        (["a", "b"], "'output_dir' ska vara en sökväg, t.ex. reports/2025H1, inte"),
+        (5, "'output_dir' ska vara en sökväg"),
+        ("2024H1", "ligger direkt i projektmappen"),
+    ],
+)
+def test_an_output_dir_that_is_no_folder_under_reports_is_refused(output_dir, message):
+    """`output_dir: [a, b]` passed `check` and failed deep in a notebook; `output_dir: 2024H1`
+    (reports/ forgotten) published index.html, publicerat/ and lock files into the project
+    folder, outside the folder git ignores. Both are refused before anything runs."""
+    with pytest.raises(ParameterError, match=re.escape(message)):
+        build_params(
+            {
+                "period": "2024H1",
+                "activities": "a.xlsx",
+                "participants": "b.csv",
+                "output_dir": output_dir,
+            }
+        )
