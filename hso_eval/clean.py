@@ -937,12 +937,14 @@ def clean_activities(raw: RawTable, project: Project, period: Period) -> Cleaned
     Quarantine reasons: `missing_required`, `unparseable_date`, `date_out_of_range`,
     `unknown_work_package`, `unknown_activity_type`, `id_conflict`, `excel_error` (an id or a
     title that is an Excel error value, `ERROR_TEXTS`), `extra_fields`, `unclosed_quote`,
-    `repeated_header` (a header row further down). Warnings: `end_before_start`,
+    `repeated_header` (a header row further down), `personal_data_in_field` (an id holding an
+    e-mail address: the id is published). Warnings: `end_before_start`,
     `unparseable_date_optional`, `unknown_municipality`, `status_missing`, `unknown_status`,
     `planned_in_past`, `unknown_organiser_role`, `unparseable_count`,
     `gender_counts_exceed_total`, `invalid_link`, `personal_data_in_field` (an e-mail address
     in `titel`, `beskrivning`, `plats` or `samverkansparter`, replaced with `EMAIL_REMOVED`;
-    `clean_tables` also replaces the participant lists' names there), `excel_error` (an Excel
+    `clean_tables` also replaces the participant lists' names there; a `länk` holding one is
+    emptied), `excel_error` (an Excel
     error value as `beskrivning`, `plats` or `samverkansparter`: emptied).
     """
     text = _texts(raw)
@@ -990,6 +992,15 @@ def clean_activities(raw: RawTable, project: Project, period: Period) -> Cleaned
             "id_conflict",
             "används på flera rader med olika innehåll; alla sätts i karantän (ge varje "
             "aktivitet ett eget id, eller gör dubblettraderna identiska).",
+            True,
+        ),
+        (
+            # The id is published with the activity (and its participations): never an address.
+            pd.Series(contains_email(ids), index=ids.index),
+            "aktivitets_id",
+            "personal_data_in_field",
+            "innehåller en e-postadress, som är en personuppgift och inte får publiceras (ge "
+            "aktiviteten ett id utan personuppgifter, t.ex. HSO-2024-001).",
             True,
         ),
         (
@@ -1180,6 +1191,16 @@ def clean_activities(raw: RawTable, project: Project, period: Period) -> Cleaned
         "länk",
         "invalid_link",
         "är ingen webblänk; fältet lämnas tomt (skriv hela adressen med https://).",
+    )
+    # A link is published as it is: one holding an address (`?user=namn@…`) is emptied.
+    link_email = pd.Series(contains_email(links), index=links.index)
+    links = links.mask(link_email)
+    warnings.add(
+        kept & link_email,
+        "länk",
+        "personal_data_in_field",
+        "innehåller en e-postadress, som är en personuppgift och inte får publiceras; fältet "
+        "lämnas tomt (länka till en sida utan personuppgifter).",
     )
 
     # Free text may hold anything, but never a published e-mail address: each e-mail-shaped
@@ -1530,8 +1551,11 @@ def clean_inputs(params: RunParams, key: bytes) -> CleanResult:
     raw_participants = read_table(
         params.participants, PARTICIPANT_SPEC, params.participants_sheet, role="participants"
     )
-    activities, participations = clean_tables(
+    activities, participations, people = _clean_tables(
         raw_activities, raw_participants, params.project, params.period, key
+    )
+    narrative, notices = redact_narrative(
+        params.read_narrative(), people, display(params.narrative) if params.narrative else ""
     )
     accounts = [activities.account, participations.account]
     for account in accounts:
@@ -1548,7 +1572,43 @@ def clean_inputs(params: RunParams, key: bytes) -> CleanResult:
         warnings=_concat_issues(activities.warnings, participations.warnings),
         accounts=accounts,
         merges=_concat_issues(activities.merges, participations.merges),
+        narrative=narrative,
+        narrative_notices=notices,
     )
+
+
+def redact_narrative(text: str, people: _People, name: str) -> tuple[str, list[str]]:
+    """The narrative `text` (file `name`) as it may be published, and a notice per change.
+
+    The narrative is published as written, so the rules of the register's free text hold:
+    each e-mail-shaped substring becomes `EMAIL_REMOVED`, and each name of the participant
+    lists (`_NameIndex.redact`, as in the lists or turned round) `NAME_REMOVED`. A phrase that
+    is no person (a municipality, an organisation of the project) is kept. The notices name
+    the file and line, never the name.
+    """
+    if not text:
+        return text, []
+    lines = pd.Series(text.split("\n"), dtype="string")
+    lines, has_email = redact_emails(lines)
+    lines, has_name = people.index.redact(lines, people.known)
+    notices = []
+    for line in np.flatnonzero(has_email | has_name):
+        what = " och ".join(
+            part
+            for part, hit in (
+                (f"en e-postadress har ersatts med {EMAIL_REMOVED}", has_email[line]),
+                (
+                    f"namnet på en person i deltagarlistorna har ersatts med {NAME_REMOVED}",
+                    has_name[line],
+                ),
+            )
+            if hit
+        )
+        notices.append(
+            f"{name} rad {line + 1}: {what}; berättelsen publiceras, och personuppgifter får "
+            "inte stå i den (skriv om meningen utan namn och adress)."
+        )
+    return "\n".join(lines.fillna("").tolist()), notices
 
 
 def clean_tables(
@@ -1563,9 +1623,23 @@ def clean_tables(
     The register first, then the lists against it; then the names of the lists are taken out
     of the register's free text (`_redact_register_names`), which is published.
     """
+    activities, participations, _ = _clean_tables(
+        raw_activities, raw_participants, project, period, key
+    )
+    return activities, participations
+
+
+def _clean_tables(
+    raw_activities: RawTable,
+    raw_participants: RawTable,
+    project: Project,
+    period: Period,
+    key: bytes,
+) -> tuple[Cleaned, Cleaned, _People]:
+    """`clean_tables`, and the names of the lists (`_People`) for the narrative."""
     activities = clean_activities(raw_activities, project, period)
     participations, people = _clean_participants(raw_participants, activities.table, key, project)
-    return _redact_register_names(activities, raw_activities, people), participations
+    return _redact_register_names(activities, raw_activities, people), participations, people
 
 
 #: The register's free-text columns: (column of the sheet, column of the clean table).

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import logging
+import os
 import signal
 import sys
 import threading
@@ -179,7 +180,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
         )
     from hso_eval.report import narrative_problems
 
-    for problem in narrative_problems(params.read_narrative()):
+    for problem in [*clean.narrative_notices, *narrative_problems(clean.narrative)]:
         print(problem)
     if not args.quiet:
         limit = None if args.alla else CHECK_LIST_LIMIT
@@ -243,6 +244,18 @@ def _sigterm_interrupts() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+def _stdout_closed() -> bool:
+    """True when stdout is a pipe whose reader has gone (POLLERR on its writing end)."""
+    import select
+
+    try:
+        poll = select.poll()
+        poll.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(event & select.POLLERR for _, event in poll.poll(0))
+    except (AttributeError, OSError, ValueError):  # no poll (Windows), or no real stdout
+        return False
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     skip_slow_optional_imports()
     with _swedish_argparse():
@@ -264,6 +277,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("hso-eval: avbruten (Ctrl+C).", file=sys.stderr)
         return EXIT_INTERRUPTED
     except Exception as exc:  # an unexpected fault: one line, the traceback only with --debug
+        if isinstance(exc, BrokenPipeError) and _stdout_closed():
+            # The reader of stdout left (`hso-eval check … | head`): nothing more can be shown.
+            # Python would report the closed pipe again when it flushes stdout on exit.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return EXIT_OK
         if args.debug:
             raise
         print(

@@ -68,10 +68,12 @@ class PeriodData:
 
     @cached_property
     def narrative(self) -> dict[str, str]:
-        """The period's Markdown narrative split by heading ({} when there is none)."""
+        """The period's Markdown narrative split by heading ({} when there is none), as it may
+        be published: read by the cleaning, with the lists' names and e-mail addresses taken
+        out (`clean.redact_narrative`)."""
         from hso_eval.present import split_narrative
 
-        return split_narrative(self.params.read_narrative())
+        return split_narrative(self.clean.narrative)
 
 
 def load_period(clean_cache: str | Path | None = None, **parameters: Any) -> PeriodData:

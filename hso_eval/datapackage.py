@@ -35,7 +35,8 @@ PSEUDONYM_TEXT = (
     "är inte personuppgifter och behåller sina namn."
 )
 FORMULA_TEXT = (
-    "Text som börjar med =, +, -, @, tabb eller vagnretur skulle annars kunna köras som en formel "
+    "Text som börjar med =, +, -, @ (också i fullbreddsform, som ＝), tabb eller vagnretur "
+    "skulle annars kunna köras som en formel "
     "i ett kalkylprogram. I CSV-filerna har sådan text fått ett inledande ' (enligt OWASP). Text "
     "som redan började med ' har också fått ett till, så att två olika värden aldrig blir "
     "samma värde: +46 X skrivs '+46 X och '+46 X skrivs ''+46 X. Den ursprungliga texten får man "

@@ -61,8 +61,25 @@ __all__ = [
     "restore_text",
 ]
 
-#: Characters that make a spreadsheet treat a cell as a formula (OWASP, CSV injection).
-FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+#: Characters that make a spreadsheet treat a cell as a formula (OWASP, CSV injection), and
+#: their full-width and small forms (＝ ＋ － ＠, ﹦ ﹢ ﹣ ﹫), which an East Asian input method
+#: types and some spreadsheets fold to the ASCII ones: cheaper to neutralise than to prove safe.
+FORMULA_PREFIXES: tuple[str, ...] = (
+    "=",
+    "+",
+    "-",
+    "@",
+    "\t",
+    "\r",
+    "\uff1d",
+    "\uff0b",
+    "\uff0d",
+    "\uff20",
+    "\ufe66",
+    "\ufe62",
+    "\ufe63",
+    "\ufe6b",
+)
 #: The neutralising prefix. Text that already starts with it is prefixed too (`neutralise_text`).
 QUOTE = "'"
 #: Starts that get the prefix: the formula characters and the prefix itself.

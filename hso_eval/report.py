@@ -103,12 +103,15 @@ def narrative_check_html(data: PeriodData) -> str:
     if data.params.narrative is None:
         body = _p("Ingen berättelse är angiven för perioden: rapportens avsnitt visar bara data.")
     else:
-        problems = narrative_problems(data.params.read_narrative())
+        problems = [*data.clean.narrative_notices, *narrative_problems(data.clean.narrative)]
         items = "".join(f"<li>{html.escape(p)}</li>" for p in problems)
         body = (
             f"<ul>{items}</ul>"
             if problems
-            else _p("Alla rubriker i berättelsen hittar sitt avsnitt i halvårsrapporten.")
+            else _p(
+                "Alla rubriker i berättelsen hittar sitt avsnitt i halvårsrapporten, och "
+                "berättelsen innehåller inga namn ur deltagarlistorna och inga e-postadresser."
+            )
         )
     return f'<section class="hso-section"><h2 id="berattelsen">Berättelsen</h2>{body}</section>'
 

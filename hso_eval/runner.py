@@ -377,7 +377,7 @@ def _run_into(
         _warn_unrecorded(params, earlier)
         from hso_eval.report import narrative_problems
 
-        for problem in narrative_problems(params.read_narrative()):
+        for problem in [*clean.narrative_notices, *narrative_problems(clean.narrative)]:
             # The period first: `run-all` prints these before its summary, for every period.
             log.warning("%s: %s", params.period.code, problem)
     record.inputs = [

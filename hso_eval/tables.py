@@ -123,6 +123,11 @@ class CleanResult:
     #: One row per merged duplicate (ISSUE_COLUMNS, reason `merged_duplicate`): which row it
     #: merged into.
     merges: pd.DataFrame = field(default_factory=lambda: empty_frame(ISSUE_COLUMNS))
+    #: The period's narrative as it may be published (`clean.redact_narrative`: no e-mail
+    #: address or name of the participant lists), "" without one; and a Swedish notice for
+    #: each line changed (file and line, never the name).
+    narrative: str = ""
+    narrative_notices: list[str] = field(default_factory=list)
 
     def accounting(self) -> pd.DataFrame:
         """One row per input file: role, file, read, clean, quarantined, merged, blank, sheet
@@ -147,6 +152,12 @@ class CleanResult:
             json.dumps([asdict(a) for a in self.accounts], ensure_ascii=False, indent=1),
             encoding="utf-8",
         )
+        (directory / "narrative.json").write_text(
+            json.dumps(
+                {"text": self.narrative, "notices": self.narrative_notices}, ensure_ascii=False
+            ),
+            encoding="utf-8",
+        )
         return directory
 
     @classmethod
@@ -167,4 +178,10 @@ class CleanResult:
             FileAccount(**a)
             for a in json.loads((directory / "accounts.json").read_text(encoding="utf-8"))
         ]
-        return cls(accounts=accounts, **tables)
+        narrative = json.loads((directory / "narrative.json").read_text(encoding="utf-8"))
+        return cls(
+            accounts=accounts,
+            narrative=narrative["text"],
+            narrative_notices=list(narrative["notices"]),
+            **tables,
+        )

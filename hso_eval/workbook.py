@@ -26,6 +26,7 @@ from hso_eval.datapackage import (
     made_with,
     package_heading,
 )
+from hso_eval.privacy import FORMULA_PREFIXES
 from hso_eval.schema import Table
 
 
@@ -46,13 +47,20 @@ def _excel_value(value: Any, field_type: str) -> Any:
     return str(value)
 
 
+#: The most characters an Excel cell holds.
+XLSX_MAX_TEXT = 32767
+
+
 def _set_text(cell: Any, text: str) -> None:
     """Store `text` in `cell` as a text cell, never as a formula."""
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-    cell.value = ILLEGAL_CHARACTERS_RE.sub("", text)[:32767]
+    value = ILLEGAL_CHARACTERS_RE.sub("", text)
+    if len(value) > XLSX_MAX_TEXT:  # Excel's limit: cut, and say so in the cell (and Läs mig)
+        value = value[: XLSX_MAX_TEXT - 1] + "…"
+    cell.value = value
     cell.data_type = "s"
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    if text.startswith(FORMULA_PREFIXES):
         cell.quotePrefix = True  # Excel keeps it as text when the cell is edited too
 
 
@@ -135,6 +143,14 @@ def _readme_rows(
     rows.append(["Kodbok", "Alla fält i alla tabeller: typ, titel, beskrivning och villkor."])
     rows += [[], ["Pseudonymer", PSEUDONYM_TEXT], ["CSV-filer", CSV_TEXT]]
     rows += [["Formler", FORMULA_TEXT]]
+    rows += [
+        [
+            "Långa texter",
+            f"En cell i Excel rymmer högst {XLSX_MAX_TEXT:,} tecken".replace(",", "\u00a0")
+            + ". En längre text är avkortad i arbetsboken och slutar med …; CSV-filen har "
+            "hela texten. Tecken som en arbetsbok inte kan lagra (styrtecken) är borttagna.",
+        ]
+    ]
     rows += [["Undertryckning", SUPPRESSION_TEXT]]
     rows += [
         [

@@ -63,6 +63,31 @@ def test_missing_column_lists_found_and_accepted_names(tmp_path, capsys):
     assert "rubrik" in err and "aktivitet" in err  # accepted aliases of 'titel'
 
 
+def test_check_piped_into_head_stops_quietly(tmp_path):
+    """`hso-eval check … --alla | head` closes the pipe early: no "oväntat fel", status 0."""
+    import subprocess
+    import sys
+
+    source = (DEMO / "deltagare.csv").read_text(encoding="cp1252").splitlines()
+    rows = [source[0]] + [
+        f"HSO-2024-{9000 + i};Person {i};;Org;kommun;Sundsvall;K;deltagare" for i in range(3000)
+    ]
+    csv = tmp_path / "deltagare.csv"
+    csv.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    params = _params(tmp_path, participants=str(csv))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "hso_eval.cli", "check", "--alla", str(params)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+    )
+    assert process.stdout.readline().startswith(b"data/demo/aktiviteter.xlsx")
+    process.stdout.close()  # as `head -1` does: 3 000 messages (600 kB) no longer fit the pipe
+    error = process.stderr.read().decode("utf-8")
+    assert process.wait(timeout=120) == 0, error
+    assert error == ""
+
+
 def test_the_project_file_given_as_a_period_file_is_named_as_such(capsys):
     """`hso-eval run params/project.yaml` (an easy slip) says which file it is and which to
     give, not "okänd nyckel 'name'"."""

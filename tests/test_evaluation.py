@@ -340,6 +340,45 @@ def test_csv_neutralises_formula_text(package: Path) -> None:
     assert rows["A2"]["title"] == "Partnerbesök Kramfors"
 
 
+def test_full_width_formula_starts_and_overlong_texts_are_safe_in_both_files(
+    data: PeriodData, tmp_path: Path
+) -> None:
+    """A description typed with a full-width ＝ (an East Asian input method) is neutralised
+    like =, in the CSV and as a quote-prefixed text cell; a text longer than an Excel cell
+    holds is cut with "…" in the workbook only, and "Läs mig" says so."""
+    activities = make_activities()
+    activities["description"] = activities["description"].astype("string")
+    long_text = "lång " * 8000  # 40 000 characters
+    activities.loc[activities["activity_id"] == "A2", "description"] = "\uff1dSUMMA(A1)"
+    activities.loc[activities["activity_id"] == "A3", "description"] = long_text
+    clean = CleanResult(
+        activities=conform(activities, ACTIVITY_COLUMNS),
+        participations=make_participations(),
+        quarantine=data.clean.quarantine,
+        warnings=data.clean.warnings,
+        accounts=data.clean.accounts,
+    )
+    out = evaluation.build_package(
+        make_period_data(tmp_path / "in", "2024H1", clean=clean), tmp_path / "pkg", created=CREATED
+    )
+    rows = {r["activity_id"]: r for r in read_csv_rows(out / "aktiviteter.csv")}
+    assert rows["A2"]["description"] == "'\uff1dSUMMA(A1)"
+    assert rows["A3"]["description"] == long_text
+    workbook = openpyxl.load_workbook(out / "utvarderingsunderlag.xlsx")
+    sheet = workbook["Aktiviteter"]
+    header = [c.value for c in sheet[1]]
+    cells = {
+        row[header.index("activity_id")].value: row[header.index("description")]
+        for row in sheet.iter_rows(min_row=2)
+    }
+    assert cells["A2"].value == "\uff1dSUMMA(A1)" and cells["A2"].quotePrefix
+    assert len(cells["A3"].value) == 32767 and cells["A3"].value.endswith("…")
+    read_me = "\n".join(
+        str(c.value) for row in workbook["Läs mig"].iter_rows() for c in row if c.value
+    )
+    assert "En längre text är avkortad i arbetsboken och slutar med …" in read_me
+
+
 def test_organisations_differing_only_by_a_leading_apostrophe_stay_apart(
     data: PeriodData, tmp_path: Path
 ) -> None:

@@ -419,11 +419,16 @@ def test_a_run_publishes_no_name_typed_in_the_wrong_column(tmp_path: Path) -> No
     from conftest import run_cli, write_params
 
     (tmp_path / "aktiviteter.csv").write_text(
-        "aktivitets_id;datum;arbetspaket;aktivitetstyp;titel;status\n"
-        "A1;2024-03-15;AP1;möte;Startmöte;genomförd\n"
-        "A2;2024-04-10;AP2;workshop;Workshop;genomförd\n"
-        "A3;2024-05-20;AP3;seminarium;Seminarium;genomförd\n",
+        "aktivitets_id;datum;arbetspaket;aktivitetstyp;titel;status;länk\n"
+        "A1;2024-03-15;AP1;möte;Startmöte;genomförd;https://x.example/?u=nils.holm@x.example\n"
+        "A2;2024-04-10;AP2;workshop;Workshop;genomförd;\n"
+        "A3;2024-05-20;AP3;seminarium;Seminarium;genomförd;\n"
+        "bo@x.example;2024-05-21;AP3;seminarium;Seminarium 2;genomförd;\n",
         encoding="utf-8",
+    )
+    narrative = tmp_path / "berattelse-2024H1.md"
+    narrative.write_text(
+        "## Inledning\n\nBo Ek (nils.holm@x.example) och Holm, Nils talade.\n", encoding="utf-8"
     )
     (tmp_path / "deltagare.csv").write_text(
         "aktivitets_id;namn;e-post;organisation;organisationstyp;kommun;kön;roll\n"
@@ -440,16 +445,27 @@ def test_a_run_publishes_no_name_typed_in_the_wrong_column(tmp_path: Path) -> No
         "2024H1",
         activities=str(tmp_path / "aktiviteter.csv"),
         participants=str(tmp_path / "deltagare.csv"),
+        narrative=str(narrative),
     )
     result = run_cli("run", str(params))
     assert result.returncode == 0, result.stderr
     folder = tmp_path / "reports" / "2024H1"
     text = _output_text(folder) + fold(result.stdout + result.stderr)
-    for name in ("karin ostlund", "ostlund", "nils holm", "asa lind", "bo ek"):
+    for name in ("karin ostlund", "ostlund", "nils holm", "holm, nils", "asa lind", "bo ek"):
         assert name not in text, name
+    for address in ("nils.holm@", "bo@x", "karin.ostlund@"):
+        assert address not in text, address
     quality = html.unescape((folder / "datakvalitet.html").read_text(encoding="utf-8"))
     for row, column in [(2, "organisationstyp"), (3, "kommun"), (4, "roll"), (5, "aktivitets_id")]:
         assert f"deltagare.csv rad {row}, kolumn '{column}': '{MASK}'" in quality
+    assert (
+        f"aktiviteter.csv rad 5, kolumn 'aktivitets_id': '{MASK}' innehåller en e-postadress"
+        in quality
+    )
+    assert f"aktiviteter.csv rad 2, kolumn 'länk': '{MASK}' innehåller en e-postadress" in quality
+    assert "berattelse-2024H1.md rad 3: en e-postadress har ersatts" in quality
+    report = html.unescape((folder / "halvarsrapport.html").read_text(encoding="utf-8"))
+    assert "[namn borttaget] ([e-postadress borttagen]) och [namn borttaget] talade." in report
 
 
 @SETTINGS

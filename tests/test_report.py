@@ -89,6 +89,27 @@ def test_the_quality_appendix_counts_register_rows_in_swedish(demo):
     )
 
 
+def test_names_and_addresses_in_the_narrative_are_not_published(tmp_path):
+    """The narrative is published as written, so a participant's name or an e-mail address in
+    it is taken out as in the register's free text; the data-quality report names the line,
+    not the name. A municipality or a partner of the project stays."""
+    from hso_eval.privacy import EMAIL_REMOVED, NAME_REMOVED
+
+    data = _data(
+        tmp_path,
+        "## Inledning\n\nVi har kommit igång i Sundsvall.\n\n"
+        "Karin Östlund (karin.ostlund@harnosand.example) och Östlund, Karin berättade.\n",
+    )
+    intro = html.unescape(report.introduction_html(data))
+    assert "Östlund" not in intro and "@" not in intro
+    assert f"{NAME_REMOVED} ({EMAIL_REMOVED}) och {NAME_REMOVED} berättade." in intro
+    assert "Vi har kommit igång i Sundsvall." in intro
+    page = html.unescape(_text(report.narrative_check_html(data)))
+    assert "berattelse.md rad 5: en e-postadress har ersatts" in page
+    assert "namnet på en person i deltagarlistorna har ersatts" in page
+    assert "Östlund" not in page and "karin" not in page.lower()
+
+
 def test_raw_html_in_the_narrative_is_shown_as_text(tmp_path):
     """A narrative that contains <script> or an img tag shows it as text, never as markup."""
     data = _data(tmp_path, '## Inledning\n\n<script>alert(1)</script> <img src="x">\n')
