@@ -664,6 +664,41 @@ class _Issues:
         return conform(out, ISSUE_COLUMNS)
 
 
+def _conflict_texts(
+    raw: RawTable, text: pd.DataFrame, ids: pd.Series, conflict: pd.Series
+) -> pd.Series:
+    """For each row of `conflict` (rows sharing an id but differing): the rest of its
+    `id_conflict` message, naming the other rows and the columns they differ in (not the
+    values: the free text may hold anything), so the sheet can be fixed at once. Few rows:
+    one small group per id."""
+    out = pd.Series("", index=raw.index, dtype="string")
+    at = np.flatnonzero(np.asarray(conflict, dtype=bool))
+    if not len(at):
+        return out
+    rows = raw.rows.to_numpy()
+    columns = [c for c in text.columns if c in raw.frame.columns]
+    for _, group in pd.Series(at).groupby(ids.iloc[at].to_numpy(), sort=False):
+        positions = group.to_numpy()
+        values = text.iloc[positions][columns]
+        differ = [
+            f"'{raw.header(c)}'"
+            for c in columns
+            if values[c].astype(object).nunique(dropna=False) > 1
+        ]
+        where = " och ".join([", ".join(differ[:-1]), differ[-1]] if len(differ) > 1 else differ)
+        for position in positions:
+            others = [str(rows[p]) for p in positions if p != position]
+            listed = " och ".join(
+                [", ".join(others[:-1]), others[-1]] if len(others) > 1 else others
+            )
+            out.iloc[position] = (
+                f"används också på rad {listed}, som skiljer sig i {where or 'formatering'}; "
+                "alla sätts i karantän (ge varje aktivitet ett eget id, eller gör raderna "
+                "identiska)."
+            )
+    return out
+
+
 def _account(raw: RawTable, clean: int, quarantined: int, merged: int) -> FileAccount:
     return FileAccount(
         role=raw.role,
@@ -931,14 +966,19 @@ def _with_default(values: pd.Series, default: str) -> pd.Series:
 # ---------------------------------------------------------------------------------------------
 # Activities
 # ---------------------------------------------------------------------------------------------
-def clean_activities(raw: RawTable, project: Project, period: Period) -> Cleaned:
+def clean_activities(
+    raw: RawTable, project: Project, period: Period, named_ids: frozenset[str] = frozenset()
+) -> Cleaned:
     """Clean the activity register. Returns (activities, quarantine, warnings, account).
+
+    `named_ids`: ids that hold a name of the participant lists (`_clean_tables`), quarantined
+    as `personal_data_in_field`: an id is published with its activity.
 
     Quarantine reasons: `missing_required`, `unparseable_date`, `date_out_of_range`,
     `unknown_work_package`, `unknown_activity_type`, `id_conflict`, `excel_error` (an id or a
     title that is an Excel error value, `ERROR_TEXTS`), `extra_fields`, `unclosed_quote`,
     `repeated_header` (a header row further down), `personal_data_in_field` (an id holding an
-    e-mail address: the id is published). Warnings: `end_before_start`,
+    e-mail address, or one of `named_ids`: the id is published). Warnings: `end_before_start`,
     `unparseable_date_optional`, `unknown_municipality`, `status_missing`, `unknown_status`,
     `planned_in_past`, `unknown_organiser_role`, `unparseable_count`,
     `gender_counts_exceed_total`, `invalid_link`, `personal_data_in_field` (an e-mail address
@@ -990,8 +1030,15 @@ def clean_activities(raw: RawTable, project: Project, period: Period) -> Cleaned
             conflict,
             "aktivitets_id",
             "id_conflict",
-            "används på flera rader med olika innehåll; alla sätts i karantän (ge varje "
-            "aktivitet ett eget id, eller gör dubblettraderna identiska).",
+            _conflict_texts(raw, text, ids, conflict),
+            True,
+        ),
+        (
+            ids.isin(named_ids).fillna(False).astype(bool),
+            "aktivitets_id",
+            "personal_data_in_field",
+            "innehåller namnet på en person i deltagarlistorna, som är en personuppgift och inte "
+            "får publiceras (ge aktiviteten ett id utan namn, t.ex. HSO-2024-001).",
             True,
         ),
         (
@@ -1636,9 +1683,22 @@ def _clean_tables(
     period: Period,
     key: bytes,
 ) -> tuple[Cleaned, Cleaned, _People]:
-    """`clean_tables`, and the names of the lists (`_People`) for the narrative."""
+    """`clean_tables`, and the names of the lists (`_People`) for the narrative.
+
+    An id of the register that holds a name of the lists (known only once the lists are read)
+    is quarantined, and the register and the lists are cleaned again without it: rare, and
+    its participations must not keep the id either.
+    """
     activities = clean_activities(raw_activities, project, period)
     participations, people = _clean_participants(raw_participants, activities.table, key, project)
+    ids = activities.table["activity_id"].astype("string")
+    _, named = people.index.redact(ids, people.known)
+    if named.any():
+        named_ids = frozenset(ids[named].tolist())
+        activities = clean_activities(raw_activities, project, period, named_ids)
+        participations, people = _clean_participants(
+            raw_participants, activities.table, key, project
+        )
     return _redact_register_names(activities, raw_activities, people), participations, people
 
 

@@ -959,7 +959,8 @@ def _refuse_mixed_encoding(data: bytes, shown: str, path: Path) -> None:
     breaks above it makes it larger than the row in Excel) and the character that byte would
     be, never the line's text (a participant list holds personal data).
     """
-    if not (data.startswith(codecs.BOM_UTF8) or _UTF8_MARKERS.search(data)):
+    marker = None if data.startswith(codecs.BOM_UTF8) else _UTF8_MARKERS.search(data)
+    if marker is None and not data.startswith(codecs.BOM_UTF8):
         return
     try:
         data.decode("utf-8")  # not "utf-8-sig": its error offsets leave out the mark
@@ -967,11 +968,18 @@ def _refuse_mixed_encoding(data: bytes, shown: str, path: Path) -> None:
         bad = data[exc.start : exc.start + 1]
         line = len(_LINE_BREAKS.findall(data, 0, exc.start)) + 1
         char = bad.decode("cp1252", errors="replace")
+        # Which part is UTF-8: the whole file by its mark, else the line of the first UTF-8
+        # letter (a Windows-1252 file with one UTF-8 line pasted in has its header first).
+        utf8 = (
+            "filen är märkt som UTF-8 (den börjar med en BOM)"
+            if marker is None
+            else f"textrad {len(_LINE_BREAKS.findall(data, 0, marker.start())) + 1} är UTF-8"
+        )
         raise InputFileError(
-            f"{shown}: filen är sparad som UTF-8, men textrad {line} har ett tecken i en "
-            f"annan teckenkodning (byte 0x{bad.hex().upper()}, '{char}' i Windows-1252), "
-            "troligen inklistrat från ett annat program; Å, Ä och Ö skulle bli fel. Spara filen "
-            "på nytt från Excel som 'CSV UTF-8' och kontrollera raden.",
+            f"{shown}: filen blandar två teckenkodningar: {utf8}, men textrad {line} har ett "
+            f"tecken i en annan teckenkodning (byte 0x{bad.hex().upper()}, '{char}' i "
+            "Windows-1252), troligen inklistrat från ett annat program; Å, Ä och Ö skulle bli "
+            "fel. Spara filen på nytt från Excel som 'CSV UTF-8' och kontrollera de raderna.",
             path=path,
             reason="mixed_encoding",
         ) from exc
@@ -1265,6 +1273,15 @@ def _build_raw(
     canonical = normalised.apply(lambda col: col.map(index.get, na_action="ignore"))
     scores = canonical.nunique(axis=1) if len(canonical) else pd.Series(dtype=int)
     if len(scores) == 0 or int(scores.max()) == 0:
+        if grid.empty or grid.apply(cell_text).isna().all().all():
+            # Nothing at all (0 bytes, blank lines, an empty sheet): say so, not "no header".
+            raise InputFileError(
+                f"{where}: filen är tom (inga rubriker och inga rader). Lägg en rad med "
+                f"kolumnrubriker (minst {_required_text(spec)}) överst i {spec.label}, eller "
+                "kontrollera att det är rätt fil.",
+                path=path,
+                reason="no_header",
+            )
         raise _no_header(where, path, spec, ".")
     # The header row is the first row that holds every required column: rows above it are
     # title rows, and a header row further down (wider, say) is a data row like any other

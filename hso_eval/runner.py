@@ -506,6 +506,17 @@ def _execute_notebooks(
         raise errors[0]
 
 
+#: The most characters of a notebook's error kept in the one-line reason (run.json, summary).
+ERROR_CHARS = 600
+
+
+def _one_line(text: str) -> str:
+    """`text` on one line: its lines joined, cut at `ERROR_CHARS` with "…" (an error whose
+    first line ends in ':' says what is wrong only on the lines after it)."""
+    joined = " ".join(line.strip() for line in text.splitlines() if line.strip())
+    return joined if len(joined) <= ERROR_CHARS else joined[: ERROR_CHARS - 1] + "…"
+
+
 def _execute_one(
     job: NotebookJob,
     parameters: dict[str, Any],
@@ -530,7 +541,7 @@ def _execute_one(
             except PapermillExecutionError as exc:
                 raise RunError(
                     f"{job.name}.ipynb stoppade i cell {exc.exec_count}: {exc.ename}: "
-                    f"{exc.evalue.splitlines()[0] if exc.evalue else ''}".strip()
+                    f"{_one_line(exc.evalue or '')}".strip()
                 ) from exc
             except RuntimeError as exc:
                 if _KERNEL_DIED not in str(exc):

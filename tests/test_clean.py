@@ -116,6 +116,15 @@ def test_exact_duplicates_merge_and_id_conflicts_quarantine_all(tmp_path):
     assert table["activity_id"].tolist() == ["A1"]
     assert table["source_row"].tolist() == [2]
     assert reasons(quarantine) == [(4, "id_conflict"), (5, "id_conflict")]
+    # Each names the other row and the column they differ in (the values are not shown).
+    assert quarantine["message"].tolist() == [
+        "aktiviteter.csv rad 4, kolumn 'aktivitets_id': 'A2' används också på rad 5, som "
+        "skiljer sig i 'titel'; alla sätts i karantän (ge varje aktivitet ett eget id, eller gör "
+        "raderna identiska).",
+        "aktiviteter.csv rad 5, kolumn 'aktivitets_id': 'A2' används också på rad 4, som "
+        "skiljer sig i 'titel'; alla sätts i karantän (ge varje aktivitet ett eget id, eller gör "
+        "raderna identiska).",
+    ]
     assert (account.read, account.clean, account.quarantined, account.merged) == (5, 1, 2, 2)
     assert reasons(merges) == [(3, "merged_duplicate"), (6, "merged_duplicate")]
     assert merges["value"].tolist() == ["A1", "A2"]

@@ -46,7 +46,12 @@ FILE_ERRORS = [
         "aktiviteter_blandad_kodning.csv",
         ACTIVITY_SPEC,
         None,
-        ["textrad 3", "sparad som UTF-8", "byte 0xF6", "'CSV UTF-8'"],
+        [
+            "textrad 2 är UTF-8, men textrad 3",
+            "blandar två teckenkodningar",
+            "byte 0xF6",
+            "'CSV UTF-8'",
+        ],
     ),
 ]
 

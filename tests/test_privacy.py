@@ -423,7 +423,8 @@ def test_a_run_publishes_no_name_typed_in_the_wrong_column(tmp_path: Path) -> No
         "A1;2024-03-15;AP1;möte;Startmöte;genomförd;https://x.example/?u=nils.holm@x.example\n"
         "A2;2024-04-10;AP2;workshop;Workshop;genomförd;\n"
         "A3;2024-05-20;AP3;seminarium;Seminarium;genomförd;\n"
-        "bo@x.example;2024-05-21;AP3;seminarium;Seminarium 2;genomförd;\n",
+        "bo@x.example;2024-05-21;AP3;seminarium;Seminarium 2;genomförd;\n"
+        "Karin Östlund;2024-05-22;AP3;seminarium;Seminarium 3;genomförd;\n",
         encoding="utf-8",
     )
     narrative = tmp_path / "berattelse-2024H1.md"
@@ -463,6 +464,10 @@ def test_a_run_publishes_no_name_typed_in_the_wrong_column(tmp_path: Path) -> No
         in quality
     )
     assert f"aktiviteter.csv rad 2, kolumn 'länk': '{MASK}' innehåller en e-postadress" in quality
+    assert (
+        f"aktiviteter.csv rad 6, kolumn 'aktivitets_id': '{MASK}' innehåller namnet på en person"
+        in quality
+    )
     assert "berattelse-2024H1.md rad 3: en e-postadress har ersatts" in quality
     report = html.unescape((folder / "halvarsrapport.html").read_text(encoding="utf-8"))
     assert "[namn borttaget] ([e-postadress borttagen]) och [namn borttaget] talade." in report

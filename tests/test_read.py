@@ -87,9 +87,27 @@ def test_utf8_file_with_pasted_windows_1252_line_is_refused(tmp_path, bom):
         read_table(path, ACTIVITY_SPEC)
     assert caught.value.reason == "mixed_encoding"
     message = str(caught.value)
-    assert message.startswith(f"{path}: filen är sparad som UTF-8, men textrad 3 har")
+    utf8 = "filen är märkt som UTF-8 (den börjar med en BOM)" if bom else "textrad 2 är UTF-8"
+    assert message.startswith(
+        f"{path}: filen blandar två teckenkodningar: {utf8}, men textrad 3 har"
+    )
     assert "byte 0xF6, 'ö' i Windows-1252" in message
     assert "Årsmöte" not in message  # the line's text is never shown (personal data)
+
+
+def test_windows_1252_file_with_a_pasted_utf8_line_names_both_lines(tmp_path):
+    """The other way round: a Windows-1252 export (its header has 'kön'-like letters) with one
+    UTF-8 line pasted at line 4. The message names the UTF-8 line and the first line in the
+    other encoding (the header), not "the file is UTF-8" alone."""
+    path = tmp_path / "a.csv"
+    head = (HEAD.rstrip("\n") + ";område\n").encode("cp1252")
+    body = (ROW.rstrip("\n") + ";x\n").encode("cp1252") * 2
+    pasted = "A4;2024-03-16;AP1;möte;Årsmöte;y\n".encode()
+    path.write_bytes(head + body + pasted)
+    with pytest.raises(InputFileError) as caught:
+        read_table(path, ACTIVITY_SPEC)
+    assert caught.value.reason == "mixed_encoding"
+    assert "textrad 4 är UTF-8, men textrad 1 har ett tecken i en annan" in str(caught.value)
 
 
 def test_utf8_file_with_only_a_dash_and_a_pasted_line_is_refused_too(tmp_path):
@@ -462,7 +480,8 @@ def test_duplicate_headers_for_one_column(tmp_path):
         ("a.xlsx", b"PK\x03\x04 trasig zip", ["heter .xlsx"]),
         ("a.csv", bytes(range(256)), ["ingen textfil"]),
         ("a.ods", (HEAD + ROW).encode(), ["'.ods' stöds inte"]),
-        ("a.csv", b"", ["ingen rubrikrad"]),
+        ("a.csv", b"", ["filen är tom (inga rubriker och inga rader)", "'aktivitets_id'"]),
+        ("a.csv", b"\n  \n;;\n", ["filen är tom (inga rubriker och inga rader)"]),
     ],
 )
 def test_unusable_files(tmp_path, name, content, words):

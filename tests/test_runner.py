@@ -248,6 +248,33 @@ def test_a_kernel_that_never_starts_fails_the_run_with_a_swedish_message(tmp_pat
     assert "notebooks/kernels.log" in str(caught.value)
 
 
+def test_a_notebook_error_keeps_the_lines_after_its_first(tmp_path, monkeypatch):
+    """An error whose first line ends in ':' ("följer inte sina egna scheman (1 fel):") says
+    what is wrong on the next line; the one-line reason keeps it, and a very long error is cut
+    with "…"."""
+    from papermill.exceptions import PapermillExecutionError
+
+    from hso_eval import runner
+    from hso_eval.errors import RunError
+
+    evalue = "paketet följer inte sina egna scheman (1 fel):\n  - 'resources' saknas\n"
+
+    def stop(*_args):
+        raise PapermillExecutionError(6, 6, "x", "RunError", evalue, [])
+
+    monkeypatch.setattr(runner, "_papermill", stop)
+    (tmp_path / "notebooks").mkdir()
+    record = runner.RunRecord(period="2024H1")
+    with pytest.raises(RunError) as caught:
+        runner._execute_one(runner.NOTEBOOKS[0], {}, tmp_path, record, 0, False)
+    assert str(caught.value).endswith(
+        "stoppade i cell 6: RunError: paketet följer inte sina egna scheman (1 fel): - "
+        "'resources' saknas"
+    )
+    long = runner._one_line("x" * 5000)
+    assert len(long) == runner.ERROR_CHARS and long.endswith("…")
+
+
 def test_failed_notebook_is_not_logged_as_done_and_run_log_ends_with_the_reason(
     tmp_path, monkeypatch, capsys
 ):
