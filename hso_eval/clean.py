@@ -669,34 +669,39 @@ def _conflict_texts(
 ) -> pd.Series:
     """For each row of `conflict` (rows sharing an id but differing): the rest of its
     `id_conflict` message, naming the other rows and the columns they differ in (not the
-    values: the free text may hold anything), so the sheet can be fixed at once. Few rows:
-    one small group per id."""
+    values: the free text may hold anything), so the sheet can be fixed at once. One grouped
+    count for all the ids, then a little Python per conflicting row (few)."""
     out = pd.Series("", index=raw.index, dtype="string")
     at = np.flatnonzero(np.asarray(conflict, dtype=bool))
     if not len(at):
         return out
-    rows = raw.rows.to_numpy()
+    rows = raw.rows.to_numpy()[at]
+    key = ids.iloc[at].to_numpy(dtype=object)
     columns = [c for c in text.columns if c in raw.frame.columns]
-    for _, group in pd.Series(at).groupby(ids.iloc[at].to_numpy(), sort=False):
-        positions = group.to_numpy()
-        values = text.iloc[positions][columns]
-        differ = [
-            f"'{raw.header(c)}'"
-            for c in columns
-            if values[c].astype(object).nunique(dropna=False) > 1
-        ]
-        where = " och ".join([", ".join(differ[:-1]), differ[-1]] if len(differ) > 1 else differ)
-        for position in positions:
-            others = [str(rows[p]) for p in positions if p != position]
-            listed = " och ".join(
-                [", ".join(others[:-1]), others[-1]] if len(others) > 1 else others
-            )
-            out.iloc[position] = (
-                f"används också på rad {listed}, som skiljer sig i {where or 'formatering'}; "
-                "alla sätts i karantän (ge varje aktivitet ett eget id, eller gör raderna "
-                "identiska)."
-            )
+    values = text.iloc[at][columns].astype(object).reset_index(drop=True)
+    distinct = values.groupby(key, sort=False).nunique(dropna=False)
+    differ = {
+        group: [f"'{raw.header(c)}'" for c in columns if counts[c] > 1]
+        for group, counts in distinct.iterrows()
+    }
+    members: dict[object, list[int]] = {}
+    for group, row in zip(key, rows, strict=True):
+        members.setdefault(group, []).append(int(row))
+    texts = []
+    for group, row in zip(key, rows, strict=True):
+        others = [str(r) for r in members[group] if r != row]
+        texts.append(
+            f"används också på rad {_and_list(others)}, som skiljer sig i "
+            f"{_and_list(differ[group]) or 'formatering'}; alla sätts i karantän (ge varje "
+            "aktivitet ett eget id, eller gör raderna identiska)."
+        )
+    out.iloc[at] = texts
     return out
+
+
+def _and_list(items: list[str]) -> str:
+    """ "a", "a och b", "a, b och c"."""
+    return " och ".join([", ".join(items[:-1]), items[-1]]) if len(items) > 1 else "".join(items)
 
 
 def _account(raw: RawTable, clean: int, quarantined: int, merged: int) -> FileAccount:
