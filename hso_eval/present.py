@@ -293,10 +293,27 @@ def html_table(
             for c in columns:
                 text, kind = cells_by_column[c][i]
                 align = _RIGHT if kind in ("number", "percent") else ""
-                row.append(f"<td{align}>{_unbroken_dates(html.escape(text))}</td>")
+                row.append(
+                    f"<td{align}>{_unbroken_dates(_breakable_paths(html.escape(text)))}</td>"
+                )
             parts.append(f"<tr>{''.join(row)}</tr>")
     parts.append("</tbody></table>")
     return "\n".join(parts)
+
+
+#: A long word with slashes (a file path, a web address): a table cannot wrap it and would
+#: scroll sideways, hiding its last columns.
+_LONG_PATH = re.compile(r"[^\s/]*(?:/[^\s/]*){2,}")
+_PATH_MIN = 30
+
+
+def _breakable_paths(escaped: str) -> str:
+    """An escaped cell where a long path may wrap after each "/" (`<wbr>`: a line-break
+    opportunity that copying the text leaves out)."""
+    return _LONG_PATH.sub(
+        lambda m: m.group(0).replace("/", "/<wbr>") if len(m.group(0)) >= _PATH_MIN else m.group(0),
+        escaped,
+    )
 
 
 #: An ISO date in a cell: the browser would break a narrow column at its hyphens.
@@ -535,7 +552,8 @@ REPORT_CSS = """
 .hso-table th, .hso-table td { padding: 0.3rem 0.7rem; border-bottom: 1px solid #d9dee3;
   text-align: left; vertical-align: top; }
 .hso-table thead th { border-bottom: 2px solid #4a5561; }
-.hso-table .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.hso-table .num { text-align: right; font-variant-numeric: tabular-nums; }
+.hso-table td.num { white-space: nowrap; }
 .hso-date { white-space: nowrap; }
 .hso-keyfigures { display: grid; grid-template-columns: repeat(auto-fit, minmax(9rem, 1fr));
   gap: 0.75rem; margin: 1rem 0 1.5rem; }

@@ -222,6 +222,22 @@ def test_a_date_in_a_table_never_breaks_at_its_hyphens() -> None:
     assert ".hso-date { white-space: nowrap; }" in REPORT_CSS
 
 
+def test_a_long_path_in_a_table_may_wrap_at_its_slashes() -> None:
+    """datakvalitet.html's row accounting named an input by a long absolute path, and the
+    table scrolled sideways at 1280 px, hiding its last column. A long path (or address) may
+    now wrap after each "/" (`<wbr>`, which copying leaves out); short ones and dates such as
+    12/6/2024 are left alone, and the cell is still escaped."""
+    long = "/srv/hso/projektkontoret/delade_filer/2025/deltagare<ny>.csv"
+    frame = pd.DataFrame({"file": [long, "data/raw/deltagare.csv", "12/6/2024"]})
+    cells = re.findall(r"<td>(.*?)</td>", html_table(frame, {"file": "Fil"}))
+    assert cells[0] == (
+        "/<wbr>srv/<wbr>hso/<wbr>projektkontoret/<wbr>delade_filer/<wbr>2025/<wbr>"
+        "deltagare&lt;ny&gt;.csv"
+    )
+    assert re.sub("<wbr>", "", cells[0]) == long.replace("<", "&lt;").replace(">", "&gt;")
+    assert cells[1:] == ["data/raw/deltagare.csv", "12/6/2024"]
+
+
 def test_html_table_shows_suppressed_text_in_number_column() -> None:
     """A suppressed '<5' in a number column stays visible, escaped."""
     frame = pd.DataFrame({"n": ["<5", 12]}, dtype=object)
