@@ -24,6 +24,7 @@ Order of decisions, per file:
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from collections.abc import Callable
@@ -1630,37 +1631,47 @@ def clean_inputs(params: RunParams, key: bytes) -> CleanResult:
 
 
 def redact_narrative(text: str, people: _People, name: str) -> tuple[str, list[str]]:
-    """The narrative `text` (file `name`) as it may be published, and a notice per change.
+    """The narrative `text` (file `name`) as it may be published, and a notice per line changed.
 
     The narrative is published as written, so the rules of the register's free text hold:
-    each e-mail-shaped substring becomes `EMAIL_REMOVED`, and each name of the participant
-    lists (`_NameIndex.redact`, as in the lists or turned round) `NAME_REMOVED`. A phrase that
-    is no person (a municipality, an organisation of the project) is kept. The notices name
-    the file and line, never the name.
+    each e-mail-shaped substring becomes `EMAIL_REMOVED` (line by line), and each name of the
+    participant lists (`_NameIndex.redact`, as in the lists or turned round) `NAME_REMOVED`,
+    searched in the whole text, since Markdown wraps a sentence, and a name, over lines. A
+    phrase that is no person (a municipality, an organisation of the project) is kept. The
+    notices name the file and line (of the file as written), never the name.
     """
     if not text:
         return text, []
-    lines = pd.Series(text.split("\n"), dtype="string")
-    lines, has_email = redact_emails(lines)
-    lines, has_name = people.index.redact(lines, people.known)
+    lines, has_email = redact_emails(pd.Series(text.split("\n"), dtype="string"))
+    written = lines.fillna("").tolist()
+    joined = "\n".join(written)
+    redacted, hit = people.index.redact(pd.Series([joined], dtype="string"), people.known)
+    named: set[int] = set()
+    if hit[0]:
+        joined = str(redacted.iloc[0])
+        # The lines a name was taken from (a name over two lines joins them into one).
+        matcher = difflib.SequenceMatcher(a=written, b=joined.split("\n"), autojunk=False)
+        for tag, first, last, _, _ in matcher.get_opcodes():
+            if tag != "equal":
+                named.update(range(first, max(last, first + 1)))
     notices = []
-    for line in np.flatnonzero(has_email | has_name):
+    for line in sorted(set(np.flatnonzero(has_email).tolist()) | named):
         what = " och ".join(
             part
-            for part, hit in (
+            for part, found in (
                 (f"en e-postadress har ersatts med {EMAIL_REMOVED}", has_email[line]),
                 (
                     f"namnet på en person i deltagarlistorna har ersatts med {NAME_REMOVED}",
-                    has_name[line],
+                    line in named,
                 ),
             )
-            if hit
+            if found
         )
         notices.append(
             f"{name} rad {line + 1}: {what}; berättelsen publiceras, och personuppgifter får "
             "inte stå i den (skriv om meningen utan namn och adress)."
         )
-    return "\n".join(lines.fillna("").tolist()), notices
+    return joined, notices
 
 
 def clean_tables(

@@ -98,15 +98,19 @@ def test_names_and_addresses_in_the_narrative_are_not_published(tmp_path):
     data = _data(
         tmp_path,
         "## Inledning\n\nVi har kommit igång i Sundsvall.\n\n"
-        "Karin Östlund (karin.ostlund@harnosand.example) och Östlund, Karin berättade.\n",
+        "Karin Östlund (karin.ostlund@harnosand.example) och Östlund, Karin berättade.\n"
+        "Tack också till Karin\nÖstlund, som ledde samtalet.\n",
     )
     intro = html.unescape(report.introduction_html(data))
     assert "Östlund" not in intro and "@" not in intro
     assert f"{NAME_REMOVED} ({EMAIL_REMOVED}) och {NAME_REMOVED} berättade." in intro
     assert "Vi har kommit igång i Sundsvall." in intro
+    assert f"Tack också till {NAME_REMOVED}, som ledde samtalet." in intro  # over two lines
     page = html.unescape(_text(report.narrative_check_html(data)))
     assert "berattelse.md rad 5: en e-postadress har ersatts" in page
     assert "namnet på en person i deltagarlistorna har ersatts" in page
+    for line in (5, 6, 7):
+        assert f"berattelse.md rad {line}: " in page
     assert "Östlund" not in page and "karin" not in page.lower()
 
 
