@@ -83,9 +83,21 @@ def _scale_params(scale: str) -> dict[str, Any]:
         "project": "params/project.yaml",
         "activities": str(directory / "aktiviteter.csv"),
         "participants": str(directory / "deltagare.csv"),
-        "pseudonym_key_file": "data/demo/demo-nyckel.txt",
+        "pseudonym_key_file": str(_bench_key()),
         "output_dir": str(WORK / "scratch"),
     }
+
+
+def _bench_key() -> Path:
+    """A key of the benchmark's own (the demo key is refused for other data than the demo's),
+    made once under benchmarks/work/, which git ignores."""
+    path = WORK / "bench-nyckel.txt"
+    if not path.is_file():
+        import secrets
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32) + "\n", encoding="utf-8")
+    return path
 
 
 def worker(mode: str, scale: str, repeats: int) -> dict[str, Any]:

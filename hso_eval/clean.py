@@ -220,7 +220,9 @@ class _NameIndex:
                 distinct = np.asarray(distinct, dtype=object)
                 as_org = self._row_counts(codes, self._word_keys(distinct), [])
                 names = names[as_org.reindex(names.index, fill_value=0) <= names]
-            keys = names.index.tolist()
+            # A "name" with a digit in it ("HSO 2024", an id in a shifted row) is no person's:
+            # searched for, it would take ids, dates and titles for names.
+            keys = [key for key in names.index.tolist() if not any(c.isdigit() for c in key)]
             longest = max((key.count(" ") for key in keys), default=-1) + 1
             every = frozenset(" ".join(keys).split(" ")) - {""}
             words = frozenset(w for w in every if len(w) >= MIN_NAME_LENGTH and w.isalpha())
@@ -369,7 +371,7 @@ def _is_name(run: list[str], keys: frozenset[str]) -> bool:
 #: with the invisible characters `fold` removes (soft hyphen, zero-width space …) and combining
 #: marks (which NFC could not join to their letter) inside it, not between two words: on
 #: screen "Ols\u00adson" is "Olsson", and `_name_word_counts` and `mentions` read one word.
-_TEXT_WORDS = re.compile(r"[^\W_](?:[^\W_]|[\u200b\u2060\ufeff\u00ad\u0300-\u036f])*")
+_TEXT_WORDS = re.compile(r"[^\W_](?:[^\W_]|[\u200b\u200c\u200d\u2060\ufeff\u00ad\u0300-\u036f])*")
 
 
 def _name_spans(value: str, keys: frozenset[str], longest: int) -> list[tuple[int, int]]:
@@ -423,18 +425,27 @@ class _NonPersonal:
     A phrase is no person when it is a municipality (`vocab.normalise_municipality`: `Upplands
     Väsby`, `Region Gotland`), a value of the participant list's vocabularies (organisation
     type, gender, role) or an organisation the project configuration names: the project, its
-    owner, funders, partners (name, short form, aliases) and reference group members. Never
-    the people it names (project leader, office, work-package leads).
+    owner, funders, partners (name, short form, aliases) and reference group members. The
+    people it names (project leader, office, work-package leads) only with `staff`, for the
+    narrative: the report prints their names from the configuration anyway, while in the
+    register a name next to its pseudonym would tie the two together.
     """
 
-    def __init__(self, project: Project | None = None) -> None:
+    def __init__(self, project: Project | None = None, *, staff: bool = False) -> None:
         texts: list[str] = []
         if project is not None:
             texts += [project.name, project.short_name, project.owner, *project.funders]
             for partner in project.partners:
                 texts += [partner.name, partner.short, *partner.aliases]
             texts += project.organisation.reference_group_members
-        self._organisations = frozenset(" ".join(_WORDS.findall(fold(t))) for t in texts)
+            if staff:
+                # The people the report names from the configuration (title page, the
+                # Organisation section): known by name already, in the narrative too.
+                texts += [project.project_leader]
+                texts += [role.name for role in project.organisation.project_office]
+                # A lead is free text ("Frida Bergman, strateg …"): each part on its own.
+                texts += [part for wp in project.work_packages for part in wp.lead.split(",")]
+        self._organisations = frozenset(" ".join(_WORDS.findall(fold(t))) for t in texts if t)
 
     def __call__(self, phrases: list[str]) -> np.ndarray:
         series = pd.Series(phrases, dtype=object)
@@ -665,6 +676,10 @@ class _Issues:
         return conform(out, ISSUE_COLUMNS)
 
 
+#: The other rows an `id_conflict` message names; more are counted.
+_CONFLICT_ROWS_SHOWN = 5
+
+
 def _conflict_texts(
     raw: RawTable, text: pd.DataFrame, ids: pd.Series, conflict: pd.Series
 ) -> pd.Series:
@@ -691,6 +706,9 @@ def _conflict_texts(
     texts = []
     for group, row in zip(key, rows, strict=True):
         others = [str(r) for r in members[group] if r != row]
+        if len(others) > _CONFLICT_ROWS_SHOWN:  # an id filled down a whole column: a few
+            rest = len(others) - _CONFLICT_ROWS_SHOWN
+            others = [*others[:_CONFLICT_ROWS_SHOWN], f"{rest} rader till"]
         texts.append(
             f"används också på rad {_and_list(others)}, som skiljer sig i "
             f"{_and_list(differ[group]) or 'formatering'}; alla sätts i karantän (ge varje "
@@ -1607,8 +1625,10 @@ def clean_inputs(params: RunParams, key: bytes) -> CleanResult:
     activities, participations, people = _clean_tables(
         raw_activities, raw_participants, params.project, params.period, key
     )
+    # The staff the report names from the configuration may be named in the narrative too.
+    staff = people._replace(known=_NonPersonal(params.project, staff=True))
     narrative, notices = redact_narrative(
-        params.read_narrative(), people, display(params.narrative) if params.narrative else ""
+        params.read_narrative(), staff, display(params.narrative) if params.narrative else ""
     )
     accounts = [activities.account, participations.account]
     for account in accounts:

@@ -185,7 +185,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     if not args.quiet:
         limit = None if args.alla else CHECK_LIST_LIMIT
         for title, issues in (
-            ("Rader i karantän", clean.quarantine),
+            ("Problem som lägger rader i karantän", clean.quarantine),
             ("Varningar", clean.warnings),
             ("Sammanslagna dubbletter", clean.merges),
         ):
@@ -258,6 +258,9 @@ def _stdout_closed() -> bool:
 
 def main(argv: Sequence[str] | None = None) -> int:
     skip_slow_optional_imports()
+    # A log line to a closed pipe (`hso-eval run … | head`) is dropped, not answered with a
+    # "--- Logging error ---" traceback per line; the run itself goes on.
+    logging.raiseExceptions = False
     with _swedish_argparse():
         args = _parser().parse_args(argv)
     _setup_logging(args.quiet)

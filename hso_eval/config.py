@@ -8,6 +8,7 @@ because papermill itself only warns about an unknown parameter.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import json
 import os
 import re
@@ -216,11 +217,12 @@ class RunParams:
         if self.pseudonym_key_file is not None:
             path = self.pseudonym_key_file
             if not path.is_file():
-                # A name with no folder and no suffix may be the key itself, typed as the
-                # file: never echoed (the message goes to cron.log and the journal).
+                # Only a file name with a suffix in a folder that exists is named: anything
+                # else may be the key itself typed as the file (base64 holds '/' and '.'), and
+                # the message goes to cron.log and the journal.
                 shown = (
                     display(path)
-                    if "." in path.name or path.parent != resolve(".")
+                    if path.suffix and path.parent.is_dir()
                     else "(namnet visas inte: det kan vara själva nyckeln)"
                 )
                 raise ParameterError(
@@ -256,34 +258,43 @@ class RunParams:
         return key
 
     def _refuse_demo_key_for_real_data(self, key: bytes, where: str) -> None:
-        """Refuse the demo's key (public: it is in git) for what looks like real data.
+        """Refuse the demo's key (public: it is in git) for anything but the demo data.
 
         A period file copied from a demo one keeps `pseudonym_key_file: data/demo/…`, which
         wins over `HSO_PSEUDONYM_KEY`; anyone with the repository could then recompute the
-        pseudonyms from a list of candidate addresses. Real data is an input under data/raw/
-        (where the README puts it), or any input outside data/demo/ while the variable holds a
-        key of its own. (Tests and trials on copies of the demo data elsewhere keep working.)
+        pseudonyms from a list of candidate addresses. The demo data is a file under data/demo/
+        or a byte-identical copy of one (a trial run elsewhere); anything else is refused.
         """
         demo_folder = (repo_root() / "data" / "demo").resolve()
         demo_key = demo_folder / "demo-nyckel.txt"
         try:
             if key != demo_key.read_bytes().strip():
                 return
+            demo_files = {
+                (p.stat().st_size, _sha256(p)) for p in demo_folder.iterdir() if p.is_file()
+            }
         except OSError:  # no demo data here (an installed package): there is no demo key
             return
-        inputs = [self.activities.resolve(), self.participants.resolve()]
-        if all(path.is_relative_to(demo_folder) for path in inputs):
+        inputs = dict.fromkeys([self.activities.resolve(), self.participants.resolve()])
+        real = [
+            path
+            for path in inputs
+            if not path.is_relative_to(demo_folder)
+            and not (path.is_file() and _same_as_one_of(path, demo_files))
+        ]
+        if not real:
             return
-        raw_folder = (repo_root() / "data" / "raw").resolve()
-        env = os.environ.get(KEY_ENV, "").strip().encode("utf-8")
-        if any(path.is_relative_to(raw_folder) for path in inputs) or (env and env != key):
-            raise ParameterError(
-                f"Pseudonymnyckeln i {where} är demonyckeln ({display(demo_key)}). Den ligger i "
-                "git och är därför offentlig, så den får bara användas för demodata, inte för "
-                f"{display(self.activities)} och {display(self.participants)}. Ta bort raden "
-                f"'pseudonym_key_file' i {self._source_name()} så att miljövariabeln "
-                f"{KEY_ENV} används, eller peka på en egen nyckelfil utanför git."
-            )
+        fix = (
+            f"ta bort raden 'pseudonym_key_file' i {self._source_name()} och sätt "
+            f"miljövariabeln {KEY_ENV}, eller peka på en egen nyckelfil utanför git"
+            if self.pseudonym_key_file is not None
+            else f"sätt {KEY_ENV} till en egen nyckel"
+        )
+        raise ParameterError(
+            f"Pseudonymnyckeln i {where} är demonyckeln ({display(demo_key)}). Den ligger i git "
+            "och är därför offentlig, så den får bara användas för demodata, inte för "
+            f"{' och '.join(display(p) for p in real)}: {fix}."
+        )
 
     def _source_name(self) -> str:
         return display(self.source) if self.source else "parametrarna"
@@ -539,6 +550,18 @@ def load_project(path: str | os.PathLike[str]) -> Project:
         min_cell=min_cell,
         source=file,
     )
+
+
+def _same_as_one_of(path: Path, files: set[tuple[int, str]]) -> bool:
+    """True when `path` has the size and sha256 of one of `files` (size first: a large file
+    of another size is never read)."""
+    size = path.stat().st_size
+    return any(size == s for s, _ in files) and (size, _sha256(path)) in files
+
+
+def _sha256(path: Path) -> str:
+    """The sha256 of a file's bytes (small files: the demo data and what is compared to it)."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _optional_path(data: Mapping[str, Any], key: str) -> Path | None:

@@ -51,7 +51,7 @@ __all__ = [
 # ---------------------------------------------------------------------------------------------
 _WHITESPACE = re.compile(r"\s+")
 #: Invisible characters left in cells by Excel and web pages (zero-width space, BOM, soft hyphen).
-_INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad]")
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 #: Space, underscore and every kind of dash are the same thing in a header.
 _HEADER_SEPARATORS = re.compile(r"[\s_\-‐‑‒–—]+")
 

@@ -1275,6 +1275,15 @@ def _build_raw(
     if len(scores) == 0 or int(scores.max()) == 0:
         if grid.empty or grid.apply(cell_text).isna().all().all():
             # Nothing at all (0 bytes, blank lines, an empty sheet): say so, not "no header".
+            if path.suffix.lower() == ".xlsx":
+                key = f"{spec.role}_sheet"
+                raise InputFileError(
+                    f"{where}: bladet är tomt (inga rubriker och inga rader). Står uppgifterna "
+                    f"på ett annat blad: ange det med '{key}' i periodfilen; annars lägg en rad "
+                    f"med kolumnrubriker (minst {_required_text(spec)}) överst i {spec.label}.",
+                    path=path,
+                    reason="no_header",
+                )
             raise InputFileError(
                 f"{where}: filen är tom (inga rubriker och inga rader). Lägg en rad med "
                 f"kolumnrubriker (minst {_required_text(spec)}) överst i {spec.label}, eller "

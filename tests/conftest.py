@@ -41,12 +41,28 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None):
     )
 
 
+#: The tests' own pseudonym key, for inputs that are not the demo data.
+TEST_KEY = ROOT / "tests" / "data" / "test-nyckel.txt"
+
+
+@pytest.fixture(autouse=True)
+def _no_key_from_the_shell(monkeypatch):
+    """A key in the developer's (or the server's) environment never reaches a test: a test
+    that wants one sets it."""
+    from hso_eval.config import KEY_ENV
+
+    monkeypatch.delenv(KEY_ENV, raising=False)
+
+
 def write_params(tmp: Path, period: str, **changes) -> Path:
     """A copy of a demo period file that publishes under `tmp`, with `changes` applied."""
     import yaml
 
     data = yaml.safe_load((ROOT / "params" / f"{period}.yaml").read_text(encoding="utf-8"))
     data["output_dir"] = str(tmp / "reports" / period)
+    if {"activities", "participants"} & set(changes):
+        # The demo key is refused for anything but the demo data (config.load_key).
+        data["pseudonym_key_file"] = str(TEST_KEY)
     data.update(changes)
     path = tmp / f"{period}.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")

@@ -106,6 +106,18 @@ def test_date_range_boundaries(tmp_path):
     assert reasons(quarantine) == [(3, "date_out_of_range"), (5, "date_out_of_range")]
 
 
+def test_an_id_filled_down_a_column_names_a_few_other_rows_and_counts_the_rest(tmp_path):
+    """Nine rows sharing an id (filled down by mistake): each message names five other rows and
+    counts the rest, so the data-quality report grows with the rows, not their square."""
+    _, quarantine, _, _, _ = activities(tmp_path, [row("A1", titel=f"Möte {i}") for i in range(9)])
+    assert len(quarantine) == 9
+    assert quarantine["message"].iloc[0] == (
+        "aktiviteter.csv rad 2, kolumn 'aktivitets_id': 'A1' används också på rad 3, 4, 5, 6, 7 "
+        "och 3 rader till, som skiljer sig i 'titel'; alla sätts i karantän (ge varje aktivitet "
+        "ett eget id, eller gör raderna identiska)."
+    )
+
+
 def test_exact_duplicates_merge_and_id_conflicts_quarantine_all(tmp_path):
     """Identical rows merge (first kept); rows sharing an id but differing are all quarantined.
     Each merged row is listed with the row it merged into."""

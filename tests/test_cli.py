@@ -23,6 +23,8 @@ def _params(tmp_path: Path, **changes) -> Path:
         "pseudonym_key_file": str(DEMO / "demo-nyckel.txt"),
         "output_dir": str(tmp_path / "reports" / "2024H1"),
     }
+    if {"activities", "participants"} & set(changes):
+        data["pseudonym_key_file"] = str(ROOT / "tests" / "data" / "test-nyckel.txt")
     data.update(changes)
     path = tmp_path / "period.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
@@ -86,6 +88,28 @@ def test_check_piped_into_head_stops_quietly(tmp_path):
     error = process.stderr.read().decode("utf-8")
     assert process.wait(timeout=120) == 0, error
     assert error == ""
+
+
+@pytest.mark.e2e
+def test_run_piped_into_head_publishes_without_a_traceback(tmp_path):
+    """`hso-eval run … | head -1`: the log lines after the first go to a closed pipe. They are
+    dropped (no "--- Logging error ---" traceback per line on stderr) and the run publishes."""
+    import subprocess
+    import sys
+
+    params = _params(tmp_path)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "hso_eval.cli", "run", str(params)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+    )
+    assert process.stdout.readline()
+    process.stdout.close()
+    error = process.stderr.read().decode("utf-8")
+    assert process.wait(timeout=600) == 0, error
+    assert "Traceback" not in error and "Logging error" not in error
+    assert (tmp_path / "reports" / "2024H1" / "halvarsrapport.html").is_file()
 
 
 def test_the_project_file_given_as_a_period_file_is_named_as_such(capsys):
@@ -158,7 +182,7 @@ def test_check_lists_what_to_fix_by_file_row_and_column(tmp_path, capsys):
     params = _params(tmp_path)
     assert main(["check", str(params)]) == 0
     out = capsys.readouterr().out
-    assert "Rader i karantän (3):" in out and "Varningar (4):" in out
+    assert "Problem som lägger rader i karantän (3):" in out and "Varningar (4):" in out
     assert "Sammanslagna dubbletter (2):" in out
     assert "  aktiviteter.xlsx rad 7, kolumn 'datum': '31/02/2024' är inget datum" in out
     assert "  aktiviteter.xlsx rad 14, kolumn 'kommun': 'Västernorrland'" in out
@@ -187,7 +211,7 @@ def test_check_lists_the_first_problems_and_says_how_many_more(tmp_path, capsys)
     assert main(["check", str(params)]) == 0
     out = capsys.readouterr().out
     # The register's one quarantined row comes first, then the list's unknown activities.
-    assert f"Rader i karantän ({CHECK_LIST_LIMIT + 6}):" in out
+    assert f"Problem som lägger rader i karantän ({CHECK_LIST_LIMIT + 6}):" in out
     assert out.count("finns inte bland aktivitetsregistrets rena rader") == CHECK_LIST_LIMIT - 1
     assert "  … och 6 till (--alla listar alla)." in out
     assert main(["check", "--alla", str(params)]) == 0

@@ -230,21 +230,26 @@ DEMO_KEY = "data/demo/demo-nyckel.txt"
     ("inputs", "env", "refused"),
     [
         (("data/raw/aktiviteter.xlsx", "data/raw/deltagare.xlsx"), None, True),
+        (("/srv/hso/aktiviteter.xlsx", "/srv/hso/deltagare.xlsx"), None, True),
         (("/srv/hso/aktiviteter.xlsx", "/srv/hso/deltagare.xlsx"), "r" * 32, True),
-        (("/srv/hso/aktiviteter.xlsx", "/srv/hso/deltagare.xlsx"), None, False),
+        (("copy", "copy"), None, False),
         (("data/demo/aktiviteter.xlsx", "data/demo/deltagare.csv"), "r" * 32, False),
     ],
-    ids=["real_data_folder", "own_key_set", "a_trial_copy", "the_demo_on_a_server"],
+    ids=["real_data_folder", "a_share", "own_key_set", "a_copy_of_the_demo", "the_demo"],
 )
-def test_the_public_demo_key_is_refused_for_real_data(monkeypatch, inputs, env, refused):
+def test_the_public_demo_key_is_refused_for_real_data(tmp_path, monkeypatch, inputs, env, refused):
     """A period file copied from the demo keeps `pseudonym_key_file: data/demo/demo-nyckel.txt`,
     which wins over HSO_PSEUDONYM_KEY; the key is in git, so anyone could recompute the
-    pseudonyms. Refused for inputs under data/raw/, or anywhere but data/demo/ when the variable
-    holds a key of its own; the demo itself (and a trial copy with no key set) still runs."""
-    if env is None:
-        monkeypatch.delenv(KEY_ENV, raising=False)
-    else:
+    pseudonyms. It is refused for anything but the demo data: a file under data/demo/ or a
+    byte-identical copy of one (a trial run elsewhere)."""
+    if env is not None:
         monkeypatch.setenv(KEY_ENV, env)
+    if inputs == ("copy", "copy"):
+        root = Path(__file__).resolve().parents[1] / "data" / "demo"
+        inputs = tuple(
+            str((tmp_path / name).write_bytes((root / name).read_bytes()) and tmp_path / name)
+            for name in ("aktiviteter.xlsx", "deltagare.csv")
+        )
     params = build_params(
         {
             "period": "2024H1",
@@ -256,12 +261,13 @@ def test_the_public_demo_key_is_refused_for_real_data(monkeypatch, inputs, env, 
     if refused:
         with pytest.raises(ParameterError, match="är demonyckeln") as caught:
             params.load_key()
-        assert "Ta bort raden 'pseudonym_key_file'" in str(caught.value)
+        assert "ta bort raden 'pseudonym_key_file'" in str(caught.value)
+        assert str(caught.value).count("aktiviteter.xlsx") == 1
     else:
         assert len(params.load_key()) >= 16
 
 
-def test_a_key_typed_as_the_key_file_is_not_repeated_in_the_message(monkeypatch):
+def test_a_key_typed_as_the_key_file_is_not_repeated_in_the_message(tmp_path):
     """`pseudonym_key_file: <the key itself>` names no file: the message (which cron writes
     to its log) does not repeat the value; a path that looks like one is named."""
     secret = "9f" * 20
@@ -287,15 +293,28 @@ def test_a_key_typed_as_the_key_file_is_not_repeated_in_the_message(monkeypatch)
                 }
             )
         assert "9" * 20 not in str(caught.value)
+    for secret in ("q3Zx/8KfPa0+Vb1nRt5yW2c=", "q3Zx8KfPa0+Vb1nRt5yW2c="):  # base64: '/', '+'
+        params = build_params(
+            {
+                "period": "2024H1",
+                "activities": "a.xlsx",
+                "participants": "b.csv",
+                "pseudonym_key_file": secret,
+            }
+        )
+        with pytest.raises(ParameterError, match="finns inte") as caught:
+            params.load_key()
+        assert secret not in str(caught.value)
+    typo = tmp_path / "nyckel.txtt"
     params = build_params(
         {
             "period": "2024H1",
             "activities": "a.xlsx",
             "participants": "b.csv",
-            "pseudonym_key_file": "/etc/hso/nyckel.txt",
+            "pseudonym_key_file": str(typo),
         }
     )
-    with pytest.raises(ParameterError, match=re.escape("/etc/hso/nyckel.txt finns inte")):
+    with pytest.raises(ParameterError, match=re.escape(f"{typo} finns inte")):
         params.load_key()
 
 

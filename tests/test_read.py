@@ -495,6 +495,26 @@ def test_unusable_files(tmp_path, name, content, words):
         assert word in str(caught.value)
 
 
+def test_an_empty_first_sheet_says_so_and_how_to_name_the_right_one(tmp_path):
+    """A workbook whose first sheet is an empty "Blad1", with the data on another sheet: the
+    sheet is empty (not the file), and the message names the key that picks a sheet."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "Blad1"
+    data = book.create_sheet("Data")
+    for line in (HEAD + ROW).splitlines():
+        data.append(line.split(";"))
+    path = tmp_path / "a.xlsx"
+    book.save(path)
+    with pytest.raises(InputFileError) as caught:
+        read_table(path, ACTIVITY_SPEC)
+    message = str(caught.value)
+    assert "(blad 'Blad1'): bladet är tomt (inga rubriker och inga rader)" in message
+    assert "ange det med 'activities_sheet' i periodfilen" in message
+    assert read_table(path, ACTIVITY_SPEC, "Data").read == 1
+
+
 def test_xlsx_saved_as_csv(tmp_path):
     """An Excel workbook named .csv is recognised and the fix says to rename it."""
     path = tmp_path / "a.csv"

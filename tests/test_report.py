@@ -114,6 +114,67 @@ def test_names_and_addresses_in_the_narrative_are_not_published(tmp_path):
     assert "Östlund" not in page and "karin" not in page.lower()
 
 
+def test_the_staff_the_report_names_may_be_named_in_the_narrative(tmp_path):
+    """The project leader is on an attendance list (as moderator) and in project.yaml. The
+    title page and the Organisation section print her name from the configuration, so the
+    narrative may name her too; a participant who is not staff is still taken out."""
+    from hso_eval.privacy import NAME_REMOVED
+
+    source = (ROOT / "data/demo/deltagare.csv").read_text(encoding="cp1252")
+    lists = tmp_path / "deltagare.csv"
+    lists.write_text(
+        source + "HSO-2024-012;Annelie Axelsson;;Härnösands kommun;kommun;Härnösand;K;moderator\n",
+        encoding="cp1252",
+    )
+    narrative = tmp_path / "berattelse.md"
+    narrative.write_text(
+        "## Inledning\n\nHuvudprojektledare Annelie Axelsson ledde mötet med Karin Östlund.\n",
+        encoding="utf-8",
+    )
+    data = load_period(
+        period="2024H1",
+        activities=str(ROOT / "data/demo/aktiviteter.xlsx"),
+        participants=str(lists),
+        narrative=str(narrative),
+        pseudonym_key_file=str(ROOT / "tests/data/test-nyckel.txt"),
+    )
+    intro = html.unescape(report.introduction_html(data))
+    assert f"Huvudprojektledare Annelie Axelsson ledde mötet med {NAME_REMOVED}." in intro
+    assert data.clean.narrative_notices == [
+        f"{narrative.as_posix()} rad 3: namnet på en person i deltagarlistorna har ersatts med "
+        f"{NAME_REMOVED}; berättelsen publiceras, och personuppgifter får inte stå i den "
+        "(skriv om meningen utan namn och adress)."
+    ]
+
+
+def test_a_name_with_digits_takes_no_id_or_title_for_a_name(tmp_path):
+    """A list row whose `namn` is "HSO 2024" (an id typed in the wrong column) is no person's
+    name: searched for, it quarantined every register id "HSO-2024-…" and with them almost
+    every participation. The register keeps its rows; a real name with an invisible joiner in
+    it (Kar\u200din Östlund) is still taken out of the narrative."""
+    from hso_eval.privacy import NAME_REMOVED
+
+    source = (ROOT / "data/demo/deltagare.csv").read_text(encoding="cp1252")
+    lists = tmp_path / "deltagare.csv"
+    lists.write_text(
+        source + "HSO-2024-003;HSO 2024;;Kramfors kommun;kommun;Kramfors;K;deltagare\n",
+        encoding="cp1252",
+    )
+    narrative = tmp_path / "berattelse.md"
+    narrative.write_text("## Inledning\n\nTack, Kar\u200din Östlund.\n", encoding="utf-8")
+    data = load_period(
+        period="2024H1",
+        activities=str(ROOT / "data/demo/aktiviteter.xlsx"),
+        participants=str(lists),
+        narrative=str(narrative),
+        pseudonym_key_file=str(ROOT / "tests/data/test-nyckel.txt"),
+    )
+    register, participants = data.clean.accounts
+    assert (register.read, register.clean, register.quarantined) == (53, 51, 1)
+    assert (participants.read, participants.clean) == (409, 406)
+    assert f"Tack, {NAME_REMOVED}." in html.unescape(report.introduction_html(data))
+
+
 def test_raw_html_in_the_narrative_is_shown_as_text(tmp_path):
     """A narrative that contains <script> or an img tag shows it as text, never as markup."""
     data = _data(tmp_path, '## Inledning\n\n<script>alert(1)</script> <img src="x">\n')
