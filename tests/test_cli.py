@@ -65,49 +65,45 @@ def test_missing_column_lists_found_and_accepted_names(tmp_path, capsys):
     assert "rubrik" in err and "aktivitet" in err  # accepted aliases of 'titel'
 
 
-def test_check_piped_into_head_stops_quietly(tmp_path):
-    """`hso-eval check … --alla | head` closes the pipe early: no "oväntat fel", status 0."""
+def _piped_into_head(*args: str) -> tuple[bytes, int, str]:
+    """Run `hso-eval *args | head -1`: (the first line, the exit status, stderr)."""
     import subprocess
     import sys
 
+    process = subprocess.Popen(
+        [sys.executable, "-m", "hso_eval.cli", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+    )
+    first = process.stdout.readline()
+    process.stdout.close()  # as `head -1` does
+    error = process.stderr.read().decode("utf-8")
+    return first, process.wait(timeout=600), error
+
+
+def test_check_piped_into_head_stops_quietly(tmp_path):
+    """`hso-eval check … --alla | head` closes the pipe early: no "oväntat fel", status 0."""
     source = (DEMO / "deltagare.csv").read_text(encoding="cp1252").splitlines()
     rows = [source[0]] + [
         f"HSO-2024-{9000 + i};Person {i};;Org;kommun;Sundsvall;K;deltagare" for i in range(3000)
     ]
     csv = tmp_path / "deltagare.csv"
     csv.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    params = _params(tmp_path, participants=str(csv))
-    process = subprocess.Popen(
-        [sys.executable, "-m", "hso_eval.cli", "check", "--alla", str(params)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        cwd=ROOT,
+    # 3 000 messages (600 kB) do not fit the pipe once its reader has gone.
+    first, status, error = _piped_into_head(
+        "check", "--alla", str(_params(tmp_path, participants=str(csv)))
     )
-    assert process.stdout.readline().startswith(b"data/demo/aktiviteter.xlsx")
-    process.stdout.close()  # as `head -1` does: 3 000 messages (600 kB) no longer fit the pipe
-    error = process.stderr.read().decode("utf-8")
-    assert process.wait(timeout=120) == 0, error
-    assert error == ""
+    assert first.startswith(b"data/demo/aktiviteter.xlsx")
+    assert (status, error) == (0, "")
 
 
 @pytest.mark.e2e
 def test_run_piped_into_head_publishes_without_a_traceback(tmp_path):
     """`hso-eval run … | head -1`: the log lines after the first go to a closed pipe. They are
     dropped (no "--- Logging error ---" traceback per line on stderr) and the run publishes."""
-    import subprocess
-    import sys
-
-    params = _params(tmp_path)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "hso_eval.cli", "run", str(params)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        cwd=ROOT,
-    )
-    assert process.stdout.readline()
-    process.stdout.close()
-    error = process.stderr.read().decode("utf-8")
-    assert process.wait(timeout=600) == 0, error
+    first, status, error = _piped_into_head("run", str(_params(tmp_path)))
+    assert first and status == 0, error
     assert "Traceback" not in error and "Logging error" not in error
     assert (tmp_path / "reports" / "2024H1" / "halvarsrapport.html").is_file()
 

@@ -267,55 +267,32 @@ def test_the_public_demo_key_is_refused_for_real_data(tmp_path, monkeypatch, inp
         assert len(params.load_key()) >= 16
 
 
+def _with_key_file(value: object):
+    return build_params(
+        {
+            "period": "2024H1",
+            "activities": "a.xlsx",
+            "participants": "b.csv",
+            "pseudonym_key_file": value,
+        }
+    )
+
+
 def test_a_key_typed_as_the_key_file_is_not_repeated_in_the_message(tmp_path):
     """`pseudonym_key_file: <the key itself>` names no file: the message (which cron writes
-    to its log) does not repeat the value; a path that looks like one is named."""
-    secret = "9f" * 20
-    params = build_params(
-        {
-            "period": "2024H1",
-            "activities": "a.xlsx",
-            "participants": "b.csv",
-            "pseudonym_key_file": secret,
-        }
-    )
-    with pytest.raises(ParameterError, match="finns inte") as caught:
-        params.load_key()
-    assert secret not in str(caught.value)
+    to its log) does not repeat the value, base64 keys with '/' and '+' included; a file name
+    with a suffix in a folder that exists is named."""
+    for secret in ("9f" * 20, "q3Zx/8KfPa0+Vb1nRt5yW2c=", "q3Zx8KfPa0+Vb1nRt5yW2c="):
+        with pytest.raises(ParameterError, match="finns inte") as caught:
+            _with_key_file(secret).load_key()
+        assert secret not in str(caught.value)
     for value in (int("9" * 20), ["9" * 20]):  # YAML reads a key of digits as a number
         with pytest.raises(ParameterError, match="ska vara en sökväg") as caught:
-            build_params(
-                {
-                    "period": "2024H1",
-                    "activities": "a.xlsx",
-                    "participants": "b.csv",
-                    "pseudonym_key_file": value,
-                }
-            )
+            _with_key_file(value)
         assert "9" * 20 not in str(caught.value)
-    for secret in ("q3Zx/8KfPa0+Vb1nRt5yW2c=", "q3Zx8KfPa0+Vb1nRt5yW2c="):  # base64: '/', '+'
-        params = build_params(
-            {
-                "period": "2024H1",
-                "activities": "a.xlsx",
-                "participants": "b.csv",
-                "pseudonym_key_file": secret,
-            }
-        )
-        with pytest.raises(ParameterError, match="finns inte") as caught:
-            params.load_key()
-        assert secret not in str(caught.value)
     typo = tmp_path / "nyckel.txtt"
-    params = build_params(
-        {
-            "period": "2024H1",
-            "activities": "a.xlsx",
-            "participants": "b.csv",
-            "pseudonym_key_file": str(typo),
-        }
-    )
     with pytest.raises(ParameterError, match=re.escape(f"{typo} finns inte")):
-        params.load_key()
+        _with_key_file(str(typo)).load_key()
 
 
 @pytest.mark.parametrize(

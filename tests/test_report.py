@@ -114,29 +114,34 @@ def test_names_and_addresses_in_the_narrative_are_not_published(tmp_path):
     assert "Östlund" not in page and "karin" not in page.lower()
 
 
+def _demo_with(tmp_path: Path, list_row: str, narrative: str):
+    """The demo period with one more participant-list row and the given narrative (inputs that
+    are no longer the demo's: the tests' own key)."""
+    source = (ROOT / "data/demo/deltagare.csv").read_text(encoding="cp1252")
+    lists = tmp_path / "deltagare.csv"
+    lists.write_text(source + list_row + "\n", encoding="cp1252")
+    path = tmp_path / "berattelse.md"
+    path.write_text(narrative, encoding="utf-8")
+    data = load_period(
+        period="2024H1",
+        activities=str(ROOT / "data/demo/aktiviteter.xlsx"),
+        participants=str(lists),
+        narrative=str(path),
+        pseudonym_key_file=str(ROOT / "tests/data/test-nyckel.txt"),
+    )
+    return data, path
+
+
 def test_the_staff_the_report_names_may_be_named_in_the_narrative(tmp_path):
     """The project leader is on an attendance list (as moderator) and in project.yaml. The
     title page and the Organisation section print her name from the configuration, so the
     narrative may name her too; a participant who is not staff is still taken out."""
     from hso_eval.privacy import NAME_REMOVED
 
-    source = (ROOT / "data/demo/deltagare.csv").read_text(encoding="cp1252")
-    lists = tmp_path / "deltagare.csv"
-    lists.write_text(
-        source + "HSO-2024-012;Annelie Axelsson;;Härnösands kommun;kommun;Härnösand;K;moderator\n",
-        encoding="cp1252",
-    )
-    narrative = tmp_path / "berattelse.md"
-    narrative.write_text(
+    data, narrative = _demo_with(
+        tmp_path,
+        "HSO-2024-012;Annelie Axelsson;;Härnösands kommun;kommun;Härnösand;K;moderator",
         "## Inledning\n\nHuvudprojektledare Annelie Axelsson ledde mötet med Karin Östlund.\n",
-        encoding="utf-8",
-    )
-    data = load_period(
-        period="2024H1",
-        activities=str(ROOT / "data/demo/aktiviteter.xlsx"),
-        participants=str(lists),
-        narrative=str(narrative),
-        pseudonym_key_file=str(ROOT / "tests/data/test-nyckel.txt"),
     )
     intro = html.unescape(report.introduction_html(data))
     assert f"Huvudprojektledare Annelie Axelsson ledde mötet med {NAME_REMOVED}." in intro
@@ -154,20 +159,10 @@ def test_a_name_with_digits_takes_no_id_or_title_for_a_name(tmp_path):
     it (Kar\u200din Östlund) is still taken out of the narrative."""
     from hso_eval.privacy import NAME_REMOVED
 
-    source = (ROOT / "data/demo/deltagare.csv").read_text(encoding="cp1252")
-    lists = tmp_path / "deltagare.csv"
-    lists.write_text(
-        source + "HSO-2024-003;HSO 2024;;Kramfors kommun;kommun;Kramfors;K;deltagare\n",
-        encoding="cp1252",
-    )
-    narrative = tmp_path / "berattelse.md"
-    narrative.write_text("## Inledning\n\nTack, Kar\u200din Östlund.\n", encoding="utf-8")
-    data = load_period(
-        period="2024H1",
-        activities=str(ROOT / "data/demo/aktiviteter.xlsx"),
-        participants=str(lists),
-        narrative=str(narrative),
-        pseudonym_key_file=str(ROOT / "tests/data/test-nyckel.txt"),
+    data, _ = _demo_with(
+        tmp_path,
+        "HSO-2024-003;HSO 2024;;Kramfors kommun;kommun;Kramfors;K;deltagare",
+        "## Inledning\n\nTack, Kar\u200din Östlund.\n",
     )
     register, participants = data.clean.accounts
     assert (register.read, register.clean, register.quarantined) == (53, 51, 1)
