@@ -708,7 +708,10 @@ def _conflict_texts(
         others = [str(r) for r in members[group] if r != row]
         if len(others) > _CONFLICT_ROWS_SHOWN:  # an id filled down a whole column: a few
             rest = len(others) - _CONFLICT_ROWS_SHOWN
-            others = [*others[:_CONFLICT_ROWS_SHOWN], f"{rest} rader till"]
+            others = [
+                *others[:_CONFLICT_ROWS_SHOWN],
+                f"{rest} {'rad' if rest == 1 else 'rader'} till",
+            ]
         texts.append(
             f"används också på rad {_and_list(others)}, som skiljer sig i "
             f"{_and_list(differ[group]) or 'formatering'}; alla sätts i karantän (ge varje "

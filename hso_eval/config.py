@@ -218,7 +218,7 @@ class RunParams:
             path = self.pseudonym_key_file
             if not path.is_file():
                 # Only a file name with a suffix in a folder that exists is named: anything
-                # else may be the key itself typed as the file (base64 holds '/' and '.'), and
+                # else may be the key itself typed as the file (base64 holds '/' and '+'), and
                 # the message goes to cron.log and the journal.
                 shown = (
                     display(path)
