@@ -262,25 +262,17 @@ class RunParams:
 
         A period file copied from a demo one keeps `pseudonym_key_file: data/demo/…`, which
         wins over `HSO_PSEUDONYM_KEY`; anyone with the repository could then recompute the
-        pseudonyms from a list of candidate addresses. The demo data is a file under data/demo/
-        or a byte-identical copy of one (a trial run elsewhere); anything else is refused.
+        pseudonyms from a list of candidate addresses. The key is recognised as HMAC uses it
+        (`DEMO_KEY_SHA256`: trailing NUL bytes or another copy of the file do not hide it), and
+        the demo data by content (`DEMO_INPUT_SHA256`): a file saved over the demo's, in
+        data/demo/ or anywhere, is not the demo data.
         """
-        demo_folder = (repo_root() / "data" / "demo").resolve()
-        demo_key = demo_folder / "demo-nyckel.txt"
-        try:
-            if key != demo_key.read_bytes().strip():
-                return
-            demo_files = {
-                (p.stat().st_size, _sha256(p)) for p in demo_folder.iterdir() if p.is_file()
-            }
-        except OSError:  # no demo data here (an installed package): there is no demo key
+        if hashlib.sha256(_hmac_key(key)).hexdigest() != DEMO_KEY_SHA256:
             return
-        inputs = dict.fromkeys([self.activities.resolve(), self.participants.resolve()])
         real = [
             path
-            for path in inputs
-            if not path.is_relative_to(demo_folder)
-            and not (path.is_file() and _same_as_one_of(path, demo_files))
+            for path in dict.fromkeys([self.activities.resolve(), self.participants.resolve()])
+            if not _is_demo_input(path)
         ]
         if not real:
             return
@@ -291,8 +283,8 @@ class RunParams:
             else f"sätt {KEY_ENV} till en egen nyckel"
         )
         raise ParameterError(
-            f"Pseudonymnyckeln i {where} är demonyckeln ({display(demo_key)}). Den ligger i git "
-            "och är därför offentlig, så den får bara användas för demodata, inte för "
+            f"Pseudonymnyckeln i {where} är demonyckeln (data/demo/demo-nyckel.txt). Den ligger "
+            "i git och är därför offentlig, så den får bara användas för demodata, inte för "
             f"{' och '.join(display(p) for p in real)}: {fix}."
         )
 
@@ -552,16 +544,34 @@ def load_project(path: str | os.PathLike[str]) -> Project:
     )
 
 
-def _same_as_one_of(path: Path, files: set[tuple[int, str]]) -> bool:
-    """True when `path` has the size and sha256 of one of `files` (size first: a large file
-    of another size is never read)."""
-    size = path.stat().st_size
-    return any(size == s for s, _ in files) and (size, _sha256(path)) in files
+#: sha256 of the demo key as HMAC-SHA256 uses it (`_hmac_key`); the key is in git, so public.
+DEMO_KEY_SHA256 = "d40619845dbcae6a7168907b2de9db1f2975607d0a1f34a85ffe0c3daa67ae7d"
+#: The demo inputs the demo key is for, by (size, sha256): scripts/make_demo.py writes them,
+#: and tests/test_demo_data.py checks that this list is theirs.
+DEMO_INPUT_SHA256: dict[str, int] = {
+    "7c7cfcadeb5f1afb721f0341c0fb111d2376feb87b859ac494d8f2b97d295f24": 10220,  # aktiviteter.xlsx
+    "57ebc680f34feab913319a6a348f73358f21f7212d7fb5c96c5c1c55c65f4ad7": 43638,  # deltagare.csv
+    "620d6d9a2cd4ecddaed5e4e282bc000f06d57f4670c5b15580473f0482463f2c": 22366,  # deltagare.xlsx
+}
 
 
-def _sha256(path: Path) -> str:
-    """The sha256 of a file's bytes (small files: the demo data and what is compared to it)."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def _hmac_key(key: bytes) -> bytes:
+    """`key` as HMAC-SHA256 uses it (RFC 2104): hashed when longer than a block, then padded
+    with NUL bytes to the block, so keys that differ only so give the same pseudonyms."""
+    if len(key) > 64:
+        key = hashlib.sha256(key).digest()
+    return key.ljust(64, b"\0")
+
+
+def _is_demo_input(path: Path) -> bool:
+    """True when `path` holds exactly one of the demo inputs (size first: nothing else is read
+    unless its size matches)."""
+    try:
+        if path.stat().st_size not in DEMO_INPUT_SHA256.values():
+            return False
+        return hashlib.sha256(path.read_bytes()).hexdigest() in DEMO_INPUT_SHA256
+    except OSError:
+        return False
 
 
 def _optional_path(data: Mapping[str, Any], key: str) -> Path | None:

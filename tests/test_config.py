@@ -267,6 +267,27 @@ def test_the_public_demo_key_is_refused_for_real_data(tmp_path, monkeypatch, inp
         assert len(params.load_key()) >= 16
 
 
+def test_the_demo_key_is_known_however_it_is_written(tmp_path):
+    """The demo key with NUL bytes after it gives the same pseudonyms (HMAC pads the key with
+    NULs), and a demo file saved over with other data is no demo data: both refused."""
+    demo = Path(__file__).resolve().parents[1] / "data" / "demo"
+    padded = tmp_path / "nyckel.txt"
+    padded.write_bytes((demo / "demo-nyckel.txt").read_bytes().strip() + b"\0\0")
+    other = tmp_path / "deltagare.csv"
+    other.write_bytes((demo / "deltagare.csv").read_bytes().replace(b"Kramfors", b"Kramfor5"))
+    for key_file, participants in ((padded, other), (DEMO_KEY, other)):
+        params = build_params(
+            {
+                "period": "2024H1",
+                "activities": "data/demo/aktiviteter.xlsx",
+                "participants": str(participants),
+                "pseudonym_key_file": str(key_file),
+            }
+        )
+        with pytest.raises(ParameterError, match="är demonyckeln"):
+            params.load_key()
+
+
 def _with_key_file(value: object):
     return build_params(
         {

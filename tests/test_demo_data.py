@@ -141,6 +141,22 @@ def test_committed_outputs_equal_a_fresh_generation(fresh):
         assert cell_values(DEMO / name) == cell_values(fresh / name), name
 
 
+def test_the_demo_key_and_inputs_are_the_ones_config_knows():
+    """config refuses the public demo key for anything but these files, known by content: the
+    list must be the generated files' (regenerating the demo data means updating it)."""
+    import hashlib
+
+    from hso_eval.config import DEMO_INPUT_SHA256, DEMO_KEY_SHA256, _hmac_key
+
+    inputs = {
+        hashlib.sha256((DEMO / name).read_bytes()).hexdigest(): (DEMO / name).stat().st_size
+        for name in ("aktiviteter.xlsx", "deltagare.csv", "deltagare.xlsx")
+    }
+    assert inputs == DEMO_INPUT_SHA256
+    key = (DEMO / "demo-nyckel.txt").read_bytes().strip()
+    assert hashlib.sha256(_hmac_key(key)).hexdigest() == DEMO_KEY_SHA256
+
+
 def test_csv_is_windows_1252_and_semicolon_separated():
     """deltagare.csv is cp1252 (not UTF-8), ;-separated, and Å/Ä/Ö decode correctly."""
     raw = (DEMO / "deltagare.csv").read_bytes()
