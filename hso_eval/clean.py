@@ -30,6 +30,7 @@ import unicodedata
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import NamedTuple
+from urllib.parse import unquote_plus
 
 import numpy as np
 import pandas as pd
@@ -54,6 +55,7 @@ from hso_eval.paths import display
 from hso_eval.periods import Period
 from hso_eval.privacy import (
     EMAIL_REMOVED,
+    NAME_PARTICLES,
     NAME_REMOVED,
     address_names,
     contains_email,
@@ -223,6 +225,15 @@ class _NameIndex:
             # A "name" with a digit in it ("HSO 2024", an id in a shifted row) is no person's:
             # searched for, it would take ids, dates and titles for names.
             keys = [key for key in names.index.tolist() if not any(c.isdigit() for c in key)]
+            # A name of three words or more is also written short: "Lena Maria Holmgren" as
+            # "Lena Holmgren", "Sara Lind Berg" as "Sara Lind" or "Sara Berg".
+            keys += [
+                f"{words[0]} {word}"
+                for words in (key.split(" ") for key in keys)
+                if len(words) >= 3
+                for word in words[1:]
+                if word not in NAME_PARTICLES
+            ]
             longest = max((key.count(" ") for key in keys), default=-1) + 1
             every = frozenset(" ".join(keys).split(" ")) - {""}
             words = frozenset(w for w in every if len(w) >= MIN_NAME_LENGTH and w.isalpha())
@@ -1750,6 +1761,10 @@ _FREE_TEXT_FIELDS = (
 )
 
 
+#: What separates the words of a web address ("karin-ostlund", "Olof+Dahlberg", "k.ostlund").
+_URL_SEPARATORS = r"[/\-._+?=&#:;,~]+"
+
+
 def _redact_register_names(register: Cleaned, raw: RawTable, people: _People) -> Cleaned:
     """`register` (cleaned from `raw`) without the names of the participant lists (`people`).
 
@@ -1775,6 +1790,27 @@ def _redact_register_names(register: Cleaned, raw: RawTable, people: _People) ->
             "innehöll namnet på en person i deltagarlistorna, som är en personuppgift och inte "
             f"får publiceras; namnet har ersatts med {NAME_REMOVED} (skriv inga deltagares namn "
             "i registret).",
+            values=masked,
+        )
+    # A link is published as it is and cannot be partly blanked: one that names a participant
+    # ("…/frukost-med-karin-ostlund", "?namn=Olof+Dahlberg") or holds an address written as
+    # %40 is emptied, with the same warning.
+    links = table["link"].astype("string")
+    decoded = links.map(unquote_plus, na_action="ignore").astype("string")
+    words = decoded.str.replace(_URL_SEPARATORS, " ", regex=True)
+    _, named = people.index.redact(words, people.known)
+    personal = named | contains_email(decoded)
+    if personal.any():
+        table["link"] = table["link"].mask(pd.Series(personal, index=table.index))
+        rows = np.zeros(raw.read, dtype=bool)
+        rows[position.get_indexer(table["source_row"].to_numpy()[personal])] = True
+        found.add(
+            rows,
+            "länk",
+            "personal_data_in_field",
+            "innehöll ett namn ur deltagarlistorna eller en e-postadress, som är "
+            "personuppgifter och inte får publiceras; fältet lämnas tomt (länka till en sida "
+            "utan personuppgifter).",
             values=masked,
         )
     quarantine, warnings, merges = (

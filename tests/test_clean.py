@@ -893,6 +893,43 @@ def test_clean_inputs_publishes_no_name_or_address(tmp_path):
         assert personal not in text
 
 
+def test_a_link_naming_a_participant_or_holding_an_address_is_emptied(tmp_path):
+    """A link cannot be partly blanked: one whose path or query names a participant
+    (however the words are joined) or holds an address written as %40 is emptied with a
+    warning; an ordinary link stays."""
+    links = [
+        "https://harnosand.example/evenemang/frukost-med-karin-ostlund",
+        "https://x.example/p?namn=Sanna+Olsson",
+        "https://forms.example/anmalan?email=sanna.olsson%40ange.example",
+        "https://www.rvn.se/sv/utveckling/hallbar-samhallsomstallning",
+    ]
+    a = csv_file(
+        tmp_path,
+        "aktiviteter.csv",
+        [*A_HEAD, "länk"],
+        [row(f"A{i}", "2024-03-15", "AP1", "möte", "Möte", link) for i, link in enumerate(links)],
+    )
+    p = csv_file(
+        tmp_path,
+        "deltagare.csv",
+        P_HEAD,
+        [
+            ["A0", "Karin Östlund", "", "Härnösands kommun"],
+            ["A1", "Sanna Olsson", "", "Sundsvalls kommun"],
+        ],
+    )
+    result = clean_inputs(_params(tmp_path, a, p), KEY)
+    table = result.activities.set_index("activity_id")
+    assert table["link"].isna().tolist() == [True, True, True, False]
+    found = result.warnings[result.warnings["reason"] == "personal_data_in_field"]
+    assert found[["row", "column", "value"]].to_numpy().tolist() == [
+        [2, "länk", MASK],
+        [3, "länk", MASK],
+        [4, "länk", MASK],
+    ]
+    assert "ostlund" not in " ".join(result.warnings["message"]).casefold()
+
+
 def test_participant_names_in_the_register_text_are_removed(tmp_path):
     """A participant's name in the register's free text would be published next to that
     person's pseudonym: it is replaced (as written, turned round, or as an address spells it),

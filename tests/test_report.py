@@ -152,6 +152,19 @@ def test_the_staff_the_report_names_may_be_named_in_the_narrative(tmp_path):
     ]
 
 
+def test_a_long_name_written_short_in_the_narrative_is_taken_out(tmp_path):
+    """The list has "Lena Maria Holmgren"; the narrative says "Lena Holmgren" (and "Maria"
+    alone, a first name, stays)."""
+    from hso_eval.privacy import NAME_REMOVED
+
+    data, _ = _demo_with(
+        tmp_path,
+        "HSO-2024-012;Lena Maria Holmgren;;Timrå kommun;kommun;Timrå;K;talare",
+        "## Inledning\n\nLena Holmgren och Maria talade.\n",
+    )
+    assert f"{NAME_REMOVED} och Maria talade." in html.unescape(report.introduction_html(data))
+
+
 def test_a_name_with_digits_takes_no_id_or_title_for_a_name(tmp_path):
     """A list row whose `namn` is "HSO 2024" (an id typed in the wrong column) is no person's
     name: searched for, it quarantined every register id "HSO-2024-…" and with them almost
