@@ -234,6 +234,13 @@ class _NameIndex:
                 for word in words[1:]
                 if word not in NAME_PARTICLES
             ]
+            # And with an initial: "K. Östlund", "Östlund, K." (`_name_spans` takes only a
+            # capital letter for one, so "i Berg" is no name).
+            keys += [
+                f"{words[0][0]} {words[-1]}"
+                for words in (key.split(" ") for key in keys)
+                if len(words[0]) > 1 and len(words[-1]) > 1
+            ]
             longest = max((key.count(" ") for key in keys), default=-1) + 1
             every = frozenset(" ".join(keys).split(" ")) - {""}
             words = frozenset(w for w in every if len(w) >= MIN_NAME_LENGTH and w.isalpha())
@@ -393,7 +400,8 @@ def _name_spans(value: str, keys: frozenset[str], longest: int) -> list[tuple[in
     spans, i = [], 0
     while i < len(words) - 1:
         for n in range(min(longest, len(words) - i), 1, -1):
-            if _is_name(folded[i : i + n], keys):
+            initials = [w.group() for w in words[i : i + n] if len(w.group()) == 1]
+            if _is_name(folded[i : i + n], keys) and all(c.isupper() for c in initials):
                 spans.append((words[i].start(), words[i + n - 1].end()))
                 i += n
                 break

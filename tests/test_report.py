@@ -153,16 +153,19 @@ def test_the_staff_the_report_names_may_be_named_in_the_narrative(tmp_path):
 
 
 def test_a_long_name_written_short_in_the_narrative_is_taken_out(tmp_path):
-    """The list has "Lena Maria Holmgren"; the narrative says "Lena Holmgren" (and "Maria"
-    alone, a first name, stays)."""
+    """The list has "Lena Maria Holmgren"; the narrative says "Lena Holmgren" or "L. Holmgren"
+    (and "Maria" alone, a first name, stays, as does "i Holmgren": a word, not an initial)."""
     from hso_eval.privacy import NAME_REMOVED
 
     data, _ = _demo_with(
         tmp_path,
         "HSO-2024-012;Lena Maria Holmgren;;Timrå kommun;kommun;Timrå;K;talare",
-        "## Inledning\n\nLena Holmgren och Maria talade.\n",
+        "## Inledning\n\nLena Holmgren och Maria talade, liksom L. Holmgren och K Östlund.\n"
+        "Mötet hölls i Holmgren.\n",
     )
-    assert f"{NAME_REMOVED} och Maria talade." in html.unescape(report.introduction_html(data))
+    intro = html.unescape(report.introduction_html(data))
+    assert f"{NAME_REMOVED} och Maria talade, liksom {NAME_REMOVED} och {NAME_REMOVED}." in intro
+    assert "Mötet hölls i Holmgren." in intro  # "i" is a word, not an initial
 
 
 def test_a_name_with_digits_takes_no_id_or_title_for_a_name(tmp_path):
