@@ -1685,12 +1685,14 @@ def redact_narrative(text: str, people: _People, name: str) -> tuple[str, list[s
     if not text:
         return text, []
     lines, has_email = redact_emails(pd.Series(text.split("\n"), dtype="string"))
-    written = lines.fillna("").tolist()
+    # Composed (NFC) once, so that a place in the text is the same in every step below.
+    written = [unicodedata.normalize("NFC", line) for line in lines.fillna("").tolist()]
     joined = "\n".join(written)
     redacted, hit = people.index.redact(pd.Series([joined], dtype="string"), people.known)
+    joined = str(redacted.iloc[0]) if hit[0] else joined
+    joined = _redact_across_markup(joined, people)
     named: set[int] = set()
-    if hit[0]:
-        joined = str(redacted.iloc[0])
+    if joined != "\n".join(written):
         # The lines a name was taken from (a name over two lines joins them into one).
         matcher = difflib.SequenceMatcher(a=written, b=joined.split("\n"), autojunk=False)
         for tag, first, last, _, _ in matcher.get_opcodes():
@@ -1714,6 +1716,28 @@ def redact_narrative(text: str, people: _People, name: str) -> tuple[str, list[s
             "inte stå i den (skriv om meningen utan namn och adress)."
         )
     return joined, notices
+
+
+#: HTML written into Markdown: a tag or an entity. The report shows it as text, so the words
+#: around it are read as one phrase ("<b>Sanna</b> Olsson", "Olof&nbsp;Dahlberg").
+_MARKUP = re.compile(r"<[^<>\n]*>|&#?\w+;")
+
+
+def _redact_across_markup(text: str, people: _People) -> str:
+    """`text` with each name of the lists that HTML tags or entities split taken out: found in
+    a copy with the markup as spaces of the same length, so places match the text's."""
+    projection = _MARKUP.sub(lambda m: " " * len(m.group()), text)
+    if projection == text:
+        return text
+    index = people.index._build()
+    spans = _name_spans(projection, index.keys, index.longest)
+    if not spans:
+        return text
+    keep = np.asarray(people.known([projection[a:b] for a, b in spans]), dtype=bool)
+    for (a, b), known in reversed(list(zip(spans, keep, strict=True))):
+        if not known:
+            text = text[:a] + NAME_REMOVED + text[b:]
+    return text
 
 
 def clean_tables(

@@ -168,6 +168,22 @@ def test_a_long_name_written_short_in_the_narrative_is_taken_out(tmp_path):
     assert "Mötet hölls i Holmgren." in intro  # "i" is a word, not an initial
 
 
+def test_html_between_a_names_words_does_not_hide_it(tmp_path):
+    """The report shows HTML in the narrative as text, so "<b>Karin</b> Östlund" and
+    "Olof&nbsp;Dahlberg" show the names: they are taken out too; a municipality stays."""
+    from hso_eval.privacy import NAME_REMOVED
+
+    data, _ = _demo_with(
+        tmp_path,
+        "HSO-2024-012;Olof Dahlberg;;Timrå kommun;kommun;Timrå;M;talare",
+        "## Inledning\n\nTack <b>Karin</b> Östlund och Olof&nbsp;Dahlberg i Upplands&nbsp;Väsby.\n",
+    )
+    assert data.clean.narrative.splitlines()[2] == (
+        f"Tack <b>{NAME_REMOVED} och {NAME_REMOVED} i Upplands&nbsp;Väsby."
+    )
+    assert len(data.clean.narrative_notices) == 1
+
+
 def test_a_name_with_digits_takes_no_id_or_title_for_a_name(tmp_path):
     """A list row whose `namn` is "HSO 2024" (an id typed in the wrong column) is no person's
     name: searched for, it quarantined every register id "HSO-2024-…" and with them almost
