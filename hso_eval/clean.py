@@ -1687,10 +1687,7 @@ def redact_narrative(text: str, people: _People, name: str) -> tuple[str, list[s
     lines, has_email = redact_emails(pd.Series(text.split("\n"), dtype="string"))
     # Composed (NFC) once, so that a place in the text is the same in every step below.
     written = [unicodedata.normalize("NFC", line) for line in lines.fillna("").tolist()]
-    joined = "\n".join(written)
-    redacted, hit = people.index.redact(pd.Series([joined], dtype="string"), people.known)
-    joined = str(redacted.iloc[0]) if hit[0] else joined
-    joined = _redact_across_markup(joined, people)
+    joined = _redact_narrative_names("\n".join(written), people)
     named: set[int] = set()
     if joined != "\n".join(written):
         # The lines a name was taken from (a name over two lines joins them into one).
@@ -1721,21 +1718,41 @@ def redact_narrative(text: str, people: _People, name: str) -> tuple[str, list[s
 #: HTML written into Markdown: a tag or an entity. The report shows it as text, so the words
 #: around it are read as one phrase ("<b>Sanna</b> Olsson", "Olof&nbsp;Dahlberg").
 _MARKUP = re.compile(r"<[^<>\n]*>|&#?\w+;")
+#: Markdown's emphasis and code marks: inside a word the report joins the pieces into one word
+#: ("K**arin**" shows as "Karin").
+_MARKS = re.compile(r"[*_`]")
+_MARK_RUNS = re.compile(r"\*+|_+|`+")
 
 
-def _redact_across_markup(text: str, people: _People) -> str:
-    """`text` with each name of the lists that HTML tags or entities split taken out: found in
-    a copy with the markup as spaces of the same length, so places match the text's."""
-    projection = _MARKUP.sub(lambda m: " " * len(m.group()), text)
-    if projection == text:
-        return text
+def _redact_narrative_names(text: str, people: _People) -> str:
+    """`text` with each name of the lists (`_NameIndex`, in their own order or turned round) as
+    the report shows it replaced by `NAME_REMOVED`, unless it is a phrase that is no person.
+
+    Searched twice, in copies of the text whose places match it: with HTML tags and entities
+    as spaces (the report prints them as text, between words), then also with the Markdown
+    marks as invisible characters inside a word (`_TEXT_WORDS` keeps them in it, `fold` drops
+    them). A mark the name took with it takes its partner too ("**Karin** Östlund" leaves no
+    "**" on its own to show as written).
+    """
     index = people.index._build()
-    spans = _name_spans(projection, index.keys, index.longest)
-    if not spans:
+    if not index.keys:
         return text
-    keep = np.asarray(people.known([projection[a:b] for a, b in spans]), dtype=bool)
-    for (a, b), known in reversed(list(zip(spans, keep, strict=True))):
-        if not known:
+    for marks_join in (False, True):
+        projection = _MARKUP.sub(lambda m: " " * len(m.group()), text)
+        if marks_join:
+            projection = _MARKS.sub("\u200b", projection)
+        spans = _name_spans(projection, index.keys, index.longest)
+        if not spans:
+            continue
+        keep = np.asarray(people.known([projection[a:b] for a, b in spans]), dtype=bool)
+        for (a, b), known in reversed(list(zip(spans, keep, strict=True))):
+            if known:
+                continue
+            for run in _MARK_RUNS.findall(text, a, b):
+                if text[:a].endswith(run):
+                    a -= len(run)
+                elif text.startswith(run, b):
+                    b += len(run)
             text = text[:a] + NAME_REMOVED + text[b:]
     return text
 

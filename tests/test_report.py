@@ -184,6 +184,26 @@ def test_html_between_a_names_words_does_not_hide_it(tmp_path):
     assert len(data.clean.narrative_notices) == 1
 
 
+def test_markdown_marks_inside_or_around_a_name_neither_hide_it_nor_stay_alone(tmp_path):
+    """The report joins "K**arin**" into one word, "Karin": the name is found through the
+    marks. A mark taken with the name takes its partner too, so no lone "**" shows as written;
+    a name bold as a whole stays bold."""
+    from hso_eval.privacy import NAME_REMOVED
+
+    data, _ = _demo_with(
+        tmp_path,
+        "HSO-2024-012;Olof Dahlberg;;Timrå kommun;kommun;Timrå;M;talare",
+        "## Inledning\n\nTack K**arin** Östlund, **Olof** Dahlberg och *Karin* *Östlund*.\n\n"
+        "Samtalet leddes av **Olof Dahlberg** och Ol`of` Dahlberg i *Sundsvall*.\n",
+    )
+    lines = data.clean.narrative.splitlines()
+    assert lines[2] == f"Tack {NAME_REMOVED}, {NAME_REMOVED} och {NAME_REMOVED}."
+    assert lines[4] == f"Samtalet leddes av **{NAME_REMOVED}** och {NAME_REMOVED} i *Sundsvall*."
+    intro = html.unescape(report.introduction_html(data))
+    assert "arin" not in intro and "Dahlberg" not in intro and "*" not in intro
+    assert "<em>Sundsvall</em>" in intro
+
+
 def test_a_name_with_digits_takes_no_id_or_title_for_a_name(tmp_path):
     """A list row whose `namn` is "HSO 2024" (an id typed in the wrong column) is no person's
     name: searched for, it quarantined every register id "HSO-2024-…" and with them almost
