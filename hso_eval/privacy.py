@@ -29,6 +29,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from hso_eval.parse import (
+    _DOMAIN_CHAR,
     _PLAIN_FOLD,
     EMAIL_IN_TEXT,
     _Distinct,
@@ -317,6 +318,17 @@ def _has_at(distinct: np.ndarray) -> np.ndarray:
     return pc.fill_null(pc.match_substring(arrow, "@"), False).to_numpy(zero_copy_only=False)
 
 
+def _may_hold_email(distinct: np.ndarray) -> np.ndarray:
+    """True where a value (an object array, None for NA) matches `_MAY_HOLD_EMAIL`."""
+    try:
+        arrow = pa.array(distinct, type=pa.large_string())
+    except (pa.ArrowException, TypeError, UnicodeError):  # not all strings
+        found = re.compile(_MAY_HOLD_EMAIL, re.IGNORECASE).search
+        return np.array([v is not None and bool(found(str(v))) for v in distinct], dtype=bool)
+    found = pc.match_substring_regex(arrow, _MAY_HOLD_EMAIL, ignore_case=True)
+    return pc.fill_null(found, False).to_numpy(zero_copy_only=False)
+
+
 def _folded_ids(*columns: pd.Series) -> list[np.ndarray]:
     """Per column, one integer per row: equal integers ⇔ equal `parse.fold` (-1 when empty).
 
@@ -389,18 +401,37 @@ def mentions_folded(values: pd.Series, other: pd.Series, min_length: int = 2) ->
     return hit
 
 
+#: An address written so that a program would not read it as one, as web pages do against
+#: spam: `anna.sjoberg [at] harnosand.example`, `anna(snabel-a)harnosand(punkt)example`. Read by
+#: a person, it is the address. The domain ends in a label of letters, so "Lunch (at) 12.30" is
+#: no address.
+_DISGUISED_AT = r"\s*[\[({]\s*(?:at|@|snabel-?a)\s*[\])}]\s*"
+_DISGUISED_DOT = r"(?:\.|\s*[\[({]\s*(?:dot|punkt)\s*[\])}]\s*)"
+_DISGUISED_EMAIL = re.compile(
+    r"[^\s@,;:<>()\[\]{}\\\"]+"
+    + _DISGUISED_AT
+    + rf"(?:{_DOMAIN_CHAR}+{_DISGUISED_DOT})+[^\W\d_]{{2,}}\b",
+    re.IGNORECASE,
+)
+#: What every value that could hold an address holds (RE2, for Arrow): an "@" or a disguise.
+_MAY_HOLD_EMAIL = r"@|[\[({]\s*(?:at|snabel)"
+
+
 def redact_emails(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     """Replace every e-mail-shaped substring with `EMAIL_REMOVED`; return (values, changed).
 
-    One vectorised `str.replace` with `parse.EMAIL_IN_TEXT` over the distinct values. A
-    categorical stays categorical (values that become equal share a category); any other
-    column comes back as "string". `changed` is True for the rows where something was replaced.
+    Vectorised `str.replace` with `parse.EMAIL_IN_TEXT`, then `_DISGUISED_EMAIL`, over the
+    distinct values. A categorical stays categorical (values that become equal share a
+    category); any other column comes back as "string". `changed` is True for the rows where
+    something was replaced.
     """
     codes, distinct = _distinct_objects(values)
-    # Only a value with an "@" can hold an address: the others are ruled out at once.
-    candidates = np.flatnonzero(_has_at(distinct))
+    # Only a value with an "@" or a disguised one can hold an address: the others are ruled
+    # out at once.
+    candidates = np.flatnonzero(_may_hold_email(distinct))
     before = pd.Series(distinct[candidates], dtype=object)
     after = before.str.replace(EMAIL_IN_TEXT, EMAIL_REMOVED, regex=True)
+    after = after.str.replace(_DISGUISED_EMAIL, EMAIL_REMOVED, regex=True)
     changed = np.zeros(len(distinct), dtype=bool)
     changed[candidates] = (before.notna() & (after != before)).to_numpy(dtype=bool)
     hit = changed[codes]

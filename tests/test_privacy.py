@@ -27,6 +27,7 @@ from hso_eval.privacy import (
     neutralise_formulas,
     neutralise_text,
     pseudonymise,
+    redact_emails,
     restore_text,
 )
 from hso_eval.tables import MASK
@@ -314,6 +315,31 @@ def test_address_names_read_the_name_in_the_local_part() -> None:
 
 def no_phrase_known(phrases: list[str]) -> np.ndarray:
     return np.zeros(len(phrases), dtype=bool)
+
+
+def test_an_address_written_against_spam_is_still_taken_out_of_free_text() -> None:
+    """Web pages write addresses so that programs miss them; a reader does not. Such an address
+    in the register's free text or the narrative is removed like any other, and "(at)" that
+    no address follows stays."""
+    values = strings(
+        [
+            "Anmälan: anna.sjoberg [at] harnosand.example.",
+            "bo(snabel-a)hso(punkt)example eller CIA (AT) PLATS.EXAMPLE",
+            "Frågor till dan [@] org.example",
+            "Lunch (at) 12.30, möte (at) Sundsvall, fika [at] kontoret.",
+            None,
+        ]
+    )
+    redacted, changed = redact_emails(values)
+    removed = "[e-postadress borttagen]"
+    assert redacted.tolist()[:4] == [
+        f"Anmälan: {removed}.",
+        f"{removed} eller {removed}",
+        f"Frågor till {removed}",
+        "Lunch (at) 12.30, möte (at) Sundsvall, fika [at] kontoret.",
+    ]
+    assert pd.isna(redacted.iloc[4])
+    assert changed.tolist() == [True, True, True, False, False]
 
 
 @pytest.mark.parametrize(
