@@ -275,6 +275,24 @@ class _NameIndex:
             found[i] = self._holds(distinct[i], index.keys, index.longest)
         return found[codes]
 
+    def joined_in(self, values: pd.Series, known: Callable[[list[str]], np.ndarray]) -> np.ndarray:
+        """True where a value has a name of the index written as one word, in its own order or
+        turned round ("…/karinostlund", "ostlundkarin"), unless `known` takes it for no
+        person. For web addresses, which often run words together; a name with an initial is
+        left out ("kostlund" is a word of its own)."""
+        index = self._build()
+        joined: dict[str, str] = {}
+        for key in index.keys:
+            words = key.split(" ")
+            if min(len(word) for word in words) > 1:
+                joined["".join(words)] = joined["".join(reversed(words))] = key
+        person = {k: not hit for k, hit in zip(joined, known(list(joined.values())), strict=True)}
+        codes, uniques = _distinct_texts(values)
+        found = np.zeros(len(uniques) + 1, dtype=bool)  # the last: an empty row
+        for i, value in enumerate(uniques):
+            found[i] = any(person.get(word, False) for word in self._words(value))
+        return found[codes]
+
     def could_hold_own_name(self, values: pd.Series) -> np.ndarray:
         """False where a value holds no word of any name of the file, one-word names and names
         spelt by addresses included: it cannot hold its row's own name (`mentions_folded`)."""
@@ -1842,13 +1860,13 @@ def _redact_register_names(register: Cleaned, raw: RawTable, people: _People) ->
             values=masked,
         )
     # A link is published as it is and cannot be partly blanked: one that names a participant
-    # ("…/frukost-med-karin-ostlund", "?namn=Olof+Dahlberg") or holds an address written as
-    # %40 is emptied, with the same warning.
+    # ("…/frukost-med-karin-ostlund", "?namn=Olof+Dahlberg", "…/karinostlund") or holds an
+    # address written as %40 is emptied, with the same warning.
     links = table["link"].astype("string")
     decoded = links.map(unquote_plus, na_action="ignore").astype("string")
     words = decoded.str.replace(_URL_SEPARATORS, " ", regex=True)
     _, named = people.index.redact(words, people.known)
-    personal = named | contains_email(decoded)
+    personal = named | people.index.joined_in(decoded, people.known) | contains_email(decoded)
     if personal.any():
         table["link"] = table["link"].mask(pd.Series(personal, index=table.index))
         rows = np.zeros(raw.read, dtype=bool)
