@@ -670,12 +670,13 @@ def build_params(data: Mapping[str, Any], *, source: Path | None = None) -> RunP
     """Validate a mapping of period parameters (from YAML, or a notebook's parameters cell)."""
     where = display(source) if source else "parametrarna"
     check_keys(data, PERIOD_KEYS, where)
-    for key in _REQUIRED_PERIOD_KEYS:
-        _require(data, key, where)
+    _require(data, "period", where)
     try:
         period = Period.parse(data["period"])
     except ParameterError as exc:
         raise ParameterError(f"{where}: 'period': {exc}") from exc
+    for key in _REQUIRED_PERIOD_KEYS:
+        _require(data, key, where)
     for key in (
         "project",
         "activities",
@@ -744,6 +745,11 @@ def build_params(data: Mapping[str, Any], *, source: Path | None = None) -> RunP
         ),
         source=source,
     )
+
+
+def period_file_values(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """A period file's keys and values as written (paths relative to the repository root)."""
+    return _read_yaml(resolve(path), "Parameterfilen")
 
 
 def load_params(path: str | os.PathLike[str]) -> RunParams:

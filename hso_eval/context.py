@@ -18,11 +18,19 @@ from typing import Any
 
 import pandas as pd
 
-from hso_eval.config import CLEAN_CACHE_ENV, PERIOD_KEYS, Project, RunParams, build_params
+from hso_eval.config import (
+    CLEAN_CACHE_ENV,
+    PERIOD_KEYS,
+    Project,
+    RunParams,
+    build_params,
+    period_file_values,
+)
+from hso_eval.errors import ParameterError
 from hso_eval.history import SNAPSHOT, History, load_snapshot
 from hso_eval.history import folder_for as history_folder
 from hso_eval.history import load as load_history
-from hso_eval.paths import resolve
+from hso_eval.paths import display, resolve
 from hso_eval.periods import Period
 from hso_eval.tables import CleanResult
 
@@ -76,14 +84,43 @@ class PeriodData:
         return split_narrative(self.clean.narrative)
 
 
+#: A period's own parameter file, as README names it: where a notebook given only a period
+#: (its parameters cell as it stands, or `period = "2025H1"` typed there) finds the rest.
+PERIOD_FILE = "params/{period}.yaml"
+
+
 def load_period(clean_cache: str | Path | None = None, **parameters: Any) -> PeriodData:
     """Validate the notebook's parameters and return the period's data.
 
     `parameters` are the period-file keys (period, project, activities, …). Unknown keys are
-    rejected with the nearest known one, exactly as for a period file.
+    rejected with the nearest known one, exactly as for a period file. A notebook's own
+    defaults name only the (demo) period: when neither input file is given, the period's file
+    (`PERIOD_FILE`, params/2024H1.yaml for the demo) gives the rest, under whatever else is
+    given. With input files given (`hso-eval run`, papermill's `-f`), the parameters are all
+    there is: nothing of the demo's is left over (`-f params/2025H1.yaml` without a narrative
+    gives no narrative, and the key from HSO_PSEUDONYM_KEY).
     """
     given = {k: v for k, v in parameters.items() if k in PERIOD_KEYS or v is not None}
-    params = build_params(given)
+    source = None
+    if given.get("activities") is None and given.get("participants") is None:
+        try:
+            period = Period.parse(given.get("period")).code
+        except ParameterError:  # no period, or none of this form: `build_params` says so
+            period = None
+        if period is not None:
+            source = resolve(PERIOD_FILE.format(period=period))
+            if not source.is_file():
+                raise ParameterError(
+                    f"parametrarna: perioden {period} har ingen parameterfil "
+                    f"({display(source)}) och inga indatafiler. Skriv periodens parameterfil "
+                    "(README, 'En riktig period'), eller ange 'activities' och 'participants' "
+                    "i notebookens parametrar."
+                )
+            given = {
+                **period_file_values(source),
+                **{k: v for k, v in given.items() if v is not None},
+            }
+    params = build_params(given, source=source)
     clean_cache = clean_cache or os.environ.get(CLEAN_CACHE_ENV)
     if clean_cache:
         folder = resolve(clean_cache)  # relative to the repository root

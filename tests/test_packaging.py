@@ -69,22 +69,82 @@ def test_notebook_is_thin(root, name):
         assert not defs, f"{name}: a cell defines {type(defs[0]).__name__}"
 
 
-@pytest.mark.parametrize("name", ["datakvalitet", "halvarsrapport", "utvarderingsunderlag"])
-def test_parameters_cell_holds_the_period_keys_with_demo_defaults(root, name):
-    """Each notebook's parameters cell has the period-file keys, so papermill -f works directly."""
+def _parameters_cell(root, name: str) -> str:
     nb = json.loads((root / "notebooks" / f"{name}.ipynb").read_text(encoding="utf-8"))
     cells = [c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
     assert len(cells) == 1
+    return "".join(cells[0]["source"])
+
+
+@pytest.mark.parametrize("name", ["datakvalitet", "halvarsrapport", "utvarderingsunderlag"])
+def test_parameters_cell_holds_the_period_keys_and_names_only_the_demo_period(root, name):
+    """Each notebook's parameters cell has the period-file keys, so papermill -f works directly,
+    and names only the demo period: nothing of the demo's is left over for another period."""
+    source = _parameters_cell(root, name)
     names = {
         t.id
-        for node in ast.parse("".join(cells[0]["source"])).body
+        for node in ast.parse(source).body
         if isinstance(node, ast.Assign)
         for t in node.targets
         if isinstance(t, ast.Name)
     }
     assert names == set(PERIOD_KEYS) | {"clean_cache"}
-    demo = yaml.safe_load((root / "params" / "2024H1.yaml").read_text(encoding="utf-8"))
     namespace: dict = {}
-    exec("".join(cells[0]["source"]), namespace)
-    for key, value in demo.items():
-        assert namespace[key] == value, f"{name}: default for {key!r} differs from the demo"
+    exec(source, namespace)
+    demo = yaml.safe_load((root / "params" / "2024H1.yaml").read_text(encoding="utf-8"))
+    assert namespace["period"] == demo["period"]
+    assert all(namespace[key] is None for key in names - {"period"})
+
+
+def test_a_notebook_on_its_own_shows_the_demo_period(root):
+    """Run as it stands (JupyterLab), a notebook reads the demo period's file."""
+    from hso_eval.config import load_params
+    from hso_eval.context import load_period
+
+    namespace: dict = {}
+    exec(_parameters_cell(root, "halvarsrapport"), namespace)
+    del namespace["__builtins__"]
+    data = load_period(**namespace)
+    assert data.params == load_params(root / "params" / "2024H1.yaml")
+    assert "## Inledning" in data.clean.narrative
+
+
+def test_papermill_with_another_periods_file_keeps_nothing_of_the_demo(root, tmp_path, monkeypatch):
+    """`papermill … -f params/2024H2.yaml` for a period file without a narrative or a key file
+    (as README's period files are): no narrative, and the key from HSO_PSEUDONYM_KEY, not the
+    demo's. A period with neither files nor a period file gets a Swedish message saying what
+    to do."""
+    from hso_eval.config import KEY_ENV, ParameterError
+    from hso_eval.context import load_period
+
+    namespace: dict = {}
+    exec(_parameters_cell(root, "halvarsrapport"), namespace)
+    del namespace["__builtins__"]
+    period_file = yaml.safe_load((root / "params" / "2024H2.yaml").read_text(encoding="utf-8"))
+    del period_file["narrative"], period_file["pseudonym_key_file"]
+    period_file["output_dir"] = str(tmp_path / "2024H2")
+    monkeypatch.setenv(KEY_ENV, "k" * 32)
+    data = load_period(**{**namespace, **period_file})
+    assert data.params.narrative is None and data.clean.narrative == ""
+    assert data.params.pseudonym_key_file is None
+    assert data.params.load_key() == b"k" * 32
+    with pytest.raises(ParameterError) as error:
+        load_period(**{**namespace, "period": "2026H1"})
+    assert str(error.value) == (
+        "parametrarna: perioden 2026H1 har ingen parameterfil (params/2026H1.yaml) och inga "
+        "indatafiler. Skriv periodens parameterfil (README, 'En riktig period'), eller ange "
+        "'activities' och 'participants' i notebookens parametrar."
+    )
+
+
+def test_a_notebook_given_only_a_period_reads_that_periods_file(root):
+    """`period = "2024H2"` typed in the parameters cell is enough: params/2024H2.yaml gives
+    the rest, its narrative included, and nothing of 2024H1's is kept."""
+    from hso_eval.config import load_params
+    from hso_eval.context import load_period
+
+    namespace: dict = {}
+    exec(_parameters_cell(root, "datakvalitet"), namespace)
+    del namespace["__builtins__"]
+    data = load_period(**{**namespace, "period": "2024H2"})
+    assert data.params == load_params(root / "params" / "2024H2.yaml")
