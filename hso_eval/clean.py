@@ -224,7 +224,11 @@ class _NameIndex:
                 names = names[as_org.reindex(names.index, fill_value=0) <= names]
             # A "name" with a digit in it ("HSO 2024", an id in a shifted row) is no person's:
             # searched for, it would take ids, dates and titles for names.
-            keys = [key for key in names.index.tolist() if not any(c.isdigit() for c in key)]
+            keys = names.index.tolist()
+            # (Each distinct character is asked once: a character test per key is 0.1 s at 1M.)
+            digits = "".join(c for c in set("".join(keys)) if c.isdigit())
+            if digits:
+                keys = [key for key in keys if not re.search(f"[{re.escape(digits)}]", key)]
             # A name of three words or more is also written short: "Lena Maria Holmgren" as
             # "Lena Holmgren", "Sara Lind Berg" as "Sara Lind" or "Sara Berg".
             keys += [
