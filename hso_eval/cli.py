@@ -174,10 +174,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     params = load_params(args.params)
     clean = clean_inputs(params, params.load_key())
     for a in clean.accounts:
-        print(
-            f"{a.where()}: {a.read} lästa = {a.clean} rena + {a.quarantined} i karantän + "
-            f"{a.merged} sammanslagna ({a.blank} {'tom rad' if a.blank == 1 else 'tomma rader'})"
-        )
+        print(a.summary())
     from hso_eval.report import narrative_problems
 
     for problem in [*clean.narrative_notices, *narrative_problems(clean.narrative)]:

@@ -41,6 +41,16 @@ def swedish_time(moment: object) -> tuple[dt.datetime, bool]:
     return aware.astimezone(zone), True
 
 
+def swedish_moment_text(moment: object) -> str:
+    """`moment` (a datetime or an ISO string) as Swedes write it: "2026-11-27 kl. 16.53" on the
+    Swedish clock ("… 15.53 UTC" without the tz database); a text that is no moment as it is."""
+    try:
+        local, swedish = swedish_time(moment)
+    except (TypeError, ValueError):
+        return str(moment)
+    return local.strftime("%Y-%m-%d kl. %H.%M") + ("" if swedish else " UTC")
+
+
 def swedish_now() -> dt.datetime:
     """Now on the Swedish clock (in UTC without the tz database)."""
     return swedish_time(dt.datetime.now(dt.UTC))[0]

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from hso_eval.clock import swedish_moment_text
 from hso_eval.errors import BusyError, RunError
 from hso_eval.paths import display
 
@@ -77,7 +78,8 @@ class RunLock:
             os.close(fd)
             raise BusyError(
                 f"En annan körning för {display(self.target)} pågår redan "
-                f"(process {holder.get('pid', '?')}, startad {holder.get('started', '?')}). "
+                f"(process {holder.get('pid', '?')}, startad "
+                f"{swedish_moment_text(holder.get('started', '?'))}). "
                 "Vänta tills den är klar och försök igen."
             ) from None
         os.ftruncate(fd, 0)

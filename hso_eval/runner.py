@@ -397,15 +397,7 @@ def _run_into(
         "warnings": len(clean.warnings),
     }
     for a in clean.accounts:
-        log.info(
-            "%s: %d lästa = %d rena + %d i karantän + %d sammanslagna (%d tomma)",
-            a.where(),
-            a.read,
-            a.clean,
-            a.quarantined,
-            a.merged,
-            a.blank,
-        )
+        log.info("%s", a.summary())
 
     work = staging.parent / f"{WORK_PREFIX}{staging.name}"
     # What the half-year report prints, decided here while the kernels run (the main thread

@@ -101,6 +101,15 @@ class FileAccount:
         """The file, and the sheet that was read: ``data/raw/a.xlsx (blad 'Aktiviteter')``."""
         return f"{self.path} (blad '{self.sheet}')" if self.sheet else str(self.path)
 
+    def summary(self) -> str:
+        """The accounting as `run` logs it and `check` prints it: ``data/raw/a.csv: 53 lästa =
+        51 rena + 1 i karantän + 1 sammanslagna (1 tom rad)``."""
+        blank = f"{self.blank} {'tom rad' if self.blank == 1 else 'tomma rader'}"
+        return (
+            f"{self.where()}: {self.read} lästa = {self.clean} rena + {self.quarantined} i "
+            f"karantän + {self.merged} sammanslagna ({blank})"
+        )
+
     def rows(self) -> dict[str, int]:
         return {
             "read": self.read,

@@ -435,6 +435,16 @@ def test_format_datetime_without_the_time_zone_database_says_utc(monkeypatch) ->
     assert format_datetime_iso("2026-11-27T07:20:54+00:00") == "2026-11-27 07.20 UTC"
 
 
+def test_a_moment_in_a_message_is_on_the_swedish_clock() -> None:
+    """A message's time (when a running job started) is the Swedish clock's, also when the
+    server writes UTC; a text that is no time is shown as it is."""
+    from hso_eval.clock import swedish_moment_text
+
+    assert swedish_moment_text("2026-11-27T15:53:58+00:00") == "2026-11-27 kl. 16.53"
+    assert swedish_moment_text("2026-06-30T22:05:00+00:00") == "2026-07-01 kl. 00.05"
+    assert swedish_moment_text("?") == "?"
+
+
 def test_format_datetime_iso_for_tables() -> None:
     """In a table (the index page's "Körd"), ISO date and Swedish clock time; missing -> "–"."""
     assert format_datetime_iso("2026-11-27T07:20:54+00:00") == "2026-11-27 08.20"

@@ -76,7 +76,9 @@ def test_second_lock_on_the_same_target_is_refused_with_the_holder(tmp_path):
     )
     try:
         assert holder.stdout.readline().strip() == "held"
-        with pytest.raises(BusyError, match=f"process {holder.pid}, startad 20"):
+        # When it started, on the Swedish clock as the log lines give it (not the server's UTC).
+        started = r"startad 20\d\d-\d\d-\d\d kl\. \d\d\.\d\d\)"
+        with pytest.raises(BusyError, match=f"process {holder.pid}, {started}"):
             RunLock(target).acquire()
     finally:
         holder.kill()

@@ -224,6 +224,11 @@ def test_every_step_is_one_line_with_its_duration_on_stdout_and_in_run_log(proje
         assert any(stdout_msgs[i : i + n] == log_msgs for i in range(len(stdout_msgs))), period
         # run.log ends saying the run is done, before the folder is published
         assert re.fullmatch(r"Publicerar \S+ \(klar på \d+,\d s\)", log_msgs[-1])
+        # each file's rows, counted as `hso-eval check` counts them (the register: 1 blank row)
+        assert any(
+            m.endswith("53 lästa = 51 rena + 1 i karantän + 1 sammanslagna (1 tom rad)")
+            for m in log_msgs
+        ), period
 
 
 def test_logs_hold_no_names_or_e_mail_addresses(project):
