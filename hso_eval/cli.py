@@ -159,10 +159,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
     params = load_params(args.params)
     record = run_period(params, progress=sys.stderr.isatty() and not args.quiet)
+    seconds = f"{record.seconds:.1f}".replace(".", ",")
     print(
-        f"{record.period}: klar på {record.seconds:.1f} s – {display(params.output_dir)}".replace(
-            ".", ",", 1
-        )
+        f"{record.period}: klar på {seconds} s – {display(params.output_dir)}"
+        f"{record.quarantine_note()}"
     )
     return EXIT_OK
 
@@ -175,6 +175,10 @@ def _cmd_check(args: argparse.Namespace) -> int:
     clean = clean_inputs(params, params.load_key())
     for a in clean.accounts:
         print(a.summary())
+    from hso_eval.quality import unknown_column_notes
+
+    for note, _ in unknown_column_notes(clean):
+        print(note)
     from hso_eval.report import narrative_problems
 
     for problem in [*clean.narrative_notices, *narrative_problems(clean.narrative)]:

@@ -130,13 +130,47 @@ def warning_summary(clean: CleanResult, max_rows: int = 12) -> pd.DataFrame:
     return out.sort_values(["Fil", "Antal"], ascending=[True, False]).reset_index(drop=True)
 
 
+def _nearest_column(role: str, header: str) -> str | None:
+    from hso_eval.read import ACTIVITY_SPEC, PARTICIPANT_SPEC
+
+    spec = ACTIVITY_SPEC if role == "activities" else PARTICIPANT_SPEC
+    return spec.nearest(header)
+
+
 def unknown_columns_table(clean: CleanResult) -> pd.DataFrame:
+    """The ignored columns, each with the column it most likely was meant to be ("" if none)."""
     rows = [
-        {"Fil": a.path, "Ignorerad kolumn": col}
+        {
+            "Fil": a.path,
+            "Ignorerad kolumn": col,
+            "Menade du": _nearest_column(a.role, col) or "",
+        }
         for a in clean.accounts
         for col in a.unknown_columns
     ]
-    return pd.DataFrame(rows, columns=["Fil", "Ignorerad kolumn"])
+    return pd.DataFrame(rows, columns=["Fil", "Ignorerad kolumn", "Menade du"])
+
+
+def unknown_column_notes(clean: CleanResult) -> list[tuple[str, bool]]:
+    """A Swedish line per ignored column, for `check` and the run's log, and whether it looks
+    like a misspelt known column (a warning: its data is lost until the header is fixed)."""
+    notes = []
+    for a in clean.accounts:
+        for col in a.unknown_columns:
+            near = _nearest_column(a.role, col)
+            if near:
+                notes.append(
+                    (
+                        f"{a.where()}: kolumnen '{col}' känns inte igen och läses inte. Menade "
+                        f"du '{near}'? Byt rubriken i bladet.",
+                        True,
+                    )
+                )
+            else:
+                notes.append(
+                    (f"{a.where()}: kolumnen '{col}' känns inte igen och läses inte.", False)
+                )
+    return notes
 
 
 def summary(clean: CleanResult) -> dict[str, int]:

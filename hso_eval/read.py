@@ -14,6 +14,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import difflib
 import hashlib
 import html
 import io
@@ -93,6 +94,13 @@ class TableSpec:
     def names(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns)
 
+    def nearest(self, header: str) -> str | None:
+        """The column a header that is not accepted was most likely meant to be (a typo:
+        "Orgnisation", "E-post-adress"), or None."""
+        index = self.header_index()
+        near = difflib.get_close_matches(normalise_header(header), list(index), n=1, cutoff=0.8)
+        return index[near[0]] if near else None
+
     def header_index(self) -> dict[str, str]:
         """Normalised header text -> canonical column name, for every accepted header."""
         index: dict[str, str] = {}
@@ -133,7 +141,15 @@ PARTICIPANT_SPEC = TableSpec(
     columns=(
         ColumnSpec("aktivitets_id", ("id",), required=True),
         ColumnSpec("namn", ("för- och efternamn",)),
-        ColumnSpec("e-post", ("epost", "mejl", "email")),
+        # The contract's aliases, and what attendance-list exports call the column (the
+        # address itself identifies a person: missed, every pseudonym would change).
+        ColumnSpec(
+            "e-post",
+            (
+                *("epost", "mejl", "email", "e-postadress", "epostadress", "e-post adress"),
+                *("mejladress", "mail", "mailadress", "e-mail", "e-mailadress"),
+            ),
+        ),
         ColumnSpec("organisation", ("org",)),
         ColumnSpec("organisationstyp", ("orgtyp",)),
         ColumnSpec("kommun"),

@@ -157,6 +157,14 @@ class RunRecord:
     error: str | None = None
     failed_copy: str | None = None
 
+    def quarantine_note(self) -> str:
+        """For the run's one summary line: how many rows went to quarantine ("" for none), so
+        that a scheduled run's log shows there are sheets to fix."""
+        rows = int(self.quality.get("quarantined_rows", 0))
+        if not rows:
+            return ""
+        return f", {rows} {'rad' if rows == 1 else 'rader'} i karantän (se datakvalitet.html)"
+
     def to_json(self) -> str:
         return json.dumps(self.__dict__, ensure_ascii=False, indent=2) + "\n"
 
@@ -398,6 +406,11 @@ def _run_into(
     }
     for a in clean.accounts:
         log.info("%s", a.summary())
+    from hso_eval.quality import unknown_column_notes
+
+    for note, misspelt in unknown_column_notes(clean):
+        # A misspelt column loses its data: a warning (shown by --quiet and in cron's log).
+        log.log(logging.WARNING if misspelt else logging.INFO, "%s: %s", params.period.code, note)
 
     work = staging.parent / f"{WORK_PREFIX}{staging.name}"
     # What the half-year report prints, decided here while the kernels run (the main thread

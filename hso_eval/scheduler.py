@@ -90,9 +90,9 @@ def run_all(params_dir: Path, *, force: bool = False, quiet: bool = False) -> in
             if not force and published_fingerprint(params.output_dir) == fingerprint(params):
                 lines.append(f"{name}: hoppades över – oförändrad sedan senaste körningen")
                 continue
-            run_period(params, progress=False)
+            record = run_period(params, progress=False)
             seconds = f"{time.perf_counter() - t0:.1f}".replace(".", ",")
-            lines.append(f"{name}: körd ({seconds} s)")
+            lines.append(f"{name}: körd ({seconds} s){record.quarantine_note()}")
         except HsoEvalError as exc:
             lines.append(f"{name}: misslyckades – {exc}")
             status = status or exc.exit_code

@@ -171,6 +171,48 @@ def test_check_reports_the_accounting_and_publishes_nothing(tmp_path, capsys):
     assert not (tmp_path / "reports").exists()
 
 
+def test_an_exports_e_mail_header_is_read_and_a_misspelt_one_named(tmp_path, capsys):
+    """Attendance-list exports call the address "E-postadress" or "Mailadress": read as
+    `e-post`, so nobody's pseudonym changes. A misspelt header ("Orgnisation") is not guessed
+    at, but `check` names it with the column it was likely meant to be."""
+    from hso_eval.config import load_params
+    from hso_eval.context import load_period
+
+    source = (DEMO / "deltagare.csv").read_text(encoding="cp1252")
+    header, body = source.split("\n", 1)
+    keys = {}
+    for new_header in ("e-post", "E-postadress", "Mailadress"):
+        lists = tmp_path / f"{new_header}.csv"
+        lists.write_text(header.replace("e-post", new_header) + "\n" + body, encoding="cp1252")
+        data = load_period(
+            **load_params(_params(tmp_path, participants=str(lists))).as_notebook_parameters()
+        )
+        keys[new_header] = data.clean.participations["person_key"].tolist()
+    assert keys["E-postadress"] == keys["e-post"] == keys["Mailadress"]
+
+    lists = tmp_path / "felstavad.csv"
+    lists.write_text(
+        header.replace(";organisation;", ";Orgnisation;") + ";Anteckningar\n" + body,
+        encoding="cp1252",
+    )
+    assert main(["check", str(_params(tmp_path, participants=str(lists)))]) == 0
+    out = capsys.readouterr().out
+    assert (
+        f"{lists.as_posix()}: kolumnen 'Orgnisation' känns inte igen och läses inte. Menade du "
+        "'organisation'? Byt rubriken i bladet."
+    ) in out.replace(str(tmp_path), tmp_path.as_posix())
+    assert "kolumnen 'Anteckningar' känns inte igen och läses inte.\n" in out
+    # The data-quality report's table of ignored columns says the same.
+    from hso_eval.quality import unknown_columns_table
+
+    params = load_params(_params(tmp_path, participants=str(lists)))
+    table = unknown_columns_table(load_period(**params.as_notebook_parameters()).clean)
+    assert table[["Ignorerad kolumn", "Menade du"]].to_numpy().tolist() == [
+        ["Orgnisation", "organisation"],
+        ["Anteckningar", ""],
+    ]
+
+
 def test_check_lists_what_to_fix_by_file_row_and_column(tmp_path, capsys):
     """`check` lists each quarantined row, warning and merged duplicate with the message the
     data-quality report gives (file, row, column, value), so the sheet can be fixed and checked
