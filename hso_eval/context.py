@@ -26,7 +26,7 @@ from hso_eval.config import (
     build_params,
     period_file_values,
 )
-from hso_eval.errors import ParameterError
+from hso_eval.errors import HsoEvalError, ParameterError
 from hso_eval.history import SNAPSHOT, History, load_snapshot
 from hso_eval.history import folder_for as history_folder
 from hso_eval.history import load as load_history
@@ -84,6 +84,26 @@ class PeriodData:
         return split_narrative(self.clean.narrative)
 
 
+def _brief_errors_in_notebooks() -> None:
+    """In a notebook, show an `HsoEvalError` as its Swedish message alone, not as a traceback
+    through the library: the message says what to change; the traceback only hides it. The cell
+    still fails (papermill and `hso-eval run` see the error as before)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # not in IPython
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+
+    def brief(shell, etype, value, tb, tb_offset=None):  # IPython's custom_exc signature
+        stb = [f"\x1b[1;31mFel:\x1b[0m {value}"]
+        shell._showtraceback(etype, value, stb)
+        return stb
+
+    shell.set_custom_exc((HsoEvalError,), brief)
+
+
 #: A period's own parameter file, as README names it: where a notebook given only a period
 #: (its parameters cell as it stands, or `period = "2025H1"` typed there) finds the rest.
 PERIOD_FILE = "params/{period}.yaml"
@@ -100,6 +120,7 @@ def load_period(clean_cache: str | Path | None = None, **parameters: Any) -> Per
     there is: nothing of the demo's is left over (`-f params/2025H1.yaml` without a narrative
     gives no narrative, and the key from HSO_PSEUDONYM_KEY).
     """
+    _brief_errors_in_notebooks()
     given = {k: v for k, v in parameters.items() if k in PERIOD_KEYS or v is not None}
     source = None
     if given.get("activities") is None and given.get("participants") is None:

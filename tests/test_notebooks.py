@@ -64,3 +64,34 @@ def test_notebook_runs_unchanged_from_its_own_folder(tmp_path, monkeypatch, name
     )
     assert expected.casefold() in text.casefold(), text[:500]
     assert os.environ.get("HSO_EVAL_ROOT") is None
+
+
+@pytest.mark.usefixtures("repo_reports_untouched")
+def test_a_wrong_parameter_shows_its_swedish_message_not_a_traceback(tmp_path, monkeypatch):
+    """An evaluator who types a period that has no parameter file sees one Swedish line saying
+    what to do, not a traceback through the library; the run still fails as an error."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    monkeypatch.delenv("HSO_EVAL_ROOT", raising=False)
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    out = tmp_path / "datakvalitet.ipynb"
+    with pytest.raises(PapermillExecutionError):
+        papermill.execute_notebook(
+            str(ROOT / "notebooks" / "datakvalitet.ipynb"),
+            str(out),
+            parameters={"period": "2026H1"},
+            cwd=str(ROOT / "notebooks"),
+            kernel_name="python3",
+            progress_bar=False,
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+        )
+    nb = json.loads(out.read_text(encoding="utf-8"))
+    errors = [o for c in nb["cells"] for o in c.get("outputs", []) if o["output_type"] == "error"]
+    assert len(errors) == 1
+    shown = "\n".join(errors[0]["traceback"])
+    assert shown == (
+        "\x1b[1;31mFel:\x1b[0m parametrarna: perioden 2026H1 har ingen parameterfil "
+        "(params/2026H1.yaml) och inga indatafiler. Skriv periodens parameterfil (README, 'En "
+        "riktig period'), eller ange 'activities' och 'participants' i notebookens parametrar."
+    )
