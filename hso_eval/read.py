@@ -493,6 +493,14 @@ def _read_xlsx_grid(
     first visible one: what the administrator sees on opening the file (any sheet when none is
     visible). An error cell holds its error text (`_error_cells`).
     """
+    if not data.strip():
+        raise InputFileError(
+            f"{shown}: filen är tom (0 byte, eller bara blanksteg): ingen Excel-arbetsbok. En "
+            "synkning eller kopiering som avbröts lämnar en sådan fil; hämta eller spara den på "
+            "nytt från Excel.",
+            path=path,
+            reason="not_xlsx",
+        )
     if not zipfile.is_zipfile(io.BytesIO(data)):
         kind = "en textfil" if _looks_like_text(data) else "ingen Excel-arbetsbok"
         raise InputFileError(

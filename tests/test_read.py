@@ -482,6 +482,7 @@ def test_duplicate_headers_for_one_column(tmp_path):
         ("a.ods", (HEAD + ROW).encode(), ["'.ods' stöds inte"]),
         ("a.csv", b"", ["filen är tom (inga rubriker och inga rader)", "'aktivitets_id'"]),
         ("a.csv", b"\n  \n;;\n", ["filen är tom (inga rubriker och inga rader)"]),
+        ("a.xlsx", b"", ["filen är tom (0 byte", "ingen Excel-arbetsbok"]),  # a sync cut short
     ],
 )
 def test_unusable_files(tmp_path, name, content, words):
