@@ -27,7 +27,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import NamedTuple
 from urllib.parse import unquote_plus
@@ -1410,9 +1410,17 @@ def clean_participants(
 
 
 def _clean_participants(
-    raw: RawTable, activities: pd.DataFrame, key: bytes, project: Project | None
+    raw: RawTable,
+    activities: pd.DataFrame,
+    key: bytes,
+    project: Project | None,
+    held_back: Mapping[str, str] | None = None,
 ) -> tuple[Cleaned, _People]:
-    """`clean_participants`, and what the file's issues were checked against (its names)."""
+    """`clean_participants`, and what the file's issues were checked against (its names).
+
+    `held_back`: per id of a register row in quarantine, where that row is
+    (`_quarantined_ids`), so that a list row of such an activity says which row to fix first.
+    """
     text = _texts(raw, skip=("e-post",))  # the e-mail is parsed by normalise_email
     # An Excel error value as the name or organisation is no name: emptied, warned about below.
     name_error, org_error = _error_text(text["namn"]), _error_text(text["organisation"])
@@ -1452,12 +1460,24 @@ def _clean_participants(
         "är tom: raden går inte att knyta till en aktivitet (fyll i aktivitetens id).",
         show_value=False,
     )
+    held_back = held_back or {}
+    waiting = unknown & ids.isin(list(held_back)).fillna(False).astype(bool)
     quarantine.add(
-        unknown,
+        unknown & ~waiting,
         "aktivitets_id",
         "unknown_activity",
-        "finns inte bland aktivitetsregistrets rena rader; det saknas där eller ligger i "
-        "karantän (rätta id:t eller aktiviteten i aktivitetsregistret).",
+        "finns inte i aktivitetsregistret (rätta id:t, eller lägg till aktiviteten i "
+        "aktivitetsregistret).",
+    )
+    quarantine.add(
+        waiting,
+        "aktivitets_id",
+        "unknown_activity",
+        [
+            f"är en aktivitet som ligger i karantän i aktivitetsregistret ({held_back[i]}, så "
+            "räknas också den här raden."
+            for i in ids[waiting].astype(str).tolist()
+        ],
     )
     # One of two texts per row, coded (no string per row).
     fix = "; raden kan inte knytas till en person (fyll i namn eller e-post)."
@@ -1811,16 +1831,46 @@ def _clean_tables(
     its participations must not keep the id either.
     """
     activities = clean_activities(raw_activities, project, period)
-    participations, people = _clean_participants(raw_participants, activities.table, key, project)
+    participations, people = _clean_participants(
+        raw_participants,
+        activities.table,
+        key,
+        project,
+        _quarantined_ids(raw_activities, activities),
+    )
     ids = activities.table["activity_id"].astype("string")
     _, named = people.index.redact(ids, people.known)
     if named.any():
         named_ids = frozenset(ids[named].tolist())
         activities = clean_activities(raw_activities, project, period, named_ids)
         participations, people = _clean_participants(
-            raw_participants, activities.table, key, project
+            raw_participants,
+            activities.table,
+            key,
+            project,
+            _quarantined_ids(raw_activities, activities),
         )
     return _redact_register_names(activities, raw_activities, people), participations, people
+
+
+def _quarantined_ids(raw: RawTable, register: Cleaned) -> dict[str, str]:
+    """Per id of a register row in quarantine, where it is and what to do: "aktiviteter.xlsx
+    rad 7); rätta den raden först" ("rad 3 och 9 … de raderna" for rows that conflict)."""
+    rows = register.quarantine["row"].dropna().astype("int64").unique()
+    if not len(rows):
+        return {}
+    positions = pd.Index(raw.rows.to_numpy()).get_indexer(rows)
+    rows, positions = rows[positions >= 0], positions[positions >= 0]
+    ids = normalise_text(raw.column("aktivitets_id").iloc[positions].reset_index(drop=True))
+    where: dict[str, list[int]] = {}
+    for row, found in zip(rows.tolist(), ids.tolist(), strict=True):
+        if isinstance(found, str):
+            where.setdefault(found, []).append(row)
+    return {
+        found: f"{raw.name} rad {_and_list([str(r) for r in sorted(at)])}); rätta "
+        f"{'den raden' if len(at) == 1 else 'de raderna'} först"
+        for found, at in where.items()
+    }
 
 
 #: The register's free-text columns: (column of the sheet, column of the clean table).

@@ -466,6 +466,37 @@ def test_clean_inputs_result_and_accounts(tmp_path):
     assert all(acc.balanced() for acc in result.accounts)
 
 
+def test_a_list_row_of_a_quarantined_activity_says_which_register_row_to_fix(tmp_path):
+    """The activity of a list row may be in the register but in quarantine (a bad date, an id
+    on two rows that differ): the message says so and names the register's rows, so the
+    administrator fixes those first; an id the register lacks says that instead."""
+    a = csv_file(
+        tmp_path,
+        "aktiviteter.csv",
+        A_HEAD,
+        [row("A1"), row("A2", "x"), row("A3", "2024-03-01"), row("A3", "2024-03-02")],
+    )
+    p = csv_file(
+        tmp_path,
+        "deltagare.csv",
+        P_HEAD,
+        [["A1", "Åsa", "", ""], ["A2", "Bo", "", ""], ["A3", "Cy", "", ""], ["A9", "Di", "", ""]],
+    )
+    result = clean_inputs(_params(tmp_path, a, p), KEY)
+    lists = result.quarantine[result.quarantine["reason"] == "unknown_activity"]
+    assert lists["message"].tolist() == [
+        "deltagare.csv rad 3, kolumn 'aktivitets_id': 'A2' är en aktivitet som ligger i "
+        "karantän i aktivitetsregistret (aktiviteter.csv rad 3); rätta den raden först, så "
+        "räknas också den här raden.",
+        "deltagare.csv rad 4, kolumn 'aktivitets_id': 'A3' är en aktivitet som ligger i "
+        "karantän i aktivitetsregistret (aktiviteter.csv rad 4 och 5); rätta de raderna först, "
+        "så räknas också den här raden.",
+        "deltagare.csv rad 5, kolumn 'aktivitets_id': 'A9' finns inte i aktivitetsregistret "
+        "(rätta id:t, eller lägg till aktiviteten i aktivitetsregistret).",
+    ]
+    assert all(acc.balanced() for acc in result.accounts)
+
+
 def test_clean_inputs_file_error_names_file(tmp_path):
     """A file-level error in either file stops clean_inputs with that file named."""
     a = csv_file(tmp_path, "aktiviteter.csv", A_HEAD, [row("A1")])

@@ -250,11 +250,11 @@ def test_check_lists_the_first_problems_and_says_how_many_more(tmp_path, capsys)
     out = capsys.readouterr().out
     # The register's one quarantined row comes first, then the list's unknown activities.
     assert f"Problem som lägger rader i karantän ({CHECK_LIST_LIMIT + 6}):" in out
-    assert out.count("finns inte bland aktivitetsregistrets rena rader") == CHECK_LIST_LIMIT - 1
+    assert out.count("finns inte i aktivitetsregistret (rätta id:t") == CHECK_LIST_LIMIT - 1
     assert "  … och 6 till (--alla listar alla)." in out
     assert main(["check", "--alla", str(params)]) == 0
     out = capsys.readouterr().out
-    assert out.count("finns inte bland aktivitetsregistrets rena rader") == CHECK_LIST_LIMIT + 5
+    assert out.count("finns inte i aktivitetsregistret (rätta id:t") == CHECK_LIST_LIMIT + 5
     assert "Person" not in out
 
 
@@ -312,7 +312,7 @@ def test_run_all_carries_on_after_an_unexpected_error(tmp_path, capsys, monkeypa
         ran.append(params.period.code)
         if params.period.code == "2024H1":
             raise RuntimeError("kernel dog")
-        return None
+        return runner.RunRecord(period=params.period.code, status="ok")
 
     monkeypatch.setattr(runner, "run_period", fake_run)
     assert main(["run-all", "--params-dir", str(tmp_path)]) == 1

@@ -155,9 +155,9 @@ def test_cron_command_works_as_written_on_a_fresh_clone(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout == result.stderr == ""  # everything went to the log
     log = (clone / "reports" / "cron.log").read_text(encoding="utf-8").splitlines()
-    assert [re.sub(r" \(\d+,\d s\)$", "", line) for line in log] == [
-        "2024H1: körd",
-        "2024H2: körd",
+    assert [re.sub(r" \(\d+,\d s\)", "", line) for line in log] == [
+        "2024H1: körd, 3 rader i karantän (se datakvalitet.html)",
+        "2024H2: körd, 3 rader i karantän (se datakvalitet.html)",
     ]
     for period in ("2024H1", "2024H2"):
         assert (clone / "reports" / period / "halvarsrapport.html").is_file()

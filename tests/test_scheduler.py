@@ -164,8 +164,8 @@ def test_force_reruns_every_period_and_quiet_prints_only_the_summary(project):
     assert result.stderr == ""
     lines = result.stdout.splitlines()
     assert len(lines) == 2
-    assert re.fullmatch(r"2024H1: körd \(\d+,\d s\)", lines[0])
-    assert re.fullmatch(r"2024H2: körd \(\d+,\d s\)", lines[1])
+    for period, line in zip(PERIODS, lines, strict=True):
+        assert re.fullmatch(period + r": körd \(\d+,\d s\), 3 rader i karantän \(.*\)", line)
     for period in PERIODS:
         assert project.snapshot(period)["run.json"] != runs_before[period]
         assert project.record(period)["fingerprint"] == fingerprints[period]
