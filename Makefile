@@ -1,5 +1,5 @@
 # hso_eval: de två kommandona som README lovar, plus några till.
-#   make report   sätter upp .venv/ och bygger demoperiodens rapport (2024H1)
+#   make report   sätter upp .venv/ och bygger demoperiodens rapport (2024H1) i reports/demo/
 #   make test     sätter upp .venv/ och kör testerna
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -11,7 +11,7 @@ PERIOD ?= 2024H1
 .PHONY: help setup report report-all test lint format lab bench demo-data clean
 
 help:
-	@echo "make report   bygg demoperiodens rapport ($(PERIOD)) i reports/$(PERIOD)/"
+	@echo "make report   bygg demoperiodens rapport ($(PERIOD)) i reports/demo/$(PERIOD)/"
 	@echo "make test     kör testerna"
 	@echo "make lab      öppna JupyterLab på notebooks/"
 	@echo "make bench    kör prestandamätningen (benchmarks/RESULTS.md)"
@@ -27,10 +27,10 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 
 report: $(STAMP)
-	$(VENV)/bin/hso-eval run params/$(PERIOD).yaml
+	$(VENV)/bin/hso-eval run params/demo/$(PERIOD).yaml
 
 report-all: $(STAMP)
-	$(VENV)/bin/hso-eval run-all --params-dir params
+	$(VENV)/bin/hso-eval run-all --params-dir params/demo
 
 test: $(STAMP)
 	$(PY) -m pytest

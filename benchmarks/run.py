@@ -54,7 +54,7 @@ TIME = Path("/usr/bin/time")
 REPEATS = int(os.environ.get("BENCH_REPEATS", "3"))
 E2E_REPEATS = int(os.environ.get("BENCH_E2E_REPEATS", "2"))
 PERIOD = "2024H1"
-DEMO_PARAMS = REPO / "params" / f"{PERIOD}.yaml"
+DEMO_PARAMS = REPO / "params" / "demo" / f"{PERIOD}.yaml"
 
 # Targets (issue 6).
 RATIO_REQUIRED, RATIO_STRETCH = 3.0, 2.0

@@ -169,10 +169,22 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 def _cmd_check(args: argparse.Namespace) -> int:
     from hso_eval.clean import clean_inputs
-    from hso_eval.config import load_params
+    from hso_eval.config import KEY_ENV, load_params
 
     params = load_params(args.params)
-    clean = clean_inputs(params, params.load_key())
+    if params.pseudonym_key_file is None and not os.environ.get(KEY_ENV):
+        # Whoever keeps the sheets may not hold the key: `check` shows no pseudonym, and any
+        # key finds the same rows, duplicates and problems.
+        import secrets
+
+        key = secrets.token_bytes(32)
+        print(
+            "Ingen pseudonymnyckel angiven: kontrollen använder en tillfällig nyckel, som ger "
+            "samma rader, dubbletter och problem. hso-eval run behöver nyckeln."
+        )
+    else:
+        key = params.load_key()
+    clean = clean_inputs(params, key)
     for a in clean.accounts:
         print(a.summary())
     from hso_eval.quality import unknown_column_notes

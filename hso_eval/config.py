@@ -251,7 +251,7 @@ class RunParams:
         if len(key) < 16:
             raise ParameterError(
                 f"Pseudonymnyckeln i {where} är för kort ({len(key)} tecken): använd minst 16 "
-                "slumpmässiga tecken, t.ex. från 'python -c \"import secrets; "
+                "slumpmässiga tecken, t.ex. från 'python3 -c \"import secrets; "
                 "print(secrets.token_hex(32))\"'."
             )
         self._refuse_demo_key_for_real_data(key, where)

@@ -104,9 +104,10 @@ def _brief_errors_in_notebooks() -> None:
     shell.set_custom_exc((HsoEvalError,), brief)
 
 
-#: A period's own parameter file, as README names it: where a notebook given only a period
-#: (its parameters cell as it stands, or `period = "2025H1"` typed there) finds the rest.
-PERIOD_FILE = "params/{period}.yaml"
+#: A period's own parameter file, as README names it, and the demo's: where a notebook given
+#: only a period (its parameters cell as it stands, or `period = "2025H1"` typed there) finds
+#: the rest, the period's own file first.
+PERIOD_FILES = ("params/{period}.yaml", "params/demo/{period}.yaml")
 
 
 def load_period(clean_cache: str | Path | None = None, **parameters: Any) -> PeriodData:
@@ -115,10 +116,11 @@ def load_period(clean_cache: str | Path | None = None, **parameters: Any) -> Per
     `parameters` are the period-file keys (period, project, activities, …). Unknown keys are
     rejected with the nearest known one, exactly as for a period file. A notebook's own
     defaults name only the (demo) period: when neither input file is given, the period's file
-    (`PERIOD_FILE`, params/2024H1.yaml for the demo) gives the rest, under whatever else is
-    given. With input files given (`hso-eval run`, papermill's `-f`), the parameters are all
-    there is: nothing of the demo's is left over (`-f params/2025H1.yaml` without a narrative
-    gives no narrative, and the key from HSO_PSEUDONYM_KEY).
+    (`PERIOD_FILES`: params/2025H1.yaml, else the demo's params/demo/2024H1.yaml) gives the
+    rest, under whatever else is given. With input files given (`hso-eval run`, papermill's
+    `-f`), the parameters are all there is: nothing of the demo's is left over (`-f
+    params/2025H1.yaml` without a narrative gives no narrative, and the key from
+    HSO_PSEUDONYM_KEY).
     """
     _brief_errors_in_notebooks()
     given = {k: v for k, v in parameters.items() if k in PERIOD_KEYS or v is not None}
@@ -129,11 +131,12 @@ def load_period(clean_cache: str | Path | None = None, **parameters: Any) -> Per
         except ParameterError:  # no period, or none of this form: `build_params` says so
             period = None
         if period is not None:
-            source = resolve(PERIOD_FILE.format(period=period))
-            if not source.is_file():
+            files = [resolve(name.format(period=period)) for name in PERIOD_FILES]
+            source = next((file for file in files if file.is_file()), None)
+            if source is None:
                 raise ParameterError(
                     f"parametrarna: perioden {period} har ingen parameterfil "
-                    f"({display(source)}) och inga indatafiler. Skriv periodens parameterfil "
+                    f"({display(files[0])}) och inga indatafiler. Skriv periodens parameterfil "
                     "(README, 'En riktig period'), eller ange 'activities' och 'participants' "
                     "i notebookens parametrar."
                 )

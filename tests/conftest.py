@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -54,11 +55,22 @@ def _no_key_from_the_shell(monkeypatch):
     monkeypatch.delenv(KEY_ENV, raising=False)
 
 
+def install_demo_as_real_periods(root: Path, *, keep_key: bool = True) -> None:
+    """In the project copy `root`, the demo's period files as a real installation has its
+    periods: in params/, publishing under reports/ (the demo's own files stay in params/demo/,
+    which `run-all` does not read). Without `keep_key`, the key comes from HSO_PSEUDONYM_KEY."""
+    for demo in sorted((root / "params" / "demo").glob("*.yaml")):
+        text = demo.read_text(encoding="utf-8").replace("reports/demo/", "reports/")
+        if not keep_key:
+            text = re.sub(r"(?m)^pseudonym_key_file:.*\n", "", text)
+        (root / "params" / demo.name).write_text(text, encoding="utf-8")
+
+
 def write_params(tmp: Path, period: str, **changes) -> Path:
     """A copy of a demo period file that publishes under `tmp`, with `changes` applied."""
     import yaml
 
-    data = yaml.safe_load((ROOT / "params" / f"{period}.yaml").read_text(encoding="utf-8"))
+    data = yaml.safe_load((ROOT / "params" / "demo" / f"{period}.yaml").read_text(encoding="utf-8"))
     data["output_dir"] = str(tmp / "reports" / period)
     if {"activities", "participants"} & set(changes):
         # The demo key is refused for anything but the demo data (config.load_key).

@@ -128,10 +128,11 @@ def test_named_sheet_missing_lists_the_sheets(tmp_path, capsys):
 
 
 def test_no_key_outside_the_demo_exits_2(tmp_path, capsys, monkeypatch):
-    """A period file without a key, and no HSO_PSEUDONYM_KEY, stops with status 2."""
+    """A period file without a key, and no HSO_PSEUDONYM_KEY, stops a run with status 2 (a
+    check goes on with a key of its own: test_check_needs_no_key_and_says_so)."""
     monkeypatch.delenv("HSO_PSEUDONYM_KEY", raising=False)
     params = _params(tmp_path, pseudonym_key_file=None)
-    assert main(["check", str(params)]) == 2
+    assert main(["run", str(params)]) == 2
     err = capsys.readouterr().err
     assert "HSO_PSEUDONYM_KEY" in err and "Traceback" not in err
 
@@ -211,6 +212,20 @@ def test_an_exports_e_mail_header_is_read_and_a_misspelt_one_named(tmp_path, cap
         ["Orgnisation", "organisation"],
         ["Anteckningar", ""],
     ]
+
+
+def test_check_needs_no_key_and_says_so(tmp_path, capsys):
+    """Whoever keeps the sheets may not hold the pseudonym key: `check` without one counts and
+    lists exactly what it does with the key, and says that a run will need it."""
+    assert main(["check", str(_params(tmp_path))]) == 0
+    with_key = capsys.readouterr().out
+    assert main(["check", str(_params(tmp_path, pseudonym_key_file=None))]) == 0
+    without = capsys.readouterr().out.splitlines()
+    assert without[0] == (
+        "Ingen pseudonymnyckel angiven: kontrollen använder en tillfällig nyckel, som ger samma "
+        "rader, dubbletter och problem. hso-eval run behöver nyckeln."
+    )
+    assert without[1:] == with_key.splitlines()
 
 
 def test_check_lists_what_to_fix_by_file_row_and_column(tmp_path, capsys):

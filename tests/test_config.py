@@ -46,10 +46,10 @@ def test_example_targets_are_marked(project):
 
 def test_demo_params_resolve_against_the_root(root):
     """Relative paths in a period file resolve against the repository root."""
-    params = load_params(root / "params" / "2024H1.yaml")
+    params = load_params(root / "params" / "demo" / "2024H1.yaml")
     assert params.period == Period.parse("2024H1")
     assert params.activities == root / "data" / "demo" / "aktiviteter.xlsx"
-    assert params.output_dir == root / "reports" / "2024H1"
+    assert params.output_dir == root / "reports" / "demo" / "2024H1"
     assert params.report_number == 1
 
 
@@ -100,7 +100,7 @@ def test_short_key_is_refused(monkeypatch):
 
 def test_notebook_parameters_never_hold_the_key(root):
     """The parameters papermill injects name the key file but never contain the key."""
-    params = load_params(root / "params" / "2024H1.yaml")
+    params = load_params(root / "params" / "demo" / "2024H1.yaml")
     key = params.load_key().decode()
     injected = params.as_notebook_parameters()
     assert injected["pseudonym_key_file"] == "data/demo/demo-nyckel.txt"
@@ -179,12 +179,14 @@ def test_period_outside_the_project_is_rejected():
 def test_a_relative_period_file_is_found_from_the_current_folder(tmp_path, monkeypatch):
     """`hso-eval run p.yaml` in the folder that holds p.yaml works; so does the repository's
     params/2024H1.yaml from anywhere; a missing file names both places looked in."""
-    text = (Path(__file__).parents[1] / "params" / "2024H2.yaml").read_text(encoding="utf-8")
+    text = (Path(__file__).parents[1] / "params" / "demo" / "2024H2.yaml").read_text(
+        encoding="utf-8"
+    )
     (tmp_path / "p.yaml").write_text(text, "utf-8")
     monkeypatch.chdir(tmp_path)
     found = load_params("p.yaml")
     assert found.period == Period(2024, 2) and found.source == tmp_path / "p.yaml"
-    assert load_params("params/2024H1.yaml").period == Period(2024, 1)
+    assert load_params("params/demo/2024H1.yaml").period == Period(2024, 1)
     with pytest.raises(ParameterError) as error:
         load_params("saknas.yaml")
     assert "saknas.yaml finns inte" in str(error.value) and str(tmp_path) in str(error.value)

@@ -11,7 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, install_demo_as_real_periods
 
 DEPLOY = ROOT / "deploy"
 SERVER_ROOT = "/srv/hso_eval"
@@ -133,10 +133,9 @@ def test_cron_command_works_as_written_on_a_fresh_clone(tmp_path):
     """The cron command, run by /bin/sh in a fresh clone with cron's bare environment, publishes."""
     clone = _fresh_clone(tmp_path / "hso_eval")
     assert not (clone / "reports").exists()
-    # Real periods take the key from the environment file, not from a key file in the repo.
-    for period_file in (clone / "params").glob("2024H*.yaml"):
-        text = period_file.read_text(encoding="utf-8")
-        period_file.write_text(re.sub(r"(?m)^pseudonym_key_file:.*\n", "", text), "utf-8")
+    # Real periods live in params/ and take the key from the environment file, not from a key
+    # file in the repo.
+    install_demo_as_real_periods(clone, keep_key=False)
     env_file = tmp_path / "hso-eval.env"
     env_file.write_text(f"HSO_PSEUDONYM_KEY={secrets.token_hex(32)}\n", encoding="utf-8")
     env_file.chmod(0o600)

@@ -314,17 +314,17 @@ def _root_with_failing_notebook(tmp: Path) -> Path:
 def test_failed_run_leaves_the_previous_publication_intact(tmp_path, demo_runs):
     """A notebook that raises gives status 1, publishes nothing and keeps the failed notebook."""
     root = _root_with_failing_notebook(tmp_path)
-    target = root / "reports" / "2024H1"
+    target = root / "reports" / "demo" / "2024H1"
     shutil.copytree(demo_runs["2024H1"], target)
     before = {p: p.read_bytes() for p in target.rglob("*") if p.is_file()}
     env = dict(os.environ, HSO_EVAL_ROOT=str(root))
-    result = run_cli("run", "params/2024H1.yaml", cwd=tmp_path, env=env)
+    result = run_cli("run", "params/demo/2024H1.yaml", cwd=tmp_path, env=env)
     assert result.returncode == 1, result.stderr
     assert "halvarsrapport.ipynb" in result.stderr and "avsiktligt fel" in result.stderr
     assert "Traceback" not in result.stderr
     after = {p: p.read_bytes() for p in target.rglob("*") if p.is_file()}
     assert after == before
-    failed = list((root / "reports" / "_misslyckade").glob("2024H1-*"))
+    failed = list((root / "reports" / "demo" / "_misslyckade").glob("2024H1-*"))
     assert len(failed) == 1
     kept = failed[0] / "notebooks" / "halvarsrapport.ipynb"
     assert "avsiktligt fel" in kept.read_text(encoding="utf-8")

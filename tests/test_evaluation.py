@@ -820,7 +820,7 @@ def evaluation_params(period: str) -> dict[str, object]:
     """The notebook parameters of a demo period, read from params/<period>.yaml."""
     import yaml
 
-    return yaml.safe_load((ROOT / "params" / f"{period}.yaml").read_text(encoding="utf-8"))
+    return yaml.safe_load((ROOT / "params" / "demo" / f"{period}.yaml").read_text(encoding="utf-8"))
 
 
 @pytest.mark.e2e

@@ -91,7 +91,7 @@ def test_parameters_cell_holds_the_period_keys_and_names_only_the_demo_period(ro
     assert names == set(PERIOD_KEYS) | {"clean_cache"}
     namespace: dict = {}
     exec(source, namespace)
-    demo = yaml.safe_load((root / "params" / "2024H1.yaml").read_text(encoding="utf-8"))
+    demo = yaml.safe_load((root / "params" / "demo" / "2024H1.yaml").read_text(encoding="utf-8"))
     assert namespace["period"] == demo["period"]
     assert all(namespace[key] is None for key in names - {"period"})
 
@@ -105,7 +105,7 @@ def test_a_notebook_on_its_own_shows_the_demo_period(root):
     exec(_parameters_cell(root, "halvarsrapport"), namespace)
     del namespace["__builtins__"]
     data = load_period(**namespace)
-    assert data.params == load_params(root / "params" / "2024H1.yaml")
+    assert data.params == load_params(root / "params" / "demo" / "2024H1.yaml")
     assert "## Inledning" in data.clean.narrative
 
 
@@ -120,7 +120,9 @@ def test_papermill_with_another_periods_file_keeps_nothing_of_the_demo(root, tmp
     namespace: dict = {}
     exec(_parameters_cell(root, "halvarsrapport"), namespace)
     del namespace["__builtins__"]
-    period_file = yaml.safe_load((root / "params" / "2024H2.yaml").read_text(encoding="utf-8"))
+    period_file = yaml.safe_load(
+        (root / "params" / "demo" / "2024H2.yaml").read_text(encoding="utf-8")
+    )
     del period_file["narrative"], period_file["pseudonym_key_file"]
     period_file["output_dir"] = str(tmp_path / "2024H2")
     monkeypatch.setenv(KEY_ENV, "k" * 32)
@@ -147,4 +149,4 @@ def test_a_notebook_given_only_a_period_reads_that_periods_file(root):
     exec(_parameters_cell(root, "datakvalitet"), namespace)
     del namespace["__builtins__"]
     data = load_period(**{**namespace, "period": "2024H2"})
-    assert data.params == load_params(root / "params" / "2024H2.yaml")
+    assert data.params == load_params(root / "params" / "demo" / "2024H2.yaml")

@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, run_cli
+from conftest import ROOT, install_demo_as_real_periods, run_cli
 
 pytestmark = pytest.mark.e2e
 
@@ -69,6 +69,7 @@ def project(tmp_path_factory) -> Project:
     root = tmp_path_factory.mktemp("server") / "hso_eval"
     for part in ("params", "notebooks", "data/demo"):
         shutil.copytree(ROOT / part, root / part)
+    install_demo_as_real_periods(root)
     # The code too, as on a server checkout: `python -m` in the root imports this copy, so the
     # fingerprints cannot change under the tests when someone edits the working tree meanwhile.
     shutil.copytree(
