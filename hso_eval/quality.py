@@ -235,8 +235,9 @@ def quarantine_html(clean: CleanResult) -> str:
     return _section(
         "karantan",
         "Rader i karantän",
-        f"{n_rows} rader kunde inte användas och är inte med i rapporten. Rätta dem i bladet "
-        "(rad och kolumn anges som i Excel) och kör igen.",
+        f"{n_rows} {'rad' if n_rows == 1 else 'rader'} kunde inte användas och är inte med i "
+        "rapporten. Rätta dem i bladet (rad och kolumn anges som i Excel), pröva med "
+        "hso-eval check (som inte publicerar något) och kör sedan igen.",
         _table(quarantine_table(clean), "Inga rader i karantän."),
     )
 

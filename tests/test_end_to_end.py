@@ -74,6 +74,8 @@ def test_data_quality_report_shows_accounting_quarantine_and_warnings(demo_runs)
     assert "31/02/2024" in text  # the impossible date, quarantined
     assert "Varken namn eller e-post" in text
     assert "Okänd kommun" in text
+    # What to do: fix the sheet, try with check (which publishes nothing), then run again.
+    assert "3 rader kunde inte användas" in text and "pröva med hso-eval check" in text
 
 
 @pytest.mark.parametrize("name", ["datakvalitet.html", "halvarsrapport.html"])
