@@ -108,7 +108,7 @@ def _parser() -> argparse.ArgumentParser:
     def add(name: str, **kwargs: object) -> argparse.ArgumentParser:
         return sub.add_parser(name, parents=[common], **kwargs)
 
-    run = add("run", help="kör en period, t.ex. params/2024H1.yaml")
+    run = add("run", help="kör en period, t.ex. params/2025H1.yaml")
     run.add_argument("params", type=Path, help="periodens parameterfil (YAML)")
 
     run_all = add("run-all", help="kör alla perioder vars indata har ändrats")

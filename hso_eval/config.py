@@ -150,7 +150,7 @@ class Project:
 
 @dataclass(frozen=True)
 class RunParams:
-    """A period's parameters (params/2024H1.yaml), validated, with paths resolved."""
+    """A period's parameters (params/2025H1.yaml), validated, with paths resolved."""
 
     period: Period
     project: Project
@@ -753,10 +753,10 @@ def period_file_values(path: str | os.PathLike[str]) -> dict[str, Any]:
 
 
 def load_params(path: str | os.PathLike[str]) -> RunParams:
-    """Load and validate a period file such as params/2024H1.yaml.
+    """Load and validate a period file such as params/2025H1.yaml.
 
     A relative `path` is the one typed on the command line: found from the current folder
-    first, else from the repository root (so `hso-eval run params/2024H1.yaml` works from
+    first, else from the repository root (so `hso-eval run params/demo/2024H1.yaml` works from
     both). The paths inside the file are relative to the repository root, as documented.
     """
     typed = Path(path).expanduser()
@@ -771,6 +771,6 @@ def load_params(path: str | os.PathLike[str]) -> RunParams:
     if isinstance(data, Mapping) and "period" not in data and "work_packages" in data:
         raise ParameterError(
             f"{display(file)} är projektets konfiguration, inte en periodfil. Ange periodens "
-            "parameterfil, t.ex. params/2024H1.yaml (den pekar ut projektfilen med 'project')."
+            "parameterfil, t.ex. params/2025H1.yaml (den pekar ut projektfilen med 'project')."
         )
     return build_params(data, source=file)

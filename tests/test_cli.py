@@ -114,7 +114,7 @@ def test_the_project_file_given_as_a_period_file_is_named_as_such(capsys):
     assert main(["check", str(ROOT / "params" / "project.yaml")]) == 2
     err = capsys.readouterr().err
     assert "är projektets konfiguration, inte en periodfil" in err
-    assert "params/2024H1.yaml" in err and "okänd nyckel" not in err
+    assert "params/2025H1.yaml" in err and "okänd nyckel" not in err
 
 
 def test_named_sheet_missing_lists_the_sheets(tmp_path, capsys):

@@ -178,7 +178,7 @@ def test_period_outside_the_project_is_rejected():
 
 def test_a_relative_period_file_is_found_from_the_current_folder(tmp_path, monkeypatch):
     """`hso-eval run p.yaml` in the folder that holds p.yaml works; so does the repository's
-    params/2024H1.yaml from anywhere; a missing file names both places looked in."""
+    params/demo/2024H1.yaml from anywhere; a missing file names both places looked in."""
     text = (Path(__file__).parents[1] / "params" / "demo" / "2024H2.yaml").read_text(
         encoding="utf-8"
     )

@@ -110,7 +110,7 @@ def test_a_notebook_on_its_own_shows_the_demo_period(root):
 
 
 def test_papermill_with_another_periods_file_keeps_nothing_of_the_demo(root, tmp_path, monkeypatch):
-    """`papermill … -f params/2024H2.yaml` for a period file without a narrative or a key file
+    """`papermill … -f params/demo/2024H2.yaml` for a period file without a narrative or a key file
     (as README's period files are): no narrative, and the key from HSO_PSEUDONYM_KEY, not the
     demo's. A period with neither files nor a period file gets a Swedish message saying what
     to do."""
@@ -140,7 +140,7 @@ def test_papermill_with_another_periods_file_keeps_nothing_of_the_demo(root, tmp
 
 
 def test_a_notebook_given_only_a_period_reads_that_periods_file(root):
-    """`period = "2024H2"` typed in the parameters cell is enough: params/2024H2.yaml gives
+    """`period = "2024H2"` typed in the parameters cell is enough: params/demo/2024H2.yaml gives
     the rest, its narrative included, and nothing of 2024H1's is kept."""
     from hso_eval.config import load_params
     from hso_eval.context import load_period
