@@ -297,25 +297,21 @@ def _distinct_objects(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 
 def contains_email(values: pd.Series) -> np.ndarray:
-    """True where a value contains an e-mail-shaped substring (`parse.EMAIL_IN_TEXT`).
+    """True where a value contains an e-mail-shaped substring (`parse.EMAIL_IN_TEXT`), or an
+    address written against spam (`_DISGUISED_EMAIL`).
 
     Searched once per distinct value; NA is False.
     """
     codes, distinct = _distinct_objects(values)
-    # Only a value with an "@" can match: the others are ruled out at once, in Arrow.
-    candidates = np.flatnonzero(_has_at(distinct))
+    # Only a value with an "@" or a disguised one can match: the others are ruled out at once,
+    # in Arrow.
+    candidates = np.flatnonzero(_may_hold_email(distinct))
     hit = np.zeros(len(distinct), dtype=bool)
-    hit[candidates] = [EMAIL_IN_TEXT.search(str(distinct[i])) is not None for i in candidates]
+    hit[candidates] = [
+        EMAIL_IN_TEXT.search(text) is not None or _DISGUISED_EMAIL.search(text) is not None
+        for text in (str(distinct[i]) for i in candidates)
+    ]
     return hit[codes]
-
-
-def _has_at(distinct: np.ndarray) -> np.ndarray:
-    """True where a value (an object array, None for NA) holds an "@"; NA is False."""
-    try:
-        arrow = pa.array(distinct, type=pa.large_string())
-    except (pa.ArrowException, TypeError, UnicodeError):  # not all strings
-        return np.array([v is not None and "@" in str(v) for v in distinct], dtype=bool)
-    return pc.fill_null(pc.match_substring(arrow, "@"), False).to_numpy(zero_copy_only=False)
 
 
 def _may_hold_email(distinct: np.ndarray) -> np.ndarray:
@@ -405,12 +401,15 @@ def mentions_folded(values: pd.Series, other: pd.Series, min_length: int = 2) ->
 #: spam: `anna.sjoberg [at] harnosand.example`, `anna(snabel-a)harnosand(punkt)example`. Read by
 #: a person, it is the address. The domain ends in a label of letters, so "Lunch (at) 12.30" is
 #: no address.
-_DISGUISED_AT = r"\s*[\[({]\s*(?:at|@|snabel-?a)\s*[\])}]\s*"
-_DISGUISED_DOT = r"(?:\.|\s*[\[({]\s*(?:dot|punkt)\s*[\])}]\s*)"
+_DISGUISED_AT = r"\s{0,3}[\[({]\s{0,3}(?:at|@|snabel-?a)\s{0,3}[\])}]\s{0,3}"
+_DISGUISED_DOT = r"(?:\.|\s{0,3}[\[({]\s{0,3}(?:dot|punkt)\s{0,3}[\])}]\s{0,3})"
+_LOCAL_CHAR = r"[^\s@,;:<>()\[\]{}\\\"]"
+#: Bounded as addresses are (a local part of at most 64 characters, labels of at most 63) and
+#: starting where a word does, so that a long cell costs linear time, not quadratic.
 _DISGUISED_EMAIL = re.compile(
-    r"[^\s@,;:<>()\[\]{}\\\"]+"
+    rf"(?<!{_LOCAL_CHAR}){_LOCAL_CHAR}{{1,64}}"
     + _DISGUISED_AT
-    + rf"(?:{_DOMAIN_CHAR}+{_DISGUISED_DOT})+[^\W\d_]{{2,}}\b",
+    + rf"(?:{_DOMAIN_CHAR}{{1,63}}{_DISGUISED_DOT})+[^\W\d_]{{2,63}}\b",
     re.IGNORECASE,
 )
 #: What every value that could hold an address holds (RE2, for Arrow): an "@" or a disguise.

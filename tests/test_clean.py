@@ -936,6 +936,7 @@ def test_a_link_naming_a_participant_or_holding_an_address_is_emptied(tmp_path):
         "https://karinostlund.example/blogg",
         "https://x.example/talare/OlssonSanna",
         "https://x.example/karin/ostlundska-garden",
+        "https://x.example/?kontakt=bo(at)ek(punkt)example",
     ]
     a = csv_file(
         tmp_path,
@@ -954,10 +955,10 @@ def test_a_link_naming_a_participant_or_holding_an_address_is_emptied(tmp_path):
     )
     result = clean_inputs(_params(tmp_path, a, p), KEY)
     table = result.activities.set_index("activity_id")
-    assert table["link"].isna().tolist() == [True, True, True, False, True, True, False]
+    assert table["link"].isna().tolist() == [True, True, True, False, True, True, False, True]
     found = result.warnings[result.warnings["reason"] == "personal_data_in_field"]
     assert found[["row", "column", "value"]].to_numpy().tolist() == [
-        [row, "länk", MASK] for row in (2, 3, 4, 6, 7)
+        [row, "länk", MASK] for row in (2, 3, 4, 6, 7, 9)
     ]
     assert "ostlund" not in " ".join(result.warnings["message"]).casefold()
 

@@ -20,6 +20,7 @@ from hso_eval.parse import fold
 from hso_eval.privacy import (
     FORMULA_PREFIXES,
     address_names,
+    contains_email,
     hmac_sha256,
     looks_like_name,
     make_identity,
@@ -340,6 +341,10 @@ def test_an_address_written_against_spam_is_still_taken_out_of_free_text() -> No
     ]
     assert pd.isna(redacted.iloc[4])
     assert changed.tolist() == [True, True, True, False, False]
+    # The same addresses empty an organisation or a link and are masked in messages.
+    assert contains_email(values).tolist() == [True, True, True, False, False]
+    # A long cell costs linear time: bounded as addresses are (no catastrophic backtracking).
+    assert not contains_email(strings(["(at) " + "a" * 50_000, "b" * 50_000 + " (at)"])).any()
 
 
 @pytest.mark.parametrize(
