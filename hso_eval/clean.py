@@ -280,21 +280,27 @@ class _NameIndex:
         return found[codes]
 
     def joined_in(self, values: pd.Series, known: Callable[[list[str]], np.ndarray]) -> np.ndarray:
-        """True where a value has a name of the index written as one word, in its own order or
-        turned round ("…/karinostlund", "ostlundkarin"), unless `known` takes it for no
-        person. For web addresses, which often run words together; a name with an initial is
-        left out ("kostlund" is a word of its own)."""
-        index = self._build()
-        joined: dict[str, str] = {}
-        for key in index.keys:
-            words = key.split(" ")
-            if min(len(word) for word in words) > 1:
-                joined["".join(words)] = joined["".join(reversed(words))] = key
-        person = {k: not hit for k, hit in zip(joined, known(list(joined.values())), strict=True)}
+        """True where a value has a name of two words of the index written as one word, in its
+        own order or turned round ("…/karinostlund", "ostlundkarin"), unless `known` takes it
+        for no person. For web addresses, which often run words together; each word is split
+        at every place leaving two letters or more on each side and looked up, and `known` is
+        asked only about the names found."""
         codes, uniques = _distinct_texts(values)
         found = np.zeros(len(uniques) + 1, dtype=bool)  # the last: an empty row
+        keys = self._build().keys
+        hits: dict[int, list[str]] = {}
         for i, value in enumerate(uniques):
-            found[i] = any(person.get(word, False) for word in self._words(value))
+            for word in self._words(value):
+                for k in range(2, len(word) - 1):
+                    for name in (f"{word[:k]} {word[k:]}", f"{word[k:]} {word[:k]}"):
+                        if name in keys:
+                            hits.setdefault(i, []).append(name)
+        names = sorted({name for found_names in hits.values() for name in found_names})
+        if not names:
+            return found[codes]
+        person = dict(zip(names, ~np.asarray(known(names), dtype=bool), strict=True))
+        for i, found_names in hits.items():
+            found[i] = any(person[name] for name in found_names)
         return found[codes]
 
     def could_hold_own_name(self, values: pd.Series) -> np.ndarray:
