@@ -786,6 +786,7 @@ def _account(raw: RawTable, clean: int, quarantined: int, merged: int) -> FileAc
         merged=int(merged),
         blank=raw.blank,
         unknown_columns=list(raw.unknown_columns),
+        columns=list(raw.original_headers),
     )
 
 

@@ -11,7 +11,7 @@ import html
 
 import pandas as pd
 
-from hso_eval.tables import CleanResult
+from hso_eval.tables import CleanResult, FileAccount
 
 ROLE_LABELS = {"activities": "Aktivitetsregister", "participants": "Deltagarlistor"}
 
@@ -130,11 +130,11 @@ def warning_summary(clean: CleanResult, max_rows: int = 12) -> pd.DataFrame:
     return out.sort_values(["Fil", "Antal"], ascending=[True, False]).reset_index(drop=True)
 
 
-def _nearest_column(role: str, header: str) -> str | None:
+def _nearest_column(account: FileAccount, header: str) -> str | None:
     from hso_eval.read import ACTIVITY_SPEC, PARTICIPANT_SPEC
 
-    spec = ACTIVITY_SPEC if role == "activities" else PARTICIPANT_SPEC
-    return spec.nearest(header)
+    spec = ACTIVITY_SPEC if account.role == "activities" else PARTICIPANT_SPEC
+    return spec.nearest(header, account.columns)
 
 
 def unknown_columns_table(clean: CleanResult) -> pd.DataFrame:
@@ -143,7 +143,7 @@ def unknown_columns_table(clean: CleanResult) -> pd.DataFrame:
         {
             "Fil": a.path,
             "Ignorerad kolumn": col,
-            "Menade du": _nearest_column(a.role, col) or "",
+            "Menade du": _nearest_column(a, col) or "",
         }
         for a in clean.accounts
         for col in a.unknown_columns
@@ -157,7 +157,7 @@ def unknown_column_notes(clean: CleanResult) -> list[tuple[str, bool]]:
     notes = []
     for a in clean.accounts:
         for col in a.unknown_columns:
-            near = _nearest_column(a.role, col)
+            near = _nearest_column(a, col)
             if near:
                 notes.append(
                     (

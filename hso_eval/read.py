@@ -94,11 +94,17 @@ class TableSpec:
     def names(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns)
 
-    def nearest(self, header: str) -> str | None:
+    def nearest(self, header: str, present: tuple[str, ...] | list[str] = ()) -> str | None:
         """The column a header that is not accepted was most likely meant to be (a typo:
-        "Orgnisation", "E-post-adress"), or None."""
-        index = self.header_index()
-        near = difflib.get_close_matches(normalise_header(header), list(index), n=1, cutoff=0.8)
+        "Orgnisation", "E-post-adress"), or None. Never a column the sheet has (`present`,
+        canonical names): "Aktivitet" beside `aktivitets_id` is another column. A header with a
+        digit ("E-post 2") is a column of its own, and "Län" or "Kommunkod" are not near enough
+        to `länk` or `kommun`."""
+        key = normalise_header(header)
+        if any(c.isdigit() for c in key):
+            return None
+        index = {text: name for text, name in self.header_index().items() if name not in present}
+        near = difflib.get_close_matches(key, list(index), n=1, cutoff=0.88)
         return index[near[0]] if near else None
 
     def header_index(self) -> dict[str, str]:
@@ -147,7 +153,7 @@ PARTICIPANT_SPEC = TableSpec(
             "e-post",
             (
                 *("epost", "mejl", "email", "e-postadress", "epostadress", "e-post adress"),
-                *("mejladress", "mail", "mailadress", "e-mail", "e-mailadress"),
+                *("mejladress", "mailadress", "e-mail", "e-mailadress"),
             ),
         ),
         ColumnSpec("organisation", ("org",)),

@@ -93,6 +93,8 @@ class FileAccount:
     merged: int = 0
     blank: int = 0
     unknown_columns: list[str] = field(default_factory=list)
+    #: The contract's columns the file has (canonical names), for `unknown_columns`' hints.
+    columns: list[str] = field(default_factory=list)
 
     def balanced(self) -> bool:
         return self.read == self.clean + self.quarantined + self.merged

@@ -193,7 +193,7 @@ def test_an_exports_e_mail_header_is_read_and_a_misspelt_one_named(tmp_path, cap
 
     lists = tmp_path / "felstavad.csv"
     lists.write_text(
-        header.replace(";organisation;", ";Orgnisation;") + ";Anteckningar\n" + body,
+        header.replace(";organisation;", ";Orgnisation;") + ";Anteckningar;E-post 2\n" + body,
         encoding="cp1252",
     )
     assert main(["check", str(_params(tmp_path, participants=str(lists)))]) == 0
@@ -211,6 +211,7 @@ def test_an_exports_e_mail_header_is_read_and_a_misspelt_one_named(tmp_path, cap
     assert table[["Ignorerad kolumn", "Menade du"]].to_numpy().tolist() == [
         ["Orgnisation", "organisation"],
         ["Anteckningar", ""],
+        ["E-post 2", ""],  # a second address column, not a misspelt e-post
     ]
 
 
