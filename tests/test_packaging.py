@@ -96,24 +96,46 @@ def test_parameters_cell_holds_the_period_keys_and_names_only_the_demo_period(ro
     assert all(namespace[key] is None for key in names - {"period"})
 
 
-def test_a_notebook_on_its_own_shows_the_demo_period(root):
-    """Run as it stands (JupyterLab), a notebook reads the demo period's file."""
+def test_a_notebook_on_its_own_shows_the_demo_period(root, monkeypatch):
+    """Run as it stands (JupyterLab), a notebook reads the demo period's file, where the
+    installation has no period file of its own for 2024H1."""
+    from hso_eval import context
     from hso_eval.config import load_params
-    from hso_eval.context import load_period
 
+    monkeypatch.setattr(
+        context,
+        "PERIOD_FILES",
+        (str(root / "finns-inte" / "{period}.yaml"), *context.PERIOD_FILES[1:]),
+    )
     namespace: dict = {}
     exec(_parameters_cell(root, "halvarsrapport"), namespace)
     del namespace["__builtins__"]
-    data = load_period(**namespace)
+    data = context.load_period(**namespace)
     assert data.params == load_params(root / "params" / "demo" / "2024H1.yaml")
     assert "## Inledning" in data.clean.narrative
 
 
-def test_papermill_with_another_periods_file_keeps_nothing_of_the_demo(root, tmp_path, monkeypatch):
-    """`papermill … -f params/demo/2024H2.yaml` for a period file without a narrative or a key file
-    (as README's period files are): no narrative, and the key from HSO_PSEUDONYM_KEY, not the
-    demo's. A period with neither files nor a period file gets a Swedish message saying what
-    to do."""
+def test_a_real_period_file_goes_before_the_demos(root, tmp_path, monkeypatch):
+    """On an installation with its own params/2024H1.yaml, a notebook given only the period
+    reads that file, not the demo's."""
+    from hso_eval import context
+    from hso_eval.config import load_params
+
+    real = tmp_path / "2024H1.yaml"
+    demo = (root / "params" / "demo" / "2024H1.yaml").read_text(encoding="utf-8")
+    real.write_text(demo.replace("reports/demo/2024H1", str(tmp_path / "ut")), encoding="utf-8")
+    monkeypatch.setattr(
+        context, "PERIOD_FILES", (str(tmp_path / "{period}.yaml"), *context.PERIOD_FILES[1:])
+    )
+    data = context.load_period(period="2024H1")
+    assert data.params == load_params(real) and data.params.output_dir == tmp_path / "ut"
+
+
+def test_another_periods_file_keeps_nothing_of_the_demo(root, tmp_path, monkeypatch):
+    """A period file's values as papermill's `-f` injects them, for a file without a narrative
+    or a key file (as README's period files are): no narrative, and the key from
+    HSO_PSEUDONYM_KEY, not the demo's. A period with neither files nor a period file gets a
+    Swedish message saying what to do."""
     from hso_eval.config import KEY_ENV, ParameterError
     from hso_eval.context import load_period
 
