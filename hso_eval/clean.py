@@ -1780,8 +1780,9 @@ def _redact_narrative_names(text: str, people: _People) -> str:
     Searched twice, in copies of the text whose places match it: with HTML tags and entities
     as spaces (the report prints them as text, between words), then also with the Markdown
     marks as invisible characters inside a word (`_TEXT_WORDS` keeps them in it, `fold` drops
-    them). A mark the name took with it takes its partner too ("**Karin** Östlund" leaves no
-    "**" on its own to show as written).
+    them). A mark the name took with it takes its partner too when that stands right beside the
+    name ("**Karin** Östlund" leaves no "**" on its own to show as written); a partner further
+    off stays ("**Karin Östlund och Olof** Dahlberg" keeps its first "**").
     """
     index = people.index._build()
     if not index.keys:

@@ -172,14 +172,18 @@ def _cmd_check(args: argparse.Namespace) -> int:
     from hso_eval.config import KEY_ENV, load_params
 
     params = load_params(args.params)
-    if params.pseudonym_key_file is None and not os.environ.get(KEY_ENV):
-        # Whoever keeps the sheets may not hold the key: `check` shows no pseudonym, and any
-        # key finds the same rows, duplicates and problems.
+    key_file = params.pseudonym_key_file
+    if (key_file is None and not os.environ.get(KEY_ENV)) or (
+        key_file is not None and not key_file.is_file()
+    ):
+        # Whoever keeps the sheets may not hold the key (nor the key file the period file
+        # names): `check` shows no pseudonym, and any key finds the same rows, duplicates and
+        # problems.
         import secrets
 
         key = secrets.token_bytes(32)
         print(
-            "Ingen pseudonymnyckel angiven: kontrollen använder en tillfällig nyckel, som ger "
+            "Ingen pseudonymnyckel här: kontrollen använder en tillfällig nyckel, som ger "
             "samma rader, dubbletter och problem. hso-eval run behöver nyckeln."
         )
     else:

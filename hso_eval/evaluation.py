@@ -44,7 +44,7 @@ from hso_eval.datapackage import (
     write_csv,
 )
 from hso_eval.errors import RunError
-from hso_eval.paths import display, resolve
+from hso_eval.paths import display
 from hso_eval.periods import Period
 from hso_eval.schema import Field, ForeignKey, Table
 from hso_eval.tables import CleanResult
@@ -92,8 +92,9 @@ __all__ = [
 
 #: Environment variable the runner sets to its staging directory for the period.
 STAGING_ENV = "HSO_EVAL_STAGING"
-#: Where a notebook run by hand writes its package (never published; see `package_dir`).
-DRAFT_DIR = "reports/_utkast"
+#: Where a notebook run by hand writes its package, beside the period folders (never
+#: published; see `package_dir`): reports/_utkast/, and the demo's reports/demo/_utkast/.
+DRAFT_DIR = "_utkast"
 PACKAGE_DIRNAME = "utvarderingsunderlag"
 
 #: The indicator table's columns, exactly as `indicators.compute_indicators` returns them.
@@ -388,13 +389,13 @@ def package_dir(data: PeriodData) -> Path:
 
     Under the runner (environment variable ``HSO_EVAL_STAGING``) into its staging directory, which
     is published atomically after the whole run succeeds. Run by hand, into the draft directory
-    ``reports/_utkast/<period>/utvarderingsunderlag``: never into `output_dir`, which only the
-    runner publishes.
+    beside the period folders, ``reports/_utkast/<period>/utvarderingsunderlag`` (the demo's
+    under ``reports/demo/``): never into `output_dir`, which only the runner publishes.
     """
     staging = os.environ.get(STAGING_ENV)
     if staging:
         return Path(staging) / PACKAGE_DIRNAME
-    return resolve(DRAFT_DIR) / data.period.code / PACKAGE_DIRNAME
+    return data.params.output_dir.parent / DRAFT_DIR / data.period.code / PACKAGE_DIRNAME
 
 
 def describe_destination(data: PeriodData) -> str:

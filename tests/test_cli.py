@@ -216,17 +216,19 @@ def test_an_exports_e_mail_header_is_read_and_a_misspelt_one_named(tmp_path, cap
 
 
 def test_check_needs_no_key_and_says_so(tmp_path, capsys):
-    """Whoever keeps the sheets may not hold the pseudonym key: `check` without one counts and
-    lists exactly what it does with the key, and says that a run will need it."""
+    """Whoever keeps the sheets may not hold the pseudonym key (nor the key file the period file
+    names): `check` without one counts and lists exactly what it does with the key, and says
+    that a run will need it."""
     assert main(["check", str(_params(tmp_path))]) == 0
     with_key = capsys.readouterr().out
-    assert main(["check", str(_params(tmp_path, pseudonym_key_file=None))]) == 0
-    without = capsys.readouterr().out.splitlines()
-    assert without[0] == (
-        "Ingen pseudonymnyckel angiven: kontrollen använder en tillfällig nyckel, som ger samma "
-        "rader, dubbletter och problem. hso-eval run behöver nyckeln."
-    )
-    assert without[1:] == with_key.splitlines()
+    for missing in (None, str(tmp_path / "finns-inte" / "nyckel.txt")):
+        assert main(["check", str(_params(tmp_path, pseudonym_key_file=missing))]) == 0
+        without = capsys.readouterr().out.splitlines()
+        assert without[0] == (
+            "Ingen pseudonymnyckel här: kontrollen använder en tillfällig nyckel, som ger samma "
+            "rader, dubbletter och problem. hso-eval run behöver nyckeln."
+        )
+        assert without[1:] == with_key.splitlines()
 
 
 def test_check_lists_what_to_fix_by_file_row_and_column(tmp_path, capsys):

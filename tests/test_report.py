@@ -186,8 +186,8 @@ def test_html_between_a_names_words_does_not_hide_it(tmp_path):
 
 def test_markdown_marks_inside_or_around_a_name_neither_hide_it_nor_stay_alone(tmp_path):
     """The report joins "K**arin**" into one word, "Karin": the name is found through the
-    marks. A mark taken with the name takes its partner too, so no lone "**" shows as written;
-    a name bold as a whole stays bold."""
+    marks. A mark taken with the name takes its partner beside the name too, so no lone "**"
+    shows as written there; a name bold as a whole stays bold."""
     from hso_eval.privacy import NAME_REMOVED
 
     data, _ = _demo_with(
