@@ -1838,26 +1838,19 @@ def _clean_tables(
     is quarantined, and the register and the lists are cleaned again without it: rare, and
     its participations must not keep the id either.
     """
+
+    def against(register: Cleaned) -> tuple[Cleaned, _People]:
+        held_back = _quarantined_ids(raw_activities, register)
+        return _clean_participants(raw_participants, register.table, key, project, held_back)
+
     activities = clean_activities(raw_activities, project, period)
-    participations, people = _clean_participants(
-        raw_participants,
-        activities.table,
-        key,
-        project,
-        _quarantined_ids(raw_activities, activities),
-    )
+    participations, people = against(activities)
     ids = activities.table["activity_id"].astype("string")
     _, named = people.index.redact(ids, people.known)
     if named.any():
         named_ids = frozenset(ids[named].tolist())
         activities = clean_activities(raw_activities, project, period, named_ids)
-        participations, people = _clean_participants(
-            raw_participants,
-            activities.table,
-            key,
-            project,
-            _quarantined_ids(raw_activities, activities),
-        )
+        participations, people = against(activities)
     return _redact_register_names(activities, raw_activities, people), participations, people
 
 
