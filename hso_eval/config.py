@@ -28,6 +28,9 @@ KEY_ENV = "HSO_PSEUDONYM_KEY"
 #: Set by the runner for its kernels: the folder of the clean tables it saved once for the run
 #: (`context.load_period` loads them instead of cleaning again).
 CLEAN_CACHE_ENV = "HSO_EVAL_CLEAN_CACHE"
+#: Where a message says the parameters came from when no period file gave them: a notebook's
+#: parameters cell, or papermill's `-p` (`context.load_period`).
+NOTEBOOK_SOURCE = "notebookens parametrar"
 
 #: The keys of a period file, in the order a notebook's `parameters` cell holds them.
 PERIOD_KEYS: tuple[str, ...] = (
@@ -289,7 +292,7 @@ class RunParams:
         )
 
     def _source_name(self) -> str:
-        return display(self.source) if self.source else "parametrarna"
+        return display(self.source) if self.source else NOTEBOOK_SOURCE
 
 
 # ---------------------------------------------------------------------------------------------
@@ -668,7 +671,7 @@ def _published_period(run_json: Path) -> str | None:
 
 def build_params(data: Mapping[str, Any], *, source: Path | None = None) -> RunParams:
     """Validate a mapping of period parameters (from YAML, or a notebook's parameters cell)."""
-    where = display(source) if source else "parametrarna"
+    where = display(source) if source else NOTEBOOK_SOURCE
     check_keys(data, PERIOD_KEYS, where)
     _require(data, "period", where)
     try:

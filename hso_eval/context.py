@@ -20,6 +20,7 @@ import pandas as pd
 
 from hso_eval.config import (
     CLEAN_CACHE_ENV,
+    NOTEBOOK_SOURCE,
     PERIOD_KEYS,
     Project,
     RunParams,
@@ -135,10 +136,10 @@ def load_period(clean_cache: str | Path | None = None, **parameters: Any) -> Per
             source = next((file for file in files if file.is_file()), None)
             if source is None:
                 raise ParameterError(
-                    f"parametrarna: perioden {period} har ingen parameterfil "
+                    f"{NOTEBOOK_SOURCE}: perioden {period} har ingen parameterfil "
                     f"({display(files[0])}) och inga indatafiler. Skriv periodens parameterfil "
                     "(README, 'En riktig period'), eller ange 'activities' och 'participants' "
-                    "i notebookens parametrar."
+                    "i notebookens parametercell."
                 )
             given = {
                 **period_file_values(source),

@@ -91,7 +91,7 @@ def test_a_wrong_parameter_shows_its_swedish_message_not_a_traceback(tmp_path, m
     assert len(errors) == 1
     shown = "\n".join(errors[0]["traceback"])
     assert shown == (
-        "\x1b[1;31mFel:\x1b[0m parametrarna: perioden 2026H1 har ingen parameterfil "
+        "\x1b[1;31mFel:\x1b[0m notebookens parametrar: perioden 2026H1 har ingen parameterfil "
         "(params/2026H1.yaml) och inga indatafiler. Skriv periodens parameterfil (README, 'En "
-        "riktig period'), eller ange 'activities' och 'participants' i notebookens parametrar."
+        "riktig period'), eller ange 'activities' och 'participants' i notebookens parametercell."
     )

@@ -155,9 +155,9 @@ def test_another_periods_file_keeps_nothing_of_the_demo(root, tmp_path, monkeypa
     with pytest.raises(ParameterError) as error:
         load_period(**{**namespace, "period": "2026H1"})
     assert str(error.value) == (
-        "parametrarna: perioden 2026H1 har ingen parameterfil (params/2026H1.yaml) och inga "
-        "indatafiler. Skriv periodens parameterfil (README, 'En riktig period'), eller ange "
-        "'activities' och 'participants' i notebookens parametrar."
+        "notebookens parametrar: perioden 2026H1 har ingen parameterfil (params/2026H1.yaml) och "
+        "inga indatafiler. Skriv periodens parameterfil (README, 'En riktig period'), eller ange "
+        "'activities' och 'participants' i notebookens parametercell."
     )
 
 
