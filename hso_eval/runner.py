@@ -24,6 +24,7 @@ import os
 import platform
 import shutil
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -170,13 +171,22 @@ class RunRecord:
 
 
 @contextmanager
-def _step(record: RunRecord, name: str) -> Iterator[None]:
+def _step(record: RunRecord, name: str, stopped: threading.Event | None = None) -> Iterator[None]:
+    """Time and log one step of the run. A step that raised is not "klart": it "misslyckades",
+    or is "avbrutet" by Ctrl+C or SIGTERM (in a notebook's thread: once `stopped` is set)."""
     t0 = time.perf_counter()
     log.info("%s …", name)
-    outcome = "misslyckades"  # a step that raised is not "klart"
+    outcome = "misslyckades"
     try:
         yield
         outcome = "klart"
+    except KeyboardInterrupt:
+        outcome = "avbrutet"
+        raise
+    except BaseException:
+        if stopped is not None and stopped.is_set():
+            outcome = "avbrutet"
+        raise
     finally:
         dt = time.perf_counter() - t0
         record.steps.append({"step": name, "seconds": round(dt, 3), "status": outcome})
@@ -383,6 +393,7 @@ def _run_into(
         # What the reports published so far printed; the notebooks read the same records.
         earlier = history.load(history.folder_for(params.output_dir))
         _warn_unrecorded(params, earlier)
+        _warn_demo_reports(params)
         from hso_eval.report import narrative_problems
 
         for problem in [*clean.narrative_notices, *narrative_problems(clean.narrative)]:
@@ -434,6 +445,38 @@ def _run_into(
         return page.result().printed
 
 
+#: Where the demo's inputs lie (as run.json names them): a report made from them is the demo's.
+DEMO_INPUTS = "data/demo/"
+
+
+def _warn_demo_reports(params: RunParams) -> None:
+    """Warn of each demo report published beside a real one: an older version published the
+    demo's periods in `reports/`. The index lists them, and their records count as published
+    pages when this report's small numbers are decided (`hso_eval.history`)."""
+    if any(display(p).startswith(DEMO_INPUTS) for p in (params.activities, params.participants)):
+        return  # a demo run (or the demo installed as real periods): nothing to tell apart
+    for run_json in sorted(params.output_dir.parent.glob("*/run.json")):
+        try:
+            inputs = json.loads(run_json.read_text(encoding="utf-8")).get("inputs") or []
+            demo = any(str(entry.get("path", "")).startswith(DEMO_INPUTS) for entry in inputs)
+        except (OSError, ValueError, AttributeError):
+            continue  # not a run record this version wrote: not the demo's either
+        if not demo:
+            continue
+        folder = run_json.parent
+        records = history.folder_for(params.output_dir) / folder.name
+        log.warning(
+            "%s: %s/ är demons rapport (indata ur %s), publicerad bland de riktiga av en äldre "
+            "version. Så länge den ligger kvar visar index-sidan den, och den här rapportens små "
+            "tal bedöms mot demons siffror. Ta bort %s/ och %s/ (docs/drift.md, 'Uppgradering').",
+            params.period.code,
+            display(folder),
+            DEMO_INPUTS,
+            display(folder),
+            display(records),
+        )
+
+
 def _warn_unrecorded(params: RunParams, earlier: history.History) -> None:
     """Warn of each earlier period with no record of what its report printed: this report is
     decided against it as today's data would print it, which differs from what went out if
@@ -466,7 +509,7 @@ def _execute_notebooks(
     tables), export each report notebook as soon as it is done, and fail with the first error
     in notebook order once all have stopped, so every executed copy is kept."""
     from hso_eval.export import notebook_to_html
-    from hso_eval.kernels import for_log
+    from hso_eval.kernels import for_log, stop_kernels
 
     footer = _footer(params, record)
     # The clean tables' folder reaches the kernels through the environment, not as a parameter:
@@ -474,41 +517,78 @@ def _execute_notebooks(
     # (under a home folder that carries a name) that is gone by the time anyone reads them.
     parameters = params.as_notebook_parameters()
     kernel_manager = for_log(staging / "notebooks" / "kernels.log")  # removed below if empty
+    stopped = threading.Event()
     with (
         _kernel_environment(staging, cache),
+        _quiet_once(stopped),
         ThreadPoolExecutor(max_workers=NOTEBOOK_WORKERS) as pool,
     ):
         futures = [
             pool.submit(
-                _execute_one, job, parameters, staging, record, position, progress, kernel_manager
+                _execute_one,
+                job,
+                parameters,
+                staging,
+                record,
+                position,
+                progress,
+                kernel_manager,
+                stopped,
             )
             for position, job in enumerate(NOTEBOOKS)
         ]
         errors = []
-        for job, future in zip(NOTEBOOKS, futures, strict=True):
-            try:
-                executed = future.result()
-            except RunError as exc:
-                errors.append(exc)
-                continue
-            title = job.title(params)
-            if title is None or errors:
-                continue
-            with _step(record, f"Exporterar {job.name}.html"):
-                page = notebook_to_html(
-                    executed,
-                    title=title,
-                    footer=footer,
-                    inputs=_input_rows(record),
-                    input_rows=not job.public,
-                    version=__version__,
-                )
-                (staging / f"{job.name}.html").write_text(page, encoding="utf-8")
+        try:
+            for job, future in zip(NOTEBOOKS, futures, strict=True):
+                try:
+                    executed = future.result()
+                except RunError as exc:
+                    errors.append(exc)
+                    continue
+                title = job.title(params)
+                if title is None or errors:
+                    continue
+                with _step(record, f"Exporterar {job.name}.html"):
+                    page = notebook_to_html(
+                        executed,
+                        title=title,
+                        footer=footer,
+                        inputs=_input_rows(record),
+                        input_rows=not job.public,
+                        version=__version__,
+                    )
+                    (staging / f"{job.name}.html").write_text(page, encoding="utf-8")
+        except KeyboardInterrupt:
+            # Ctrl+C or SIGTERM reaches only this process: the kernels run in sessions of
+            # their own. Start no notebook that waits, and kill the running ones, so the run
+            # stops now rather than when every notebook is done.
+            stopped.set()
+            for future in futures:
+                future.cancel()
+            stop_kernels(kernel_manager)
+            raise
     kernel_log = staging / "notebooks" / "kernels.log"
     if kernel_log.is_file() and kernel_log.stat().st_size == 0:
         kernel_log.unlink()  # the kernels said nothing: no empty file in the publication
     if errors:
         raise errors[0]
+
+
+@contextmanager
+def _quiet_once(stopped: threading.Event) -> Iterator[None]:
+    """Once the run is stopped, papermill's logger (nbclient's too) says nothing: "Kernel died
+    while waiting for execute reply" is what stopping a run means, and the CLI says so in one
+    line of its own."""
+    papermill_log = logging.getLogger("papermill")
+
+    def running(_: logging.LogRecord) -> bool:
+        return not stopped.is_set()
+
+    papermill_log.addFilter(running)
+    try:
+        yield
+    finally:
+        papermill_log.removeFilter(running)
 
 
 #: The most characters of a notebook's error kept in the one-line reason (run.json, summary).
@@ -530,16 +610,21 @@ def _execute_one(
     position: int,
     progress: bool,
     kernel_manager: type | None = None,
+    stopped: threading.Event | None = None,
 ) -> Path:
-    """Execute one notebook with papermill into the staging directory."""
+    """Execute one notebook with papermill into the staging directory (until `stopped`)."""
     from papermill.exceptions import PapermillExecutionError
+
+    from hso_eval.kernels import KernelsStopped
 
     root = repo_root()
     source = root / "notebooks" / f"{job.name}.ipynb"
     executed = staging / "notebooks" / f"{job.name}.ipynb"
     bar: bool | dict[str, Any] = {"desc": job.name, "position": position} if progress else False
-    with _step(record, f"Kör {job.name}.ipynb"):
+    with _step(record, f"Kör {job.name}.ipynb", stopped):
         for attempt in range(1, KERNEL_STARTS + 1):
+            if stopped is not None and stopped.is_set():
+                raise KernelsStopped()
             try:
                 _papermill(source, executed, parameters, root, bar, kernel_manager)
                 break
@@ -549,8 +634,8 @@ def _execute_one(
                     f"{_one_line(exc.evalue or '')}".strip()
                 ) from exc
             except RuntimeError as exc:
-                if _KERNEL_DIED not in str(exc):
-                    raise
+                if _KERNEL_DIED not in str(exc) or (stopped is not None and stopped.is_set()):
+                    raise  # not a kernel that died starting, or one `stop_kernels` killed
                 if attempt == KERNEL_STARTS:
                     raise RunError(
                         f"{job.name}.ipynb: kärnan (Python-processen som kör notebooken) dog "

@@ -343,9 +343,20 @@ def test_full_disk_fails_with_the_swedish_message_and_keeps_the_old_report(
 
 # ---------------------------------------------------------------------------------------------
 # SIGTERM (systemd stopping the service, `kill <pid>`)
+def alive(pid: int) -> bool:
+    """Whether process `pid` still runs (a zombie, killed but not yet reaped, does not)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
 def test_sigterm_mid_run_cleans_up_keeps_the_failed_copy_and_says_so(tmp_path):
     """SIGTERM during a notebook: status 143, one Swedish line, the previous publication byte
-    for byte, no hidden work folders left, the lock free, and a failed copy saying why."""
+    for byte, no hidden work folders left, the lock free, and a failed copy saying why.
+    The kernels run in sessions of their own, so the signal does not reach them: the run kills
+    them rather than waiting for the notebooks to finish, and logs those as stopped."""
     from hso_eval.publish import RunLock
 
     params = write_params(tmp_path, "2024H1")
@@ -359,10 +370,16 @@ def test_sigterm_mid_run_cleans_up_keeps_the_failed_copy_and_says_so(tmp_path):
         stderr=subprocess.PIPE,
         text=True,
     )
-    wait_for(
+    staged = tmp_path / "reports"
+    wait_for(  # the half-year report's notebook (the longest) is running in a kernel
         proc,
-        lambda: next(iter(tmp_path.glob("reports/.staging-*/notebooks/*.ipynb")), None),
+        lambda: (
+            next(iter(staged.glob(".staging-*/notebooks/halvarsrapport.ipynb")), None)
+            if descendants(proc.pid)
+            else None
+        ),
     )
+    kernels = descendants(proc.pid)
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=PATIENCE)
 
@@ -374,3 +391,11 @@ def test_sigterm_mid_run_cleans_up_keeps_the_failed_copy_and_says_so(tmp_path):
     [failed] = (target.parent / "_misslyckade").glob("2024H1-*")
     run = json.loads((failed / "run.json").read_text(encoding="utf-8"))
     assert run["status"] == "failed" and "SIGTERM" in run["error"]
+    steps = {step["step"]: step["status"] for step in run["steps"]}
+    assert steps["Kör halvarsrapport.ipynb"] == "avbrutet", steps
+    log = (failed / "run.log").read_text(encoding="utf-8")
+    assert "Kör halvarsrapport.ipynb avbrutet" in log and "halvarsrapport.ipynb klart" not in log
+    deadline = time.monotonic() + 5  # killed before the run ended; reaped once it has
+    while any(alive(pid) for pid in kernels) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert kernels and not any(alive(pid) for pid in kernels)

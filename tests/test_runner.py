@@ -310,3 +310,42 @@ def test_failed_notebook_is_not_logged_as_done_and_run_log_ends_with_the_reason(
     assert {s["step"]: s["status"] for s in run["steps"]}["Kör datakvalitet.ipynb"] == (
         "misslyckades"
     )
+
+
+def test_a_demo_report_beside_real_ones_is_named_with_what_to_remove(tmp_path, demo_runs, caplog):
+    """An older version published the demo's periods in reports/, beside the real ones. A real
+    run says which folder is the demo's and what to remove; a demo run, or a real report
+    beside real ones, says nothing."""
+    from hso_eval.runner import _warn_demo_reports
+
+    reports = tmp_path / "reports"
+    (reports / "2024H2").mkdir(parents=True)
+    shutil.copy(demo_runs["2024H2"] / "run.json", reports / "2024H2" / "run.json")
+    real = (demo_runs["2024H1"] / "run.json").read_text(encoding="utf-8")
+    (reports / "2023H2").mkdir()
+    (reports / "2023H2" / "run.json").write_text(
+        real.replace('"data/demo/', '"data/raw/'), encoding="utf-8"
+    )
+    params = _params(tmp_path, b"a" * 32, output_dir=str(reports / "2024H1"))
+
+    with caplog.at_level("WARNING", logger="hso_eval"):
+        _warn_demo_reports(params)
+
+    [warning] = caplog.messages
+    assert warning.startswith(f"2024H1: {reports / '2024H2'}/ är demons rapport (indata ur data/")
+    assert warning.endswith(
+        f"Ta bort {reports / '2024H2'}/ och {reports / 'publicerat' / '2024H2'}/ "
+        "(docs/drift.md, 'Uppgradering')."
+    )
+    caplog.clear()
+    demo = build_params(
+        {
+            "period": "2024H1",
+            "activities": "data/demo/aktiviteter.xlsx",
+            "participants": "data/demo/deltagare.csv",
+            "output_dir": str(reports / "2024H1"),
+        }
+    )
+    with caplog.at_level("WARNING", logger="hso_eval"):
+        _warn_demo_reports(demo)
+    assert caplog.messages == []
