@@ -183,6 +183,7 @@ def test_systemd_units_are_valid_and_start_run_all_from_the_venv(tmp_path):
     assert svc["WorkingDirectory"] == SERVER_ROOT
     assert svc["ExecStart"].split()[:2] == [f"{SERVER_ROOT}/.venv/bin/hso-eval", "run-all"]
     assert svc["EnvironmentFile"] == ENV_FILE  # root-only file, never the key itself
+    assert svc["KillMode"] == "mixed"  # `systemctl stop` signals hso-eval, which stops the kernels
     assert "HSO_PSEUDONYM_KEY" not in svc.get("Environment", "")
     assert timer["Timer"]["OnCalendar"] == "*-*-* 02:30:00"  # same time as the cron line
     assert timer["Timer"]["Unit"] == "hso-eval.service"
