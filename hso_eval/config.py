@@ -292,7 +292,7 @@ class RunParams:
         )
 
     def _source_name(self) -> str:
-        return display(self.source) if self.source else NOTEBOOK_SOURCE
+        return display(self.source) if self.source else "notebookens parametercell"
 
 
 # ---------------------------------------------------------------------------------------------

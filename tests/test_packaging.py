@@ -147,6 +147,12 @@ def test_another_periods_file_keeps_nothing_of_the_demo(root, tmp_path, monkeypa
     )
     del period_file["narrative"], period_file["pseudonym_key_file"]
     period_file["output_dir"] = str(tmp_path / "2024H2")
+    with pytest.raises(ParameterError) as error:
+        load_period(**{**namespace, **period_file})
+    assert str(error.value) == (
+        "Ingen pseudonymnyckel: ange 'pseudonym_key_file' i notebookens parametercell eller sätt "
+        f"miljövariabeln {KEY_ENV}. Utanför demodata finns ingen standardnyckel."
+    )
     monkeypatch.setenv(KEY_ENV, "k" * 32)
     data = load_period(**{**namespace, **period_file})
     assert data.params.narrative is None and data.clean.narrative == ""
