@@ -79,8 +79,9 @@ def _combined(digests: Mapping[str, str]) -> str:
 EMPTY = History()
 
 
-def load(folder: Path) -> History:
-    """Every record under `folder` (an empty history when there is none).
+def load(folder: Path, *, without: Path | None = None) -> History:
+    """Every record under `folder` (an empty history when there is none), but `without`: the
+    record of the demo's report that a real run replaces (`runner.demo_reports`).
 
     A record that cannot be read stops the run: skipping it would decide the next report as if
     that page had never been printed.
@@ -90,6 +91,8 @@ def load(folder: Path) -> History:
     pages: dict[str, list[Page]] = {}
     digests: dict[str, Any] = {}  # hashlib's running digests
     for path in sorted(folder.glob("*/*.json")):
+        if path == without:
+            continue
         try:
             body = path.read_bytes()
             data = json.loads(body.decode("utf-8"))

@@ -22,12 +22,13 @@ import json
 import logging
 import os
 import platform
+import re
 import shutil
 import sys
 import threading
 import time
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -257,6 +258,7 @@ def run_period(params: RunParams, *, progress: bool = False) -> RunRecord:
 
     with RunLock(target):
         remove_leftovers(target)
+        demos = demo_reports(params)
         staging = target.parent / f"{STAGING_PREFIX}{target.name}-{_stamp()}-{os.getpid()}"
         try:
             staging.mkdir(parents=True)
@@ -268,7 +270,7 @@ def run_period(params: RunParams, *, progress: bool = False) -> RunRecord:
         log.addHandler(handler)
         try:
             try:
-                printed = _run_into(params, staging, record, progress=progress)
+                printed = _run_into(params, staging, record, demos, progress=progress)
             except OSError as exc:
                 if exc.errno not in _DISK_FULL:
                     raise
@@ -296,8 +298,11 @@ def run_period(params: RunParams, *, progress: bool = False) -> RunRecord:
                 atomic_write_text(staging / "run.json", record.to_json())
                 # The record first: should publishing fail, later reports are decided against a
                 # page nobody saw, which only makes them more careful.
-                history.write(records, params.period.code, printed)
+                written = history.write(records, params.period.code, printed)
                 publish_directory(staging, target)
+                replaced = _replaced_demo_record(params, demos)
+                if replaced is not None and replaced != written:
+                    replaced.unlink(missing_ok=True)  # its report is gone: this one replaced it
             except OSError as exc:
                 raise RunError(disk_error_message(exc, target.parent)) from exc
             try:
@@ -375,10 +380,16 @@ def _new_directory(path: Path) -> Path:
 
 
 def _run_into(
-    params: RunParams, staging: Path, record: RunRecord, *, progress: bool
+    params: RunParams,
+    staging: Path,
+    record: RunRecord,
+    demos: list[DemoReport],
+    *,
+    progress: bool,
 ) -> history.Page:
     """Clean, run the notebooks and export into `staging`; return what the half-year report
-    printed (for `history`), decided by the same call as the notebook's."""
+    printed (for `history`), decided by the same call as the notebook's, without the record of
+    a demo report this run replaces (`demos`)."""
     from hso_eval.clean import clean_inputs
     from hso_eval.indicators import publish
 
@@ -391,9 +402,19 @@ def _run_into(
         clean = clean_inputs(params, key)
         del key
         # What the reports published so far printed; the notebooks read the same records.
-        earlier = history.load(history.folder_for(params.output_dir))
+        replaced = _replaced_demo_record(params, demos)
+        earlier = history.load(history.folder_for(params.output_dir), without=replaced)
         _warn_unrecorded(params, earlier)
-        _warn_demo_reports(params)
+        _warn_demo_reports(params, demos)
+        if replaced is not None:
+            log.warning(
+                "%s: %s/ är demons rapport, publicerad bland de riktiga av en äldre version. "
+                "Den här körningen ersätter den och tar bort dess post %s, som inte räknas när "
+                "små tal bedöms.",
+                params.period.code,
+                display(params.output_dir),
+                display(replaced),
+            )
         from hso_eval.report import narrative_problems
 
         for problem in [*clean.narrative_notices, *narrative_problems(clean.narrative)]:
@@ -449,31 +470,75 @@ def _run_into(
 DEMO_INPUTS = "data/demo/"
 
 
-def _warn_demo_reports(params: RunParams) -> None:
-    """Warn of each demo report published beside a real one: an older version published the
-    demo's periods in `reports/`. The index lists them, and their records count as published
-    pages when this report's small numbers are decided (`hso_eval.history`)."""
+@dataclass(frozen=True)
+class DemoReport:
+    """A demo report that an older version published among the real ones (`demo_reports`)."""
+
+    folder: Path
+    #: The record of what it printed (run.json's `printed_record`), where it still exists.
+    record: Path | None
+
+
+def demo_reports(params: RunParams) -> list[DemoReport]:
+    """The demo's reports beside this real period's (its own folder included): an older version
+    published the demo's periods in `reports/`. The index lists them, and their records count
+    as published pages when small numbers are decided (`hso_eval.history`). Empty for a run of
+    the demo's own inputs (the demo, or the demo installed as real periods)."""
     if any(display(p).startswith(DEMO_INPUTS) for p in (params.activities, params.participants)):
-        return  # a demo run (or the demo installed as real periods): nothing to tell apart
+        return []
+    records = history.folder_for(params.output_dir)
+    found = []
     for run_json in sorted(params.output_dir.parent.glob("*/run.json")):
         try:
-            inputs = json.loads(run_json.read_text(encoding="utf-8")).get("inputs") or []
+            run = json.loads(run_json.read_text(encoding="utf-8"))
+            inputs = run.get("inputs") or []
             demo = any(str(entry.get("path", "")).startswith(DEMO_INPUTS) for entry in inputs)
+            printed = run.get("printed_record")
         except (OSError, ValueError, AttributeError):
             continue  # not a run record this version wrote: not the demo's either
         if not demo:
             continue
         folder = run_json.parent
-        records = history.folder_for(params.output_dir) / folder.name
+        # Only the name is taken from the file: the record is the one of that period's folder.
+        name = Path(printed).name if isinstance(printed, str) else ""
+        record = records / folder.name / name
+        kept = _RECORD_NAME.fullmatch(name) is not None and record.is_file()
+        found.append(DemoReport(folder, record if kept else None))
+    return found
+
+
+#: A record's file name (`history.path_for`).
+_RECORD_NAME = re.compile(r"[0-9a-f]{20}\.json")
+
+
+def _replaced_demo_record(params: RunParams, reports: list[DemoReport]) -> Path | None:
+    """The record of the demo report in this run's own folder, which this run replaces."""
+    own = params.output_dir.resolve()
+    return next((d.record for d in reports if d.folder.resolve() == own and d.record), None)
+
+
+def _warn_demo_reports(params: RunParams, reports: list[DemoReport]) -> None:
+    """Say what to remove of the demo reports beside this one (`demo_reports`). Its own folder
+    is left out: this run replaces that report and removes its record (`run_period`)."""
+    for demo in reports:
+        if demo.folder.resolve() == params.output_dir.resolve():
+            continue
+        if demo.record is None:
+            counts, remove = "", "mappen"
+        else:
+            counts = (
+                f", och dess post {display(demo.record)} räknas när den här rapportens små tal "
+                "bedöms"
+            )
+            remove = "mappen och posten"
         log.warning(
             "%s: %s/ är demons rapport (indata ur %s), publicerad bland de riktiga av en äldre "
-            "version. Så länge den ligger kvar visar index-sidan den, och den här rapportens små "
-            "tal bedöms mot demons siffror. Ta bort %s/ och %s/ (docs/drift.md, 'Uppgradering').",
+            "version. Index-sidan visar den%s. Ta bort %s (docs/drift.md, 'Uppgradering').",
             params.period.code,
-            display(folder),
+            display(demo.folder),
             DEMO_INPUTS,
-            display(folder),
-            display(records),
+            counts,
+            remove,
         )
 
 
@@ -523,22 +588,23 @@ def _execute_notebooks(
         _quiet_once(stopped),
         ThreadPoolExecutor(max_workers=NOTEBOOK_WORKERS) as pool,
     ):
-        futures = [
-            pool.submit(
-                _execute_one,
-                job,
-                parameters,
-                staging,
-                record,
-                position,
-                progress,
-                kernel_manager,
-                stopped,
-            )
-            for position, job in enumerate(NOTEBOOKS)
-        ]
+        futures: list[Future[Path]] = []
         errors = []
         try:
+            for position, job in enumerate(NOTEBOOKS):
+                futures.append(
+                    pool.submit(
+                        _execute_one,
+                        job,
+                        parameters,
+                        staging,
+                        record,
+                        position,
+                        progress,
+                        kernel_manager,
+                        stopped,
+                    )
+                )
             for job, future in zip(NOTEBOOKS, futures, strict=True):
                 try:
                     executed = future.result()
@@ -558,20 +624,35 @@ def _execute_notebooks(
                         version=__version__,
                     )
                     (staging / f"{job.name}.html").write_text(page, encoding="utf-8")
-        except KeyboardInterrupt:
-            # Ctrl+C or SIGTERM reaches only this process: the kernels run in sessions of
-            # their own. Start no notebook that waits, and kill the running ones, so the run
-            # stops now rather than when every notebook is done.
+        except BaseException:
+            # Ctrl+C or SIGTERM (they reach only this process: the kernels run in sessions of
+            # their own), or a fault here such as a full disk: start no notebook that waits and
+            # kill the running ones, so the run stops now rather than when every notebook is
+            # done. Then wait for their threads, a second Ctrl+C or not, so that the failed
+            # copy is kept with every step and no thread writes into a folder being removed.
             stopped.set()
             for future in futures:
                 future.cancel()
-            stop_kernels(kernel_manager)
+            _wait_regardless(futures, lambda: stop_kernels(kernel_manager))
             raise
     kernel_log = staging / "notebooks" / "kernels.log"
     if kernel_log.is_file() and kernel_log.stat().st_size == 0:
         kernel_log.unlink()  # the kernels said nothing: no empty file in the publication
     if errors:
         raise errors[0]
+
+
+def _wait_regardless(futures: list[Future[Path]], stop: Callable[[], None]) -> None:
+    """Call `stop`, then wait until every one of `futures` is done, through any further
+    KeyboardInterrupt (Ctrl+C pressed twice, or SIGTERM after Ctrl+C): `stop` is called again
+    for each, and the waiting goes on, as the threads end within seconds once it has run."""
+    while True:
+        try:
+            stop()
+            wait(futures)
+            return
+        except KeyboardInterrupt:
+            continue
 
 
 @contextmanager

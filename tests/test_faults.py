@@ -399,3 +399,43 @@ def test_sigterm_mid_run_cleans_up_keeps_the_failed_copy_and_says_so(tmp_path):
     while any(alive(pid) for pid in kernels) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert kernels and not any(alive(pid) for pid in kernels)
+
+
+def test_ctrl_c_pressed_twice_still_stops_the_kernels_and_keeps_every_step(tmp_path):
+    """Ctrl+C twice at a terminal (the second while the run stops): status 130, one Swedish
+    line, no kernel left running, and the failed copy records the notebooks as stopped."""
+    params = write_params(tmp_path, "2024H1")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "hso_eval.cli", "run", str(params)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group, as a terminal's foreground job
+    )
+    staged = tmp_path / "reports"
+    wait_for(
+        proc,
+        lambda: (
+            next(iter(staged.glob(".staging-*/notebooks/halvarsrapport.ipynb")), None)
+            if descendants(proc.pid)
+            else None
+        ),
+    )
+    kernels = descendants(proc.pid)
+    os.killpg(proc.pid, signal.SIGINT)  # what a terminal sends its foreground job
+    time.sleep(0.1)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=PATIENCE)
+
+    assert proc.returncode == 128 + signal.SIGINT, err
+    assert err.strip() == "hso-eval: avbruten (Ctrl+C).", err
+    assert leftovers(staged) == []
+    [failed] = (staged / "_misslyckade").glob("2024H1-*")
+    run = json.loads((failed / "run.json").read_text(encoding="utf-8"))
+    steps = {step["step"]: step["status"] for step in run["steps"]}
+    assert steps["Kör halvarsrapport.ipynb"] == "avbrutet", steps
+    deadline = time.monotonic() + 5
+    while any(alive(pid) for pid in kernels) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert kernels and not any(alive(pid) for pid in kernels)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -312,15 +313,27 @@ def test_failed_notebook_is_not_logged_as_done_and_run_log_ends_with_the_reason(
     )
 
 
+def _publish_demo_copy(demo_run, reports):
+    """Put a published demo report and its record under `reports`, as an older version left
+    them beside the real periods; return the record."""
+    import json
+
+    period = demo_run.name
+    shutil.copytree(demo_run, reports / period)
+    record = Path(json.loads((demo_run / "run.json").read_text(encoding="utf-8"))["printed_record"])
+    (reports / "publicerat" / period).mkdir(parents=True, exist_ok=True)
+    shutil.copy(record, reports / "publicerat" / period / record.name)
+    return reports / "publicerat" / period / record.name
+
+
 def test_a_demo_report_beside_real_ones_is_named_with_what_to_remove(tmp_path, demo_runs, caplog):
     """An older version published the demo's periods in reports/, beside the real ones. A real
-    run says which folder is the demo's and what to remove; a demo run, or a real report
-    beside real ones, says nothing."""
-    from hso_eval.runner import _warn_demo_reports
+    run names the demo's folder and its record, which counts when small numbers are decided; a
+    demo run, or a real report beside real ones, says nothing."""
+    from hso_eval.runner import _warn_demo_reports, demo_reports
 
     reports = tmp_path / "reports"
-    (reports / "2024H2").mkdir(parents=True)
-    shutil.copy(demo_runs["2024H2"] / "run.json", reports / "2024H2" / "run.json")
+    record = _publish_demo_copy(demo_runs["2024H2"], reports)
     real = (demo_runs["2024H1"] / "run.json").read_text(encoding="utf-8")
     (reports / "2023H2").mkdir()
     (reports / "2023H2" / "run.json").write_text(
@@ -329,14 +342,14 @@ def test_a_demo_report_beside_real_ones_is_named_with_what_to_remove(tmp_path, d
     params = _params(tmp_path, b"a" * 32, output_dir=str(reports / "2024H1"))
 
     with caplog.at_level("WARNING", logger="hso_eval"):
-        _warn_demo_reports(params)
+        _warn_demo_reports(params, demo_reports(params))
 
-    [warning] = caplog.messages
-    assert warning.startswith(f"2024H1: {reports / '2024H2'}/ är demons rapport (indata ur data/")
-    assert warning.endswith(
-        f"Ta bort {reports / '2024H2'}/ och {reports / 'publicerat' / '2024H2'}/ "
+    assert caplog.messages == [
+        f"2024H1: {reports / '2024H2'}/ är demons rapport (indata ur data/demo/), publicerad "
+        "bland de riktiga av en äldre version. Index-sidan visar den, och dess post "
+        f"{record} räknas när den här rapportens små tal bedöms. Ta bort mappen och posten "
         "(docs/drift.md, 'Uppgradering')."
-    )
+    ]
     caplog.clear()
     demo = build_params(
         {
@@ -347,5 +360,43 @@ def test_a_demo_report_beside_real_ones_is_named_with_what_to_remove(tmp_path, d
         }
     )
     with caplog.at_level("WARNING", logger="hso_eval"):
-        _warn_demo_reports(demo)
+        _warn_demo_reports(demo, demo_reports(demo))
     assert caplog.messages == []
+
+
+def test_a_real_run_replacing_the_demos_report_removes_the_demos_record(tmp_path, demo_runs):
+    """A real period published into the folder where an older version published the demo's
+    report: the run says so, is decided without the demo's record, and removes that record
+    with the report it belonged to, so no later run counts the demo's numbers."""
+    import json
+
+    from conftest import ROOT, run_cli, write_params
+
+    reports = tmp_path / "reports"
+    demo_record = _publish_demo_copy(demo_runs["2024H1"], reports)
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(ROOT / "data" / "demo" / "aktiviteter.xlsx", raw / "aktiviteter.xlsx")
+    lines = (ROOT / "data" / "demo" / "deltagare.csv").read_bytes().splitlines(keepends=True)
+    (raw / "deltagare.csv").write_bytes(b"".join(lines[:1] + lines[41:]))  # not the demo's numbers
+    params = write_params(
+        tmp_path,
+        "2024H1",
+        activities=str(raw / "aktiviteter.xlsx"),
+        participants=str(raw / "deltagare.csv"),
+    )
+
+    result = run_cli("run", str(params))
+
+    assert result.returncode == 0, result.stderr
+    assert (
+        f"2024H1: {reports / '2024H1'}/ är demons rapport, publicerad bland de riktiga av en "
+        f"äldre version. Den här körningen ersätter den och tar bort dess post {demo_record}, "
+        "som inte räknas när små tal bedöms."
+    ) in result.stdout
+    run = json.loads((reports / "2024H1" / "run.json").read_text(encoding="utf-8"))
+    assert run["inputs"][0]["path"] == str(raw / "aktiviteter.xlsx")
+    assert sorted(p.name for p in (reports / "publicerat" / "2024H1").iterdir()) == [
+        Path(run["printed_record"]).name
+    ]
+    assert Path(run["printed_record"]).name != demo_record.name
