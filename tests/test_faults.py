@@ -352,6 +352,28 @@ def alive(pid: int) -> bool:
     return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
+def kernels_running_the_report(proc: subprocess.Popen, reports: Path) -> list[int]:
+    """Wait until the half-year report's notebook (the longest) runs in a kernel of `proc`;
+    return the kernels' process ids."""
+    wait_for(
+        proc,
+        lambda: (
+            next(iter(reports.glob(".staging-*/notebooks/halvarsrapport.ipynb")), None)
+            if descendants(proc.pid)
+            else None
+        ),
+    )
+    return descendants(proc.pid)
+
+
+def assert_all_ended(kernels: list[int]) -> None:
+    """Every one of `kernels` has ended (killed before the run ended; reaped once it has)."""
+    deadline = time.monotonic() + 5
+    while any(alive(pid) for pid in kernels) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert kernels and not any(alive(pid) for pid in kernels)
+
+
 def test_sigterm_mid_run_cleans_up_keeps_the_failed_copy_and_says_so(tmp_path):
     """SIGTERM during a notebook: status 143, one Swedish line, the previous publication byte
     for byte, no hidden work folders left, the lock free, and a failed copy saying why.
@@ -370,16 +392,7 @@ def test_sigterm_mid_run_cleans_up_keeps_the_failed_copy_and_says_so(tmp_path):
         stderr=subprocess.PIPE,
         text=True,
     )
-    staged = tmp_path / "reports"
-    wait_for(  # the half-year report's notebook (the longest) is running in a kernel
-        proc,
-        lambda: (
-            next(iter(staged.glob(".staging-*/notebooks/halvarsrapport.ipynb")), None)
-            if descendants(proc.pid)
-            else None
-        ),
-    )
-    kernels = descendants(proc.pid)
+    kernels = kernels_running_the_report(proc, tmp_path / "reports")
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=PATIENCE)
 
@@ -395,10 +408,7 @@ def test_sigterm_mid_run_cleans_up_keeps_the_failed_copy_and_says_so(tmp_path):
     assert steps["Kör halvarsrapport.ipynb"] == "avbrutet", steps
     log = (failed / "run.log").read_text(encoding="utf-8")
     assert "Kör halvarsrapport.ipynb avbrutet" in log and "halvarsrapport.ipynb klart" not in log
-    deadline = time.monotonic() + 5  # killed before the run ended; reaped once it has
-    while any(alive(pid) for pid in kernels) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert kernels and not any(alive(pid) for pid in kernels)
+    assert_all_ended(kernels)
 
 
 def test_ctrl_c_pressed_twice_still_stops_the_kernels_and_keeps_every_step(tmp_path):
@@ -413,15 +423,7 @@ def test_ctrl_c_pressed_twice_still_stops_the_kernels_and_keeps_every_step(tmp_p
         start_new_session=True,  # its own process group, as a terminal's foreground job
     )
     staged = tmp_path / "reports"
-    wait_for(
-        proc,
-        lambda: (
-            next(iter(staged.glob(".staging-*/notebooks/halvarsrapport.ipynb")), None)
-            if descendants(proc.pid)
-            else None
-        ),
-    )
-    kernels = descendants(proc.pid)
+    kernels = kernels_running_the_report(proc, staged)
     os.killpg(proc.pid, signal.SIGINT)  # what a terminal sends its foreground job
     time.sleep(0.1)
     with contextlib.suppress(ProcessLookupError):
@@ -435,7 +437,4 @@ def test_ctrl_c_pressed_twice_still_stops_the_kernels_and_keeps_every_step(tmp_p
     run = json.loads((failed / "run.json").read_text(encoding="utf-8"))
     steps = {step["step"]: step["status"] for step in run["steps"]}
     assert steps["Kör halvarsrapport.ipynb"] == "avbrutet", steps
-    deadline = time.monotonic() + 5
-    while any(alive(pid) for pid in kernels) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert kernels and not any(alive(pid) for pid in kernels)
+    assert_all_ended(kernels)
