@@ -1687,11 +1687,12 @@ def clean_inputs(params: RunParams, key: bytes) -> CleanResult:
     Raises `InputFileError` for a file-level problem and `RunError` if a file's row accounting
     does not balance (a bug: it should never happen).
     """
+    where = params.source_name()
     raw_activities = read_table(
-        params.activities, ACTIVITY_SPEC, params.activities_sheet, role="activities"
+        params.activities, ACTIVITY_SPEC, params.activities_sheet, "activities", where
     )
     raw_participants = read_table(
-        params.participants, PARTICIPANT_SPEC, params.participants_sheet, role="participants"
+        params.participants, PARTICIPANT_SPEC, params.participants_sheet, "participants", where
     )
     activities, participations, people = _clean_tables(
         raw_activities, raw_participants, params.project, params.period, key

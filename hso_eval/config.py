@@ -248,7 +248,7 @@ class RunParams:
             where = f"miljövariabeln {KEY_ENV}"
         else:
             raise ParameterError(
-                f"Ingen pseudonymnyckel: ange 'pseudonym_key_file' i {self._source_name()} "
+                f"Ingen pseudonymnyckel: ange 'pseudonym_key_file' i {self.source_name()} "
                 f"eller sätt miljövariabeln {KEY_ENV}. Utanför demodata finns ingen standardnyckel."
             )
         if len(key) < 16:
@@ -280,7 +280,7 @@ class RunParams:
         if not real:
             return
         fix = (
-            f"ta bort raden 'pseudonym_key_file' i {self._source_name()} och sätt "
+            f"ta bort raden 'pseudonym_key_file' i {self.source_name()} och sätt "
             f"miljövariabeln {KEY_ENV}, eller peka på en egen nyckelfil utanför git"
             if self.pseudonym_key_file is not None
             else f"sätt {KEY_ENV} till en egen nyckel"
@@ -291,7 +291,8 @@ class RunParams:
             f"{' och '.join(display(p) for p in real)}: {fix}."
         )
 
-    def _source_name(self) -> str:
+    def source_name(self) -> str:
+        """Where these parameters were given, for a message that says what to correct there."""
         return display(self.source) if self.source else "notebookens parametercell"
 
 

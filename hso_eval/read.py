@@ -397,8 +397,12 @@ def read_table(
     spec: TableSpec,
     sheet: str | None = None,
     role: str | None = None,
+    params: str = "parameterfilen",
 ) -> RawTable:
     """Read an input file (.xlsx or .csv) per `spec` into a `RawTable`.
+
+    `params` names where the path and the sheet were given (a parameter file, or a notebook's
+    parameter cell), for the messages that say what to correct there.
 
     Raises `InputFileError` (Swedish message naming the file) when the file is missing,
     unreadable, not what its extension says, has an unsupported extension, has no header row
@@ -410,8 +414,8 @@ def read_table(
     shown = display(path)
     if not path.exists():
         raise InputFileError(
-            f"{shown}: filen finns inte. Kontrollera sökvägen i parameterfilen "
-            f"({'activities' if role == 'activities' else 'participants'}).",
+            f"{shown}: filen finns inte. Kontrollera sökvägen "
+            f"'{'activities' if role == 'activities' else 'participants'}' i {params}.",
             path=path,
             reason="file_missing",
         )
@@ -444,7 +448,7 @@ def read_table(
     with ThreadPoolExecutor(max_workers=1) as pool:
         checksum = pool.submit(hashlib.sha256, data)
         if suffix == ".xlsx":
-            grid, used_sheet = _read_xlsx_grid(path, data, sheet, shown, spec.sheet_name)
+            grid, used_sheet = _read_xlsx_grid(path, data, sheet, shown, spec.sheet_name, params)
             widths = None
         else:
             grid, encoding, delimiter, widths = _read_csv_grid(data, spec, shown, path)
@@ -491,7 +495,12 @@ def _changed_while_reading(path: Path, shown: str) -> InputFileError:
 
 
 def _read_xlsx_grid(
-    path: Path, data: bytes, sheet: str | None, shown: str, preferred: str | None = None
+    path: Path,
+    data: bytes,
+    sheet: str | None,
+    shown: str,
+    preferred: str | None = None,
+    params: str = "parameterfilen",
 ) -> tuple[pd.DataFrame, str]:
     """The chosen sheet as a grid of raw cells (row i is Excel row i + 1), and its name.
 
@@ -545,7 +554,7 @@ def _read_xlsx_grid(
             listed = ", ".join(f"'{n}'" for n in names)
             raise InputFileError(
                 f"{shown}: bladet '{sheet}' finns inte. Bladen i filen heter {listed}. "
-                "Rätta bladnamnet i parameterfilen eller byt namn på bladet.",
+                f"Rätta bladnamnet i {params} eller byt namn på bladet.",
                 path=path,
                 reason="sheet_missing",
             )

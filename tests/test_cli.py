@@ -127,6 +127,16 @@ def test_named_sheet_missing_lists_the_sheets(tmp_path, capsys):
     assert "Finns inte" in err and "aktiviteter_blad.xlsx" in err
 
 
+def test_a_missing_input_file_names_the_key_and_the_period_file(tmp_path, capsys):
+    """An input path that leads nowhere is named with the key to correct and the period file
+    that holds it."""
+    params = _params(tmp_path, participants=str(tmp_path / "saknas.csv"))
+    assert main(["check", str(params)]) == 2
+    err = capsys.readouterr().err
+    assert "saknas.csv: filen finns inte" in err
+    assert f"Kontrollera sökvägen 'participants' i {params}" in err
+
+
 def test_no_key_outside_the_demo_exits_2(tmp_path, capsys, monkeypatch):
     """A period file without a key, and no HSO_PSEUDONYM_KEY, stops a run with status 2 (a
     check goes on with a key of its own: test_check_needs_no_key_and_says_so)."""

@@ -138,6 +138,7 @@ def test_another_periods_file_keeps_nothing_of_the_demo(root, tmp_path, monkeypa
     Swedish message saying what to do."""
     from hso_eval.config import KEY_ENV, ParameterError
     from hso_eval.context import load_period
+    from hso_eval.errors import InputFileError
 
     namespace: dict = {}
     exec(_parameters_cell(root, "halvarsrapport"), namespace)
@@ -165,6 +166,9 @@ def test_another_periods_file_keeps_nothing_of_the_demo(root, tmp_path, monkeypa
         "inga indatafiler. Skriv periodens parameterfil (README, 'En riktig period'), eller ange "
         "'activities' och 'participants' i notebookens parametercell."
     )
+    with pytest.raises(InputFileError) as missing:
+        load_period(**{**namespace, **period_file, "participants": str(tmp_path / "saknas.csv")})
+    assert "Kontrollera sökvägen 'participants' i notebookens parametercell." in str(missing.value)
 
 
 def test_a_notebook_given_only_a_period_reads_that_periods_file(root):
