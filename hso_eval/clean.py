@@ -168,6 +168,8 @@ class _NameIndex:
         self._spelt: tuple[np.ndarray, np.ndarray] | None = None
         # `_text_words`, built on first use.
         self._genitive: frozenset[str] | None = None
+        # `_may_hold_names`'s word sets as Arrow arrays, built on first use.
+        self._value_sets: tuple[pa.Array, pa.Array] | None = None
 
     @staticmethod
     def _words(text: str) -> list[str]:
@@ -275,8 +277,9 @@ class _NameIndex:
             return np.zeros(len(values), dtype=bool)
         distinct = np.asarray(uniques, dtype=object)
         found = np.zeros(len(distinct) + 1, dtype=bool)  # the last: an empty row
-        for i in np.flatnonzero(_name_word_counts(distinct, self._text_words()) >= 2):
-            found[i] = self._holds(distinct[i], index.keys, index.longest)
+        may, joined = self._may_hold_names(distinct)
+        for i in np.flatnonzero(may):
+            found[i] = bool(_name_spans(distinct[i], index, joined))
         return found[codes]
 
     def joined_in(self, values: pd.Series, known: Callable[[list[str]], np.ndarray]) -> np.ndarray:
@@ -309,7 +312,7 @@ class _NameIndex:
         codes, uniques = _distinct_texts(values)
         if not len(uniques):
             return np.zeros(len(values), dtype=bool)
-        counts = _name_word_counts(np.asarray(uniques, dtype=object), self._build().own_words)
+        counts, _ = _name_word_counts(np.asarray(uniques, dtype=object), self._build().own_words)
         return np.append(counts > 0, False)[codes]
 
     def redact(
@@ -323,16 +326,17 @@ class _NameIndex:
         words of names (counted in Arrow, all at once) are searched word by word.
         """
         hit = np.zeros(len(values), dtype=bool)
-        keys, longest, _, _, _ = self._build()
-        if not keys or not len(values):
+        index = self._build()
+        if not index.keys or not len(values):
             return values, hit
         arrow = pa.array(values.astype("string").array, type=pa.large_string())
         coded = pc.dictionary_encode(arrow)
         distinct = coded.dictionary.to_numpy(zero_copy_only=False).astype(object)
         spans = {}
-        for i in np.flatnonzero(_name_word_counts(distinct, self._text_words()) >= 2):
+        may, joined = self._may_hold_names(distinct)
+        for i in np.flatnonzero(may):
             value = distinct[i] = unicodedata.normalize("NFC", distinct[i])
-            if found := _name_spans(value, keys, longest):
+            if found := _name_spans(value, index, joined):
                 spans[int(i)] = found
         phrases = sorted({distinct[i][a:b] for i, found in spans.items() for a, b in found})
         if not phrases:
@@ -355,13 +359,40 @@ class _NameIndex:
         redacted = pd.Series(np.append(distinct, None)[codes], index=values.index, dtype="string")
         return redacted, hit
 
-    def _holds(self, value: str, keys: frozenset[str], longest: int) -> bool:
-        words = self._words(value)
-        for n in range(2, min(longest, len(words)) + 1):
-            for i in range(len(words) - n + 1):
-                if _is_name(words[i : i + n], keys):
-                    return True
-        return False
+    def _may_hold_names(self, distinct: np.ndarray) -> tuple[np.ndarray, frozenset[str]]:
+        """False for each value (an object array of strings) that cannot hold a name of the
+        index: it has fewer than two words of names, and no word that is a name written as one
+        word (counted in Arrow, all at once; `_name_spans` then looks at the rest). And the
+        names written as one word that the values hold, folded (usually none): `_name_spans`
+        looks a word up among these, not among all."""
+        if self._value_sets is None:
+            self._value_sets = (
+                pa.array(list(self._text_words()), pa.large_string()),
+                self._joined_names(),
+            )
+        counts, joined = _name_word_counts(distinct, *self._value_sets)
+        return counts >= 2, joined
+
+    def _joined_names(self) -> pa.Array:
+        """Each name of two words or more, none an initial, written as one word in each of its
+        turns (`_is_joined_name`), folded: "karinostlund", "ostlundkarin". Built in Arrow:
+        there is one per name on the lists, and Python strings for each would cost 0.1 s at
+        1M rows."""
+        keys = pa.array(list(self._build().keys), pa.large_string())
+        parts = pc.split_pattern(keys, " ")
+        counts = pc.list_value_length(parts).to_numpy()
+        lengths = pc.utf8_length(pc.list_flatten(parts)).to_numpy()
+        initial = np.zeros(len(keys), dtype=bool)
+        initial[pc.list_parent_indices(parts).to_numpy()[lengths < 2]] = True
+        nothing = pa.scalar("", pa.large_string())
+        joined = []
+        for n in np.unique(counts[counts >= 2]).tolist():
+            words = parts.filter(pa.array((counts == n) & ~initial))
+            columns = [pc.list_element(words, k) for k in range(n)]
+            joined += [
+                pc.binary_join_element_wise(*columns[k:], *columns[:k], nothing) for k in range(n)
+            ]
+        return pc.unique(pa.chunked_array(joined, pa.large_string()))
 
     def _text_words(self) -> frozenset[str]:
         """Every name word, and each with the genitive s (`_is_name`): `redact`'s prefilter."""
@@ -388,15 +419,31 @@ class _Names(NamedTuple):
     own_words: frozenset[str]
 
 
-def _name_word_counts(distinct: np.ndarray, words: frozenset[str]) -> np.ndarray:
-    """Per value (an object array of strings), how many of its words, folded, are in `words`."""
+def _name_word_counts(
+    distinct: np.ndarray, words: frozenset[str] | pa.Array, joined: pa.Array | None = None
+) -> tuple[np.ndarray, frozenset[str]]:
+    """Per value (an object array of strings), how many of its words, folded, are in `words`
+    (a set, or an Arrow array made once for many calls); a word in `joined` (a whole name
+    written as one word, maybe with digits after it) counts as two. And the words of `joined`
+    found, without their digits."""
+    if isinstance(words, frozenset):
+        words = pa.array(list(words), pa.large_string())
     folded = pa.array(fold_array(distinct), type=pa.large_string())
     # `_WORDS` is Unicode letters and digits ("_" separates); Arrow's `\w` is ASCII.
     spaced = pc.utf8_trim(pc.replace_substring_regex(folded, r"[^\p{L}\p{N}]+", " "), " ")
     lists = pc.split_pattern(spaced, " ")
-    inside = pc.is_in(pc.list_flatten(lists), value_set=pa.array(sorted(words), pa.large_string()))
+    flat = pc.list_flatten(lists)
+    inside = pc.is_in(flat, value_set=words)
     parents = pc.list_parent_indices(lists).to_numpy()
-    return np.bincount(parents[inside.to_numpy(zero_copy_only=False)], minlength=len(distinct))
+    counts = np.bincount(parents[inside.to_numpy(zero_copy_only=False)], minlength=len(distinct))
+    if joined is None or not len(joined):
+        return counts, frozenset()
+    stems = pc.utf8_rtrim(flat, characters="0123456789")
+    whole = pc.is_in(stems, value_set=joined).to_numpy(zero_copy_only=False)
+    if not whole.any():
+        return counts, frozenset()
+    counts += 2 * np.bincount(parents[whole], minlength=len(distinct))
+    return counts, frozenset(stems.filter(pa.array(whole)).to_pylist())
 
 
 def _is_name(run: list[str], keys: frozenset[str]) -> bool:
@@ -420,13 +467,17 @@ def _is_name(run: list[str], keys: frozenset[str]) -> bool:
 _TEXT_WORDS = re.compile(r"[^\W_](?:[^\W_]|[\u200b\u200c\u200d\u2060\ufeff\u00ad\u0300-\u036f])*")
 
 
-def _name_spans(value: str, keys: frozenset[str], longest: int) -> list[tuple[int, int]]:
-    """Where `value` holds a name of `keys` (folded words joined by a space, in their own order
-    or turned round): (start, end) of each, longest first, not overlapping."""
+def _name_spans(
+    value: str, index: _Names, joined: frozenset[str] = frozenset()
+) -> list[tuple[int, int]]:
+    """Where `value` holds a name of `index.keys` (folded words joined by a space, in their own
+    order or turned round), or one of `joined` written as one word (`_is_joined_name`): (start,
+    end) of each, longest first, not overlapping."""
+    keys, longest = index.keys, index.longest
     words = list(_TEXT_WORDS.finditer(value))
     folded = [fold(word.group()) for word in words]
     spans, i = [], 0
-    while i < len(words) - 1:
+    while i < len(words):
         for n in range(min(longest, len(words) - i), 1, -1):
             initials = [w.group() for w in words[i : i + n] if len(w.group()) == 1]
             if _is_name(folded[i : i + n], keys) and all(c.isupper() for c in initials):
@@ -434,8 +485,21 @@ def _name_spans(value: str, keys: frozenset[str], longest: int) -> list[tuple[in
                 i += n
                 break
         else:
+            if _is_joined_name(words[i].group(), folded[i], joined):
+                spans.append((words[i].start(), words[i].end()))
             i += 1
     return spans
+
+
+def _is_joined_name(word: str, folded: str, joined: frozenset[str]) -> bool:
+    """Whether `word` (`folded`) is a name written as one word, as in a web address, a user
+    name or a hashtag: "…/in/karinostlund", "@KarinOstlund84", "#ÖstlundKarin". Not when it
+    is written as one capitalised word: "Boberg" or "Annaberg" is a surname or a place, not
+    "Bo Berg" or "Anna Berg" run together."""
+    if not joined or folded.rstrip("0123456789") not in joined:
+        return False
+    letters = [c for c in word if c.isalpha()]
+    return not (letters[0].isupper() and not any(c.isupper() for c in letters[1:]))
 
 
 #: Words that are never part of a person's name, though capitalised in an organisation's name
@@ -1792,7 +1856,8 @@ def _redact_narrative_names(text: str, people: _People) -> str:
         projection = _MARKUP.sub(lambda m: " " * len(m.group()), text)
         if marks_join:
             projection = _MARKS.sub("\u200b", projection)
-        spans = _name_spans(projection, index.keys, index.longest)
+        _, joined = people.index._may_hold_names(np.asarray([projection], dtype=object))
+        spans = _name_spans(projection, index, joined)
         if not spans:
             continue
         keep = np.asarray(people.known([projection[a:b] for a, b in spans]), dtype=bool)

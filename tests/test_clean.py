@@ -1096,6 +1096,52 @@ def test_participant_name_in_the_genitive_in_the_register_text_is_removed(tmp_pa
     assert "nyberg" not in text and "olsson" not in text
 
 
+def test_participant_name_written_as_one_word_in_the_register_text_is_removed(tmp_path):
+    """A name run together, as web addresses, user names and hashtags write it ("…/in/
+    karinostlund", "@OlssonSanna84", "#KarinÖstlund"), shows the name as plainly as two words:
+    it is replaced, in the published text and in the register's issue values. A capitalised
+    word ("Boberg", a surname or a place) is no participant "Bo Berg" run together and stays."""
+    a = csv_file(
+        tmp_path,
+        "aktiviteter.csv",
+        [*A_HEAD, "beskrivning", "kommun"],
+        [
+            row(
+                "A1", "2024-03-15", "AP1", "möte", "Möte", "Se linkedin.example/in/karinostlund", ""
+            ),
+            row("A2", "2024-03-16", "AP1", "möte", "Följ @OlssonSanna84", "#KarinÖstlund", ""),
+            row("A3", "2024-03-17", "AP1", "möte", "Besök på Boberg", "", "sannaolsson"),
+        ],
+    )
+    p = csv_file(
+        tmp_path,
+        "deltagare.csv",
+        P_HEAD,
+        [
+            ["A1", "Karin Östlund", "", ""],
+            ["A2", "Sanna Olsson", "", ""],
+            ["A3", "Bo Berg", "", ""],
+        ],
+    )
+    result = clean_inputs(_params(tmp_path, a, p), KEY)
+    removed = clean_module.NAME_REMOVED
+    table = result.activities.set_index("activity_id")
+    assert table.loc["A1", "description"] == f"Se linkedin.example/in/{removed}"
+    assert table.loc["A2", "title"] == f"Följ @{removed}"
+    assert table.loc["A2", "description"] == f"#{removed}"
+    assert table.loc["A3", "title"] == "Besök på Boberg"
+    found = result.warnings[result.warnings["reason"] == "personal_data_in_field"]
+    assert found[["row", "column"]].to_numpy().tolist() == [
+        [2, "beskrivning"],
+        [3, "titel"],
+        [3, "beskrivning"],
+    ]
+    municipality = result.warnings[result.warnings["reason"] == "unknown_municipality"]
+    assert municipality[["row", "value"]].to_numpy().tolist() == [[4, MASK]]
+    text = all_text(result.activities, result.quarantine, result.warnings).casefold()
+    assert "ostlund" not in text and "östlund" not in text and "olsson" not in text
+
+
 # ---------------------------------------------------------------------------------------------
 # Values in columns with no header
 # ---------------------------------------------------------------------------------------------

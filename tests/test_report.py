@@ -204,6 +204,24 @@ def test_markdown_marks_inside_or_around_a_name_neither_hide_it_nor_stay_alone(t
     assert "<em>Sundsvall</em>" in intro
 
 
+def test_a_name_written_as_one_word_in_the_narrative_is_taken_out(tmp_path):
+    """A user name or a web address runs a name together ("@olofdahlberg", "…/in/
+    DahlbergOlof"): it is taken out like the name itself; a capitalised word that happens to
+    spell a participant's name run together ("Boberg", with Bo Berg on a list) stays."""
+    from hso_eval.privacy import NAME_REMOVED
+
+    data, _ = _demo_with(
+        tmp_path,
+        "HSO-2024-012;Olof Dahlberg;;Timrå kommun;kommun;Timrå;M;talare\n"
+        "HSO-2024-012;Bo Berg;;Timrå kommun;kommun;Timrå;M;deltagare",
+        "## Inledning\n\nFölj @olofdahlberg och linkedin.example/in/DahlbergOlof från Boberg.\n",
+    )
+    assert data.clean.narrative.splitlines()[2] == (
+        f"Följ @{NAME_REMOVED} och linkedin.example/in/{NAME_REMOVED} från Boberg."
+    )
+    assert len(data.clean.narrative_notices) == 1
+
+
 def test_a_name_with_digits_takes_no_id_or_title_for_a_name(tmp_path):
     """A list row whose `namn` is "HSO 2024" (an id typed in the wrong column) is no person's
     name: searched for, it quarantined every register id "HSO-2024-…" and with them almost
