@@ -1068,26 +1068,39 @@ def test_participant_name_with_an_invisible_character_in_the_register_text_is_re
     assert "olsson" not in shown and "nyberg" not in shown
 
 
-def test_participant_name_in_the_genitive_in_the_register_text_is_removed(tmp_path):
-    """'Per Nybergs föredrag' is Per Nyberg's name with the genitive s: it is replaced like
-    the name itself, in the published text and in the register's issue values."""
+def _clean_register_text(tmp_path, texts: list[tuple[str, str, str]], names: list[str]):
+    """Clean a register of activities A1, A2 … with (titel, beskrivning, kommun) from `texts`,
+    and a participant list naming `names[i]` on activity A<i+1>."""
     a = csv_file(
         tmp_path,
         "aktiviteter.csv",
         [*A_HEAD, "beskrivning", "kommun"],
         [
-            row("A1", "2024-03-15", "AP1", "möte", "Per Nybergs föredrag", "", ""),
-            row("A2", "2024-03-16", "AP1", "möte", "Besök", "Tack till Sanna Olssons team.", "x"),
-            row("A3", "2024-03-17", "AP1", "möte", "Besök", "", "Sanna Olssons"),
+            row(f"A{i}", f"2024-03-{14 + i}", "AP1", "möte", *text)
+            for i, text in enumerate(texts, start=1)
         ],
     )
     p = csv_file(
         tmp_path,
         "deltagare.csv",
         P_HEAD,
-        [["A1", "Per Nyberg", "", ""], ["A2", "Sanna Olsson", "", ""]],
+        [[f"A{i}", name, "", ""] for i, name in enumerate(names, start=1)],
     )
-    result = clean_inputs(_params(tmp_path, a, p), KEY)
+    return clean_inputs(_params(tmp_path, a, p), KEY)
+
+
+def test_participant_name_in_the_genitive_in_the_register_text_is_removed(tmp_path):
+    """'Per Nybergs föredrag' is Per Nyberg's name with the genitive s: it is replaced like
+    the name itself, in the published text and in the register's issue values."""
+    result = _clean_register_text(
+        tmp_path,
+        [
+            ("Per Nybergs föredrag", "", ""),
+            ("Besök", "Tack till Sanna Olssons team.", "x"),
+            ("Besök", "", "Sanna Olssons"),
+        ],
+        ["Per Nyberg", "Sanna Olsson"],
+    )
     removed = clean_module.NAME_REMOVED
     table = result.activities.set_index("activity_id")
     assert table.loc["A1", "title"] == f"{removed} föredrag"
@@ -1101,29 +1114,15 @@ def test_participant_name_written_as_one_word_in_the_register_text_is_removed(tm
     karinostlund", "@OlssonSanna84", "#KarinÖstlund"), shows the name as plainly as two words:
     it is replaced, in the published text and in the register's issue values. A capitalised
     word ("Boberg", a surname or a place) is no participant "Bo Berg" run together and stays."""
-    a = csv_file(
+    result = _clean_register_text(
         tmp_path,
-        "aktiviteter.csv",
-        [*A_HEAD, "beskrivning", "kommun"],
         [
-            row(
-                "A1", "2024-03-15", "AP1", "möte", "Möte", "Se linkedin.example/in/karinostlund", ""
-            ),
-            row("A2", "2024-03-16", "AP1", "möte", "Följ @OlssonSanna84", "#KarinÖstlund", ""),
-            row("A3", "2024-03-17", "AP1", "möte", "Besök på Boberg", "", "sannaolsson"),
+            ("Möte", "Se linkedin.example/in/karinostlund", ""),
+            ("Följ @OlssonSanna84", "#KarinÖstlund", ""),
+            ("Besök på Boberg", "", "sannaolsson"),
         ],
+        ["Karin Östlund", "Sanna Olsson", "Bo Berg"],
     )
-    p = csv_file(
-        tmp_path,
-        "deltagare.csv",
-        P_HEAD,
-        [
-            ["A1", "Karin Östlund", "", ""],
-            ["A2", "Sanna Olsson", "", ""],
-            ["A3", "Bo Berg", "", ""],
-        ],
-    )
-    result = clean_inputs(_params(tmp_path, a, p), KEY)
     removed = clean_module.NAME_REMOVED
     table = result.activities.set_index("activity_id")
     assert table.loc["A1", "description"] == f"Se linkedin.example/in/{removed}"
