@@ -1845,9 +1845,10 @@ def _redact_narrative_names(text: str, people: _People) -> str:
     Searched twice, in copies of the text whose places match it: with HTML tags and entities
     as spaces (the report prints them as text, between words), then also with the Markdown
     marks as invisible characters inside a word (`_TEXT_WORDS` keeps them in it, `fold` drops
-    them). A mark the name took with it takes its partner too when that stands right beside the
-    name ("**Karin** Östlund" leaves no "**" on its own to show as written); a partner further
-    off stays ("**Karin Östlund och Olof** Dahlberg" keeps its first "**").
+    them). The Markdown marks inside a name go with it, and so do their partners right beside
+    it ("**Karin** Östlund"); a mark whose partner stands further off is kept beside the
+    replacement (`_replace_keeping_marks`), so that no "**" is left on its own to show as
+    written.
     """
     index = people.index._build()
     if not index.keys:
@@ -1864,13 +1865,42 @@ def _redact_narrative_names(text: str, people: _People) -> str:
         for (a, b), known in reversed(list(zip(spans, keep, strict=True))):
             if known:
                 continue
-            for run in _MARK_RUNS.findall(text, a, b):
-                if text[:a].endswith(run):
-                    a -= len(run)
-                elif text.startswith(run, b):
-                    b += len(run)
-            text = text[:a] + NAME_REMOVED + text[b:]
+            text = _replace_keeping_marks(text, a, b)
     return text
+
+
+def _replace_keeping_marks(text: str, a: int, b: int) -> str:
+    """`text` with `text[a:b]` (a name) replaced by `NAME_REMOVED`, its Markdown marks balanced.
+
+    The mark runs inside the name are paired as Markdown pairs them: a run after a character
+    that is no space can close, one before such a character can open ("K**arin**" pairs its
+    two). A pair inside the name goes with it, and so does a run whose partner stands right
+    beside the name ("**Karin** Östlund", "_Olof_ Dahlberg"). A run whose partner is further
+    off stays, before the replacement if it opens and after it if it closes: "**Karin Östlund
+    och Olof** Dahlberg" becomes "**[namn borttaget] och [namn borttaget]**", bold as written.
+    """
+    before: list[str] = []
+    after: list[str] = []
+    opened: list[str] = []
+    for mark in _MARK_RUNS.finditer(text, a, b):
+        run, start, end = mark.group(), mark.start(), mark.end()
+        can_close = start > 0 and not text[start - 1].isspace()
+        can_open = end < len(text) and not text[end].isspace()
+        if can_close and opened and opened[-1] == run:
+            opened.pop()
+        elif can_close and text[:a].endswith(run):
+            a -= len(run)
+        elif can_open:
+            opened.append(run)
+        elif can_close:
+            after.append(run)
+        # (else it stands between spaces: no mark, and it goes with the name)
+    for run in reversed(opened):
+        if text.startswith(run, b):
+            b += len(run)
+        else:
+            before.insert(0, run)
+    return text[:a] + "".join(before) + NAME_REMOVED + "".join(after) + text[b:]
 
 
 def clean_tables(

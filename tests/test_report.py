@@ -186,19 +186,24 @@ def test_html_between_a_names_words_does_not_hide_it(tmp_path):
 
 def test_markdown_marks_inside_or_around_a_name_neither_hide_it_nor_stay_alone(tmp_path):
     """The report joins "K**arin**" into one word, "Karin": the name is found through the
-    marks. A mark taken with the name takes its partner beside the name too, so no lone "**"
-    shows as written there; a name bold as a whole stays bold."""
+    marks. A mark taken with the name takes its partner beside the name too, and one whose
+    partner is further off stays beside the replacement, so no lone "**" shows as written; a
+    name bold as a whole stays bold, and so does bold text that a name ends inside."""
     from hso_eval.privacy import NAME_REMOVED
 
     data, _ = _demo_with(
         tmp_path,
         "HSO-2024-012;Olof Dahlberg;;Timrå kommun;kommun;Timrå;M;talare",
         "## Inledning\n\nTack K**arin** Östlund, **Olof** Dahlberg och *Karin* *Östlund*.\n\n"
-        "Samtalet leddes av **Olof Dahlberg** och Ol`of` Dahlberg i *Sundsvall*.\n",
+        "Samtalet leddes av **Olof Dahlberg** och Ol`of` Dahlberg i *Sundsvall*.\n\n"
+        "Tack **Karin Östlund och Olof** Dahlberg, *Karin Östlund och _Olof_* Dahlberg.\n",
     )
     lines = data.clean.narrative.splitlines()
     assert lines[2] == f"Tack {NAME_REMOVED}, {NAME_REMOVED} och {NAME_REMOVED}."
     assert lines[4] == f"Samtalet leddes av **{NAME_REMOVED}** och {NAME_REMOVED} i *Sundsvall*."
+    assert lines[6] == (
+        f"Tack **{NAME_REMOVED} och {NAME_REMOVED}**, *{NAME_REMOVED} och {NAME_REMOVED}*."
+    )
     intro = html.unescape(report.introduction_html(data))
     assert "arin" not in intro and "Dahlberg" not in intro and "*" not in intro
     assert "<em>Sundsvall</em>" in intro
@@ -220,6 +225,29 @@ def test_a_name_written_as_one_word_in_the_narrative_is_taken_out(tmp_path):
         f"Följ @{NAME_REMOVED} och linkedin.example/in/{NAME_REMOVED} från Boberg."
     )
     assert len(data.clean.narrative_notices) == 1
+
+
+_MARK_RUNS = st.sampled_from(["", "*", "**", "_", "__", "`"])
+_AROUND = st.text(alphabet="*_` a.", max_size=6)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_AROUND, _MARK_RUNS, _MARK_RUNS, _MARK_RUNS, _AROUND, st.booleans())
+def test_a_name_taken_out_leaves_every_markdown_mark_paired_as_it_was(
+    before, inside, opening, closing, after, with_closing
+):
+    """However Markdown marks stand in and around a name, taking the name out removes marks
+    only in pairs: a mark that had a partner still has one, so none shows on its own as "*"."""
+    from hso_eval.clean import _replace_keeping_marks
+    from hso_eval.privacy import NAME_REMOVED
+
+    text = f"{before}Karin{inside} {opening}Östlund{closing}{after}"
+    start = len(before)
+    end = text.index("Östlund") + len("Östlund") + (len(closing) if with_closing else 0)
+    shown = _replace_keeping_marks(text, start, end)
+    assert "Karin" not in shown and "Östlund" not in shown and NAME_REMOVED in shown
+    for mark in "*_`":
+        assert shown.count(mark) % 2 == text.count(mark) % 2, (text, shown)
 
 
 def test_a_name_with_digits_takes_no_id_or_title_for_a_name(tmp_path):
