@@ -25,6 +25,7 @@ Order of decisions, per file:
 from __future__ import annotations
 
 import difflib
+import html
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
@@ -1830,8 +1831,23 @@ def redact_narrative(text: str, people: _People, name: str) -> tuple[str, list[s
 
 
 #: HTML written into Markdown: a tag or an entity. The report shows it as text, so the words
-#: around it are read as one phrase ("<b>Sanna</b> Olsson", "Olof&nbsp;Dahlberg").
+#: around it are read as one phrase ("<b>Sanna</b> Olsson", "Olof&nbsp;Dahlberg"), and an
+#: entity that stands for a letter as that letter ("Karin &Ouml;stlund", "K&#97;rin", as text
+#: copied from a web page's source writes them; `_projected`).
 _MARKUP = re.compile(r"<[^<>\n]*>|&#?\w+;")
+
+
+def _projected(markup: re.Match[str]) -> str:
+    """What `_redact_narrative_names` searches in place of a tag or an entity, as long as it:
+    the letter an entity stands for, then invisible characters that `fold` drops; else
+    spaces."""
+    written = markup.group()
+    letter = html.unescape(written) if written.startswith("&") else ""
+    if len(letter) == 1 and letter.isalnum():
+        return letter + "\u200b" * (len(written) - 1)
+    return " " * len(written)
+
+
 #: Markdown's emphasis and code marks: inside a word the report joins the pieces into one word
 #: ("K**arin**" shows as "Karin").
 _MARKS = re.compile(r"[*_`]")
@@ -1843,18 +1859,18 @@ def _redact_narrative_names(text: str, people: _People) -> str:
     the report shows it replaced by `NAME_REMOVED`, unless it is a phrase that is no person.
 
     Searched twice, in copies of the text whose places match it: with HTML tags and entities
-    as spaces (the report prints them as text, between words), then also with the Markdown
-    marks as invisible characters inside a word (`_TEXT_WORDS` keeps them in it, `fold` drops
-    them). The Markdown marks inside a name go with it, and so do their partners right beside
-    it ("**Karin** Östlund"); a mark whose partner stands further off is kept beside the
-    replacement (`_replace_keeping_marks`), so that no "**" is left on its own to show as
-    written.
+    as spaces (the report prints them as text, between words) and an entity for a letter as
+    that letter (`_projected`), then also with the Markdown marks as invisible characters
+    inside a word (`_TEXT_WORDS` keeps them in it, `fold` drops them). The Markdown marks
+    inside a name go with it, and so do their partners right beside it ("**Karin** Östlund");
+    a mark whose partner stands further off is kept beside the replacement
+    (`_replace_keeping_marks`), so that no "**" is left on its own to show as written.
     """
     index = people.index._build()
     if not index.keys:
         return text
     for marks_join in (False, True):
-        projection = _MARKUP.sub(lambda m: " " * len(m.group()), text)
+        projection = _MARKUP.sub(_projected, text)
         if marks_join:
             projection = _MARKS.sub("\u200b", projection)
         _, joined = people.index._may_hold_names(np.asarray([projection], dtype=object))

@@ -168,6 +168,23 @@ def test_a_long_name_written_short_in_the_narrative_is_taken_out(tmp_path):
     assert "Mötet hölls i Holmgren." in intro  # "i" is a word, not an initial
 
 
+def test_an_html_entity_for_a_letter_of_a_name_does_not_hide_it(tmp_path):
+    """Text copied from a web page's source writes letters as entities ("Karin &Ouml;stlund",
+    "K&#97;rin", "Olof Dahlber&#x67;"): the reader still reads the name, so it is taken out; an
+    entity that is no letter still separates words ("Upplands&nbsp;Väsby" stays)."""
+    from hso_eval.privacy import NAME_REMOVED
+
+    data, _ = _demo_with(
+        tmp_path,
+        "HSO-2024-012;Olof Dahlberg;;Timrå kommun;kommun;Timrå;M;talare",
+        "## Inledning\n\nTack Karin &Ouml;stlund, K&#97;rin Östlund och Olof Dahlber&#x67; i "
+        "Upplands&nbsp;Väsby.\n",
+    )
+    assert data.clean.narrative.splitlines()[2] == (
+        f"Tack {NAME_REMOVED}, {NAME_REMOVED} och {NAME_REMOVED} i Upplands&nbsp;Väsby."
+    )
+
+
 def test_html_between_a_names_words_does_not_hide_it(tmp_path):
     """The report shows HTML in the narrative as text, so "<b>Karin</b> Östlund" and
     "Olof&nbsp;Dahlberg" show the names: they are taken out too; a municipality stays."""
