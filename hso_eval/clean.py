@@ -375,16 +375,17 @@ class _NameIndex:
         return counts >= 2, joined
 
     def _joined_names(self) -> pa.Array:
-        """Each name of two words or more, none an initial, written as one word in each of its
-        turns (`_is_joined_name`), folded: "karinostlund", "ostlundkarin". Built in Arrow:
-        there is one per name on the lists, and Python strings for each would cost 0.1 s at
-        1M rows."""
+        """Each name of two words or more, each word of three letters or more, written as one
+        word in each of its turns (`_is_joined_name`), folded: "karinostlund", "ostlundkarin".
+        A word of two letters ("Bo Berg", "Li Na") would make everyday words of them ("boberg",
+        "lina"). Built in Arrow: there is one per name on the lists, and Python strings for
+        each would cost 0.1 s at 1M rows."""
         keys = pa.array(list(self._build().keys), pa.large_string())
         parts = pc.split_pattern(keys, " ")
         counts = pc.list_value_length(parts).to_numpy()
         lengths = pc.utf8_length(pc.list_flatten(parts)).to_numpy()
         initial = np.zeros(len(keys), dtype=bool)
-        initial[pc.list_parent_indices(parts).to_numpy()[lengths < 2]] = True
+        initial[pc.list_parent_indices(parts).to_numpy()[lengths < 3]] = True
         nothing = pa.scalar("", pa.large_string())
         joined = []
         for n in np.unique(counts[counts >= 2]).tolist():
@@ -423,23 +424,22 @@ class _Names(NamedTuple):
 def _name_word_counts(
     distinct: np.ndarray, words: frozenset[str] | pa.Array, joined: pa.Array | None = None
 ) -> tuple[np.ndarray, frozenset[str]]:
-    """Per value (an object array of strings), how many of its words, folded, are in `words`
-    (a set, or an Arrow array made once for many calls); a word in `joined` (a whole name
-    written as one word, maybe with digits after it) counts as two. And the words of `joined`
-    found, without their digits."""
+    """Per value (an object array of strings), how many of its words, folded and without digits
+    at their end ("ostlund84", as user names write them), are in `words` (a set, or an Arrow
+    array made once for many calls); a word in `joined` (a whole name written as one word)
+    counts as two. And the words of `joined` found."""
     if isinstance(words, frozenset):
         words = pa.array(list(words), pa.large_string())
     folded = pa.array(fold_array(distinct), type=pa.large_string())
     # `_WORDS` is Unicode letters and digits ("_" separates); Arrow's `\w` is ASCII.
     spaced = pc.utf8_trim(pc.replace_substring_regex(folded, r"[^\p{L}\p{N}]+", " "), " ")
     lists = pc.split_pattern(spaced, " ")
-    flat = pc.list_flatten(lists)
-    inside = pc.is_in(flat, value_set=words)
+    stems = pc.utf8_rtrim(pc.list_flatten(lists), characters="0123456789")
+    inside = pc.is_in(stems, value_set=words)
     parents = pc.list_parent_indices(lists).to_numpy()
     counts = np.bincount(parents[inside.to_numpy(zero_copy_only=False)], minlength=len(distinct))
     if joined is None or not len(joined):
         return counts, frozenset()
-    stems = pc.utf8_rtrim(flat, characters="0123456789")
     whole = pc.is_in(stems, value_set=joined).to_numpy(zero_copy_only=False)
     if not whole.any():
         return counts, frozenset()
@@ -472,11 +472,12 @@ def _name_spans(
     value: str, index: _Names, joined: frozenset[str] = frozenset()
 ) -> list[tuple[int, int]]:
     """Where `value` holds a name of `index.keys` (folded words joined by a space, in their own
-    order or turned round), or one of `joined` written as one word (`_is_joined_name`): (start,
-    end) of each, longest first, not overlapping."""
+    order or turned round, digits at the end of a word left out: "karin.ostlund84"), or one of
+    `joined` written as one word (`_is_joined_name`): (start, end) of each, longest first, not
+    overlapping."""
     keys, longest = index.keys, index.longest
     words = list(_TEXT_WORDS.finditer(value))
-    folded = [fold(word.group()) for word in words]
+    folded = [fold(word.group()).rstrip("0123456789") for word in words]
     spans, i = [], 0
     while i < len(words):
         for n in range(min(longest, len(words) - i), 1, -1):
@@ -493,14 +494,16 @@ def _name_spans(
 
 
 def _is_joined_name(word: str, folded: str, joined: frozenset[str]) -> bool:
-    """Whether `word` (`folded`) is a name written as one word, as in a web address, a user
-    name or a hashtag: "…/in/karinostlund", "@KarinOstlund84", "#ÖstlundKarin". Not when it
-    is written as one capitalised word: "Boberg" or "Annaberg" is a surname or a place, not
-    "Bo Berg" or "Anna Berg" run together."""
-    if not joined or folded.rstrip("0123456789") not in joined:
+    """Whether `word` (`folded`: folded, digits at its end left out) is a name written as one
+    word, as in a web address, a user name or a hashtag: "…/in/karinostlund",
+    "@KarinOstlund84", "#ÖstlundKarin". Only in lower case, or with a capital inside (as such
+    names are typed): a capitalised word or one in capitals ("Karlberg", "KARLBERG" in a
+    heading) is as likely a surname or a place as "Karl Berg" run together."""
+    if folded not in joined:
         return False
     letters = [c for c in word if c.isalpha()]
-    return not (letters[0].isupper() and not any(c.isupper() for c in letters[1:]))
+    capitals = [c.isupper() for c in letters]
+    return bool(letters) and not all(capitals) and not (capitals[0] and not any(capitals[1:]))
 
 
 #: Words that are never part of a person's name, though capitalised in an organisation's name
@@ -1852,6 +1855,7 @@ def _projected(markup: re.Match[str]) -> str:
 #: ("K**arin**" shows as "Karin").
 _MARKS = re.compile(r"[*_`]")
 _MARK_RUNS = re.compile(r"\*+|_+|`+")
+_WORD_CHARACTER = re.compile(r"\w")
 
 
 def _redact_narrative_names(text: str, people: _People) -> str:
@@ -1888,20 +1892,29 @@ def _redact_narrative_names(text: str, people: _People) -> str:
 def _replace_keeping_marks(text: str, a: int, b: int) -> str:
     """`text` with `text[a:b]` (a name) replaced by `NAME_REMOVED`, its Markdown marks balanced.
 
-    The mark runs inside the name are paired as Markdown pairs them: a run after a character
-    that is no space can close, one before such a character can open ("K**arin**" pairs its
-    two). A pair inside the name goes with it, and so does a run whose partner stands right
-    beside the name ("**Karin** Östlund", "_Olof_ Dahlberg"). A run whose partner is further
-    off stays, before the replacement if it opens and after it if it closes: "**Karin Östlund
-    och Olof** Dahlberg" becomes "**[namn borttaget] och [namn borttaget]**", bold as written.
+    The mark runs inside the name are paired as the report's Markdown (`present._inline`)
+    pairs them: a run after a character that is no space can close, one before such a
+    character can open ("K**arin**" pairs its two); a single "_" inside a word marks nothing
+    ("@karin_ostlund") and goes with the name. A pair inside the name goes with it, and so
+    does a run whose partner stands right beside the name ("**Karin** Östlund", "_Olof_
+    Dahlberg"). A run whose partner is further off stays, before the replacement if it opens
+    and after it if it closes: "**Karin Östlund och Olof** Dahlberg" becomes "**[namn
+    borttaget] och [namn borttaget]**", bold as written.
     """
     before: list[str] = []
     after: list[str] = []
     opened: list[str] = []
     for mark in _MARK_RUNS.finditer(text, a, b):
         run, start, end = mark.group(), mark.start(), mark.end()
-        can_close = start > 0 and not text[start - 1].isspace()
-        can_open = end < len(text) and not text[end].isspace()
+        before_mark = text[start - 1] if start else " "
+        after_mark = text[end] if end < len(text) else " "
+        can_close = not before_mark.isspace()
+        can_open = not after_mark.isspace()
+        if run == "_":  # as the report's `present._EM`: one "_" never marks inside a word
+            can_close = can_close and not _WORD_CHARACTER.match(after_mark)
+            can_open = can_open and not _WORD_CHARACTER.match(before_mark)
+        elif run.startswith("`"):  # a code span (`present._CODE`): spaces do not matter
+            can_close = can_open = True
         if can_close and opened and opened[-1] == run:
             opened.pop()
         elif can_close and text[:a].endswith(run):

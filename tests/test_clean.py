@@ -1111,29 +1111,35 @@ def test_participant_name_in_the_genitive_in_the_register_text_is_removed(tmp_pa
 
 def test_participant_name_written_as_one_word_in_the_register_text_is_removed(tmp_path):
     """A name run together, as web addresses, user names and hashtags write it ("…/in/
-    karinostlund", "@OlssonSanna84", "#KarinÖstlund"), shows the name as plainly as two words:
-    it is replaced, in the published text and in the register's issue values. A capitalised
-    word ("Boberg", a surname or a place) is no participant "Bo Berg" run together and stays."""
+    karinostlund", "@OlssonSanna84", "#KarinÖstlund", "sanna_olsson84"), shows the name as
+    plainly as two words: it is replaced, in the published text and in the register's issue
+    values. A capitalised word or one in capitals ("Karlberg", "KARLBERG": a surname or a
+    place) is no participant "Karl Berg" run together, and a name with a word of two letters
+    ("Li Na") run together would be an everyday word ("lina"): these stay."""
     result = _clean_register_text(
         tmp_path,
         [
             ("Möte", "Se linkedin.example/in/karinostlund", ""),
             ("Följ @OlssonSanna84", "#KarinÖstlund", ""),
-            ("Besök på Boberg", "", "sannaolsson"),
+            ("Besök på Karlberg, KARLBERG", "", "sannaolsson"),
+            ("Gå på lina", "Kontakt: sanna_olsson84", ""),
         ],
-        ["Karin Östlund", "Sanna Olsson", "Bo Berg"],
+        ["Karin Östlund", "Sanna Olsson", "Karl Berg", "Li Na"],
     )
     removed = clean_module.NAME_REMOVED
     table = result.activities.set_index("activity_id")
     assert table.loc["A1", "description"] == f"Se linkedin.example/in/{removed}"
     assert table.loc["A2", "title"] == f"Följ @{removed}"
     assert table.loc["A2", "description"] == f"#{removed}"
-    assert table.loc["A3", "title"] == "Besök på Boberg"
+    assert table.loc["A3", "title"] == "Besök på Karlberg, KARLBERG"
+    assert table.loc["A4", "title"] == "Gå på lina"
+    assert table.loc["A4", "description"] == f"Kontakt: {removed}"
     found = result.warnings[result.warnings["reason"] == "personal_data_in_field"]
     assert found[["row", "column"]].to_numpy().tolist() == [
         [2, "beskrivning"],
         [3, "titel"],
         [3, "beskrivning"],
+        [5, "beskrivning"],
     ]
     municipality = result.warnings[result.warnings["reason"] == "unknown_municipality"]
     assert municipality[["row", "value"]].to_numpy().tolist() == [[4, MASK]]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import itertools
 import re
 from dataclasses import replace
 from datetime import date
@@ -228,43 +229,69 @@ def test_markdown_marks_inside_or_around_a_name_neither_hide_it_nor_stay_alone(t
 
 def test_a_name_written_as_one_word_in_the_narrative_is_taken_out(tmp_path):
     """A user name or a web address runs a name together ("@olofdahlberg", "…/in/
-    DahlbergOlof"): it is taken out like the name itself; a capitalised word that happens to
-    spell a participant's name run together ("Boberg", with Bo Berg on a list) stays."""
+    DahlbergOlof", "@olof_dahlberg84"): it is taken out like the name itself, and a "_" in it
+    goes with it ("_boken_" stays italic). A capitalised word or one in capitals that happens
+    to spell a participant's name run together ("Karlberg", with Karl Berg on a list) stays."""
     from hso_eval.privacy import NAME_REMOVED
 
     data, _ = _demo_with(
         tmp_path,
         "HSO-2024-012;Olof Dahlberg;;Timrå kommun;kommun;Timrå;M;talare\n"
-        "HSO-2024-012;Bo Berg;;Timrå kommun;kommun;Timrå;M;deltagare",
-        "## Inledning\n\nFölj @olofdahlberg och linkedin.example/in/DahlbergOlof från Boberg.\n",
+        "HSO-2024-012;Karl Berg;;Timrå kommun;kommun;Timrå;M;deltagare",
+        "## Inledning\n\nFölj @olofdahlberg och linkedin.example/in/DahlbergOlof från Karlberg."
+        "\n\nSkriv till @olof_dahlberg84 om _boken_, inte till KARLBERG.\n",
     )
-    assert data.clean.narrative.splitlines()[2] == (
-        f"Följ @{NAME_REMOVED} och linkedin.example/in/{NAME_REMOVED} från Boberg."
-    )
-    assert len(data.clean.narrative_notices) == 1
+    lines = data.clean.narrative.splitlines()
+    assert lines[2] == f"Följ @{NAME_REMOVED} och linkedin.example/in/{NAME_REMOVED} från Karlberg."
+    assert lines[4] == f"Skriv till @{NAME_REMOVED} om _boken_, inte till KARLBERG."
+    assert len(data.clean.narrative_notices) == 2
+    intro = html.unescape(report.introduction_html(data))
+    assert "<em>boken</em>" in intro and "Dahlberg" not in intro
 
 
-_MARK_RUNS = st.sampled_from(["", "*", "**", "_", "__", "`"])
-_AROUND = st.text(alphabet="*_` a.", max_size=6)
+_WORDS = ["Tack", "Karin", "Östlund", "och", "Olof", "Dahlberg", "i", "Sundsvall"]
 
 
-@settings(max_examples=400, deadline=None)
-@given(_AROUND, _MARK_RUNS, _MARK_RUNS, _MARK_RUNS, _AROUND, st.booleans())
-def test_a_name_taken_out_leaves_every_markdown_mark_paired_as_it_was(
-    before, inside, opening, closing, after, with_closing
-):
-    """However Markdown marks stand in and around a name, taking the name out removes marks
-    only in pairs: a mark that had a partner still has one, so none shows on its own as "*"."""
-    from hso_eval.clean import _replace_keeping_marks
-    from hso_eval.privacy import NAME_REMOVED
+@st.composite
+def _marked_sentences(draw) -> str:
+    """A sentence of names and other words with Markdown marks as writers put them: around
+    one word or a run of words, in pairs."""
+    words = draw(st.lists(st.sampled_from(_WORDS), min_size=2, max_size=8))
+    cuts = sorted(draw(st.lists(st.integers(0, len(words)), max_size=4, unique=True)))
+    for first, last in reversed(list(zip(cuts[::2], cuts[1::2], strict=False))):
+        if first < last:
+            mark = draw(st.sampled_from(["*", "**", "_", "__", "`"]))
+            words[first] = mark + words[first]
+            words[last - 1] += mark
+    return " ".join(words) + "."
 
-    text = f"{before}Karin{inside} {opening}Östlund{closing}{after}"
-    start = len(before)
-    end = text.index("Östlund") + len("Östlund") + (len(closing) if with_closing else 0)
-    shown = _replace_keeping_marks(text, start, end)
-    assert "Karin" not in shown and "Östlund" not in shown and NAME_REMOVED in shown
-    for mark in "*_`":
-        assert shown.count(mark) % 2 == text.count(mark) % 2, (text, shown)
+
+def _rendered(markdown: str) -> str:
+    """The text a reader sees of a line of Markdown in the report (its tags as nothing)."""
+    from hso_eval.present import _inline
+
+    return html.unescape(re.sub(r"<[^>]*>", "", _inline(markdown)))
+
+
+def _shown_marks(markdown: str) -> int:
+    """How many Markdown marks the report shows as written: not taken as emphasis or code."""
+    return sum(_rendered(markdown).count(mark) for mark in "*_`")
+
+
+@settings(max_examples=500, deadline=None)
+@given(_marked_sentences())
+def test_a_name_taken_out_leaves_no_markdown_mark_on_its_own(text):
+    """However Markdown marks stand in and around names, the report shows no more of them as
+    written ("**" on its own) once the names are taken out than it did with the names."""
+    from hso_eval.clean import _NameIndex, _People, _redact_narrative_names
+
+    names = _NameIndex(pd.Series(["Karin Östlund", "Olof Dahlberg"], dtype="string"))
+    people = _People(pd.Series(dtype="string"), names, lambda ph: np.zeros(len(ph), dtype=bool))
+    shown = _redact_narrative_names(text, people)
+    words = re.findall(r"\w+", _rendered(shown))
+    pairs = {" ".join(pair) for pair in itertools.pairwise(words)}
+    assert not pairs & {"Karin Östlund", "Östlund Karin", "Olof Dahlberg", "Dahlberg Olof"}
+    assert _shown_marks(shown) <= _shown_marks(text), (text, shown)
 
 
 def test_a_name_with_digits_takes_no_id_or_title_for_a_name(tmp_path):
