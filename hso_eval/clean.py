@@ -1797,8 +1797,10 @@ def redact_narrative(text: str, people: _People, name: str) -> tuple[str, list[s
     each e-mail-shaped substring becomes `EMAIL_REMOVED` (line by line), and each name of the
     participant lists (`_NameIndex.redact`, as in the lists or turned round) `NAME_REMOVED`,
     searched in the whole text, since Markdown wraps a sentence, and a name, over lines. A
-    phrase that is no person (a municipality, an organisation of the project) is kept. The
-    notices name the file and line (of the file as written), never the name.
+    phrase that is no person (a municipality, an organisation of the project) is kept. A
+    Markdown link whose address lost a name or an address is shown as its text alone
+    (`_unlink_redacted`). The notices name the file and line (of the file as written), never
+    the name.
     """
     if not text:
         return text, []
@@ -1830,7 +1832,24 @@ def redact_narrative(text: str, people: _People, name: str) -> tuple[str, list[s
             f"{name} rad {line + 1}: {what}; berättelsen publiceras, och personuppgifter får "
             "inte stå i den (skriv om meningen utan namn och adress)."
         )
-    return joined, notices
+    return _unlink_redacted(joined), notices
+
+
+#: A Markdown link whose address holds a replacement: with its space the report would no
+#: longer read it as a link, and would show "[profil](https://…/in/[namn borttaget])" as
+#: written.
+#: (A replacement is no link's text: "Karin Östlund(Olof Dahlberg)" keeps both of its own.)
+_REMOVED = "|".join(re.escape(removed) for removed in (NAME_REMOVED, EMAIL_REMOVED))
+_REDACTED_LINK = re.compile(
+    rf"(?!{_REMOVED})\[((?:[^\[\]\n]|{_REMOVED})+)\]\([^()\n]*?(?:{_REMOVED})[^()\n]*\)"
+)
+
+
+def _unlink_redacted(text: str) -> str:
+    """`text` with each Markdown link whose address lost a name or an address (`_REDACTED_LINK`)
+    replaced by the link's text: "Se [profilen](https://…/in/karinostlund)" is published as
+    "Se profilen"; the address went nowhere the reader may follow."""
+    return _REDACTED_LINK.sub(lambda link: link.group(1), text)
 
 
 #: HTML written into Markdown: a tag or an entity. The report shows it as text, so the words

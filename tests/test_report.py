@@ -169,6 +169,27 @@ def test_a_long_name_written_short_in_the_narrative_is_taken_out(tmp_path):
     assert "Mötet hölls i Holmgren." in intro  # "i" is a word, not an initial
 
 
+def test_a_link_whose_address_named_someone_is_shown_as_its_text(tmp_path):
+    """A Markdown link to a participant's profile or address loses the name or the address;
+    the report shows its text, not "[profilen](https://…/in/[namn borttaget])" as written. A
+    link that named nobody stays a link."""
+    from hso_eval.privacy import NAME_REMOVED
+
+    data, _ = _demo_with(
+        tmp_path,
+        "HSO-2024-012;Olof Dahlberg;;Timrå kommun;kommun;Timrå;M;talare",
+        "## Inledning\n\nSe [profilen](https://linkedin.example/in/olofdahlberg), "
+        "[mejla Olof Dahlberg](mailto:olof.dahlberg@timra.example) och "
+        "[projektet](https://www.rvn.se/hso).\n",
+    )
+    assert data.clean.narrative.splitlines()[2] == (
+        f"Se profilen, mejla {NAME_REMOVED} och [projektet](https://www.rvn.se/hso)."
+    )
+    intro = report.introduction_html(data)
+    assert '<a href="https://www.rvn.se/hso"' in intro and "](" not in intro
+    assert "dahlberg" not in intro.lower()
+
+
 def test_an_html_entity_for_a_letter_of_a_name_does_not_hide_it(tmp_path):
     """Text copied from a web page's source writes letters as entities ("Karin &Ouml;stlund",
     "K&#97;rin", "Olof Dahlber&#x67;"): the reader still reads the name, so it is taken out; an
