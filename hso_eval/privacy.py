@@ -319,7 +319,7 @@ def _may_hold_email(distinct: np.ndarray) -> np.ndarray:
     try:
         arrow = pa.array(distinct, type=pa.large_string())
     except (pa.ArrowException, TypeError, UnicodeError):  # not all strings
-        found = re.compile(_MAY_HOLD_EMAIL, re.IGNORECASE).search
+        found = _MAY_HOLD_EMAIL_RE.search
         return np.array([v is not None and bool(found(str(v))) for v in distinct], dtype=bool)
     found = pc.match_substring_regex(arrow, _MAY_HOLD_EMAIL, ignore_case=True)
     return pc.fill_null(found, False).to_numpy(zero_copy_only=False)
@@ -398,10 +398,15 @@ def mentions_folded(values: pd.Series, other: pd.Series, min_length: int = 2) ->
 
 
 #: An address written so that a program would not read it as one, as web pages do against
-#: spam: `anna.sjoberg [at] harnosand.example`, `anna(snabel-a)harnosand(punkt)example`. Read by
-#: a person, it is the address. The domain ends in a label of letters, so "Lunch (at) 12.30" is
-#: no address.
-_DISGUISED_AT = r"\s{0,3}[\[({]\s{0,3}(?:at|@|snabel-?a)\s{0,3}[\])}]\s{0,3}"
+#: spam: `anna.sjoberg [at] harnosand.example`, `anna(snabel-a)harnosand(punkt)example`,
+#: `anna.sjoberg at harnosand.example`; or typed with spaces around the "@" (`anna @
+#: harnosand.example`), a full-width one (`＠`), or the "@" encoded as in a web address (`%40`)
+#: or in HTML (`&#64;`). Read by a person, it is the address. The domain ends in a label of
+#: letters, so "Lunch (at) 12.30" or "möte at 10.30" is no address.
+_DISGUISED_AT = (
+    r"(?:\s{0,3}[\[({]\s{0,3}(?:at|@|＠|snabel-?a)\s{0,3}[\])}]\s{0,3}"
+    r"|\s{0,3}[@＠﹫]\s{0,3}|\s{1,3}(?:at|snabel-?a)\s{1,3}|%40|&#0*64;|&#x0*40;|&commat;)"
+)
 _DISGUISED_DOT = r"(?:\.|\s{0,3}[\[({]\s{0,3}(?:dot|punkt)\s{0,3}[\])}]\s{0,3})"
 _LOCAL_CHAR = r"[^\s@,;:<>()\[\]{}\\\"]"
 #: Bounded as addresses are (a local part of at most 64 characters, labels of at most 63) and
@@ -412,8 +417,11 @@ _DISGUISED_EMAIL = re.compile(
     + rf"(?:{_DOMAIN_CHAR}{{1,63}}{_DISGUISED_DOT})+[^\W\d_]{{2,63}}\b",
     re.IGNORECASE,
 )
-#: What every value that could hold an address holds (RE2, for Arrow): an "@" or a disguise.
-_MAY_HOLD_EMAIL = r"@|[\[({]\s*(?:at|snabel)"
+#: What every value that could hold an address holds (RE2, for Arrow): an "@" or a disguise
+#: ("at" or "snabel" as a word, or an encoded "@"). `_MAY_HOLD_EMAIL_RE` is the same in
+#: Python's `re`, where a non-letter is `[\W\d_]`.
+_MAY_HOLD_EMAIL = r"[@＠﹫]|%40|&#0*64;|&#x0*40;|&commat;|(?:^|\P{L})(?:at(?:\P{L}|$)|snabel)"
+_MAY_HOLD_EMAIL_RE = re.compile(_MAY_HOLD_EMAIL.replace(r"\P{L}", r"[\W\d_]"), re.IGNORECASE)
 
 
 def redact_emails(values: pd.Series) -> tuple[pd.Series, np.ndarray]:

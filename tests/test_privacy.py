@@ -348,6 +348,39 @@ def test_an_address_written_against_spam_is_still_taken_out_of_free_text() -> No
 
 
 @pytest.mark.parametrize(
+    "address",
+    [
+        "olga.okand @ test.example",
+        "olga.okand@ test.example",
+        "olga.okand ＠ test.example",  # a full-width "@"
+        "olga.okand at test.example",
+        "OLGA.OKAND AT TEST.EXAMPLE",
+        "olga.okand\u00a0at\u00a0test.example",  # no-break spaces
+        "olga.okand%40test.example",
+        "olga.okand&#64;test.example",
+        "olga.okand&#x40;test.example",
+    ],
+)
+def test_an_address_typed_with_spaces_or_an_encoded_at_sign_is_taken_out(address: str) -> None:
+    """A space around the "@", a full-width "@", "at" as a word, or "@" encoded as in a web
+    address or in HTML: a reader still sees the address, so it is removed and masked."""
+    values = strings([f"Anmälan till {address} senast 1 mars."])
+    redacted, changed = redact_emails(values)
+    assert redacted.tolist() == ["Anmälan till [e-postadress borttagen] senast 1 mars."]
+    assert changed.tolist() == [True]
+    assert contains_email(values).tolist() == [True]
+
+
+def test_at_as_a_word_without_an_address_after_it_stays() -> None:
+    """ "at" or "@" followed by no domain of a dotted name ending in letters is no address."""
+    values = ["möte at 10.30", "Fika @ kafét", "att göra data", "Vi ses @ Sundsvall.", "(a) punkt"]
+    redacted, changed = redact_emails(strings(values))
+    assert redacted.tolist() == values
+    assert not changed.any()
+    assert not contains_email(strings(values)).any()
+
+
+@pytest.mark.parametrize(
     ("value", "expected"),
     [
         ("Karin Östlund", True),
