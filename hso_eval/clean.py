@@ -24,6 +24,7 @@ Order of decisions, per file:
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import html
 import re
@@ -152,7 +153,7 @@ class _NameIndex:
     "name" that more rows have as their organisation than as their name or address: an
     organisation typed in the name column ("Sundsvalls kommun", or a shared mailbox
     `sundsvalls.kommun@…`) is no person, and looking for it would empty that organisation on
-    every row.
+    every row; and one with a word that no name has (`NOT_NAME_WORDS`: "Alfa AB").
     """
 
     def __init__(
@@ -232,6 +233,10 @@ class _NameIndex:
             digits = "".join(c for c in set("".join(keys)) if c.isdigit())
             if digits:
                 keys = [key for key in keys if not re.search(f"[{re.escape(digits)}]", key)]
+            # Nor one with a word no name has ("Alfa AB", "Timrå kommun"): an organisation in
+            # the name column (a shared sign-up, name and organisation swapped), whose name
+            # looked for would empty that organisation on every row that has it.
+            keys = [key for key in keys if NOT_NAME_WORDS.isdisjoint(key.split(" "))]
             # A name of three words or more is also written short: "Lena Maria Holmgren" as
             # "Lena Holmgren", "Sara Lind Berg" as "Sara Lind" or "Sara Berg".
             keys += [
@@ -562,6 +567,10 @@ class _NonPersonal:
                 texts += [part for wp in project.work_packages for part in wp.lead.split(",")]
         self._organisations = frozenset(" ".join(_WORDS.findall(fold(t))) for t in texts if t)
 
+    def is_organisation(self, words: list[str]) -> bool:
+        """True when `words` (a phrase's words, folded) name an organisation of the project."""
+        return " ".join(words) in self._organisations
+
     def __call__(self, phrases: list[str]) -> np.ndarray:
         series = pd.Series(phrases, dtype=object)
         found = [normalise_municipality(series)[1].notna()]
@@ -580,6 +589,69 @@ class _People(NamedTuple):
     names: pd.Series
     index: _NameIndex
     known: _NonPersonal
+
+
+def _swapped_name_and_organisation(
+    names: pd.Series, organisations: pd.Series, known: _NonPersonal
+) -> np.ndarray:
+    """True where a participant row has its name and organisation the other way round, as when
+    a list kept as "Organisation, Namn" is pasted into the template: the organisation is shaped
+    like a person's name (`privacy.looks_like_name`, capitalised: "Karin Ekholm") and the name is an
+    organisation's. A name is an organisation's when it has a word that no name has ("Alfa
+    AB", "Timrå kommun": `NOT_NAME_WORDS`), is an organisation of the project (`_NonPersonal`),
+    or is the organisation of another row of the file. Either alone is no
+    evidence (a firm may be named after its owner; a shared mailbox may sign as "Timrå
+    kommun"); together, the row's person would be the organisation, and the name published
+    as an organisation. Checked once per distinct value, the names only where the
+    organisation looks like a name."""
+    shaped = looks_like_name(organisations, known, not_names=NOT_NAME_WORDS)
+    at = np.flatnonzero(shaped)
+    # A name typed as its own organisation is the row's own name (emptied: `org_personal`).
+    at = at[~equals_folded(organisations.iloc[at], names.iloc[at])]
+    if not len(at):
+        return np.zeros(len(names), dtype=bool)
+    codes, distinct = _distinct_texts(_used(names.iloc[at]))
+    org_codes, org_values = _distinct_texts(organisations)
+    org_codes_of: dict[str, list[int]] = {}
+    for code, value in enumerate(org_values):
+        org_codes_of.setdefault(_word_key(value), []).append(code)
+
+    def organisation_elsewhere(key: str) -> bool:
+        """`key` is the organisation of a row whose own name is something else."""
+        if key not in org_codes_of:
+            return False
+        rows = np.flatnonzero(np.isin(org_codes, org_codes_of[key]))
+        _, own = _distinct_texts(_used(names.iloc[rows]))
+        return len(own) < len(rows) or any(_word_key(n) != key for n in own)
+
+    is_organisation = np.zeros(len(distinct) + 1, dtype=bool)  # the last: an empty name
+    for i, name in enumerate(distinct):
+        words = _WORDS.findall(fold(name))
+        key = " ".join(words)
+        is_organisation[i] = (
+            not NOT_NAME_WORDS.isdisjoint(words)
+            or known.is_organisation(words)
+            or organisation_elsewhere(key)
+        )
+    swapped = np.zeros(len(names), dtype=bool)
+    swapped[at] = is_organisation[codes]
+    return swapped
+
+
+def _word_key(text: str) -> str:
+    """`text`'s words, folded, joined by one space: "Timrå  Kommun" is "timra kommun"."""
+    return " ".join(_WORDS.findall(fold(text)))
+
+
+def _used(values: pd.Series) -> pd.Series:
+    """`values` without the categories no row has (a categorical), for `_distinct_texts`."""
+    if not isinstance(values.dtype, pd.CategoricalDtype):
+        return values
+    codes = values.cat.codes.to_numpy()
+    used = np.unique(codes[codes >= 0])  # sorted: a code's position is its new code
+    new = np.where(codes >= 0, np.searchsorted(used, codes), -1)
+    categories = values.cat.categories[used]
+    return pd.Series(pd.Categorical.from_codes(new, categories=categories), index=values.index)
 
 
 def _distinct_texts(values: pd.Series) -> tuple[np.ndarray, list[str]]:
@@ -1469,7 +1541,8 @@ def clean_participants(
 
     Returns (participations, quarantine, warnings, account). Quarantine reasons:
     `missing_required`, `unknown_activity`, `no_identity`, `extra_fields`, `unclosed_quote`,
-    `repeated_header` (a header row further down). Warnings: `invalid_email`,
+    `repeated_header` (a header row further down), `name_organisation_swapped` (the name is an
+    organisation's and the organisation a person's name). Warnings: `invalid_email`,
     `personal_data_in_field` (an `organisation` that is an e-mail address, the row's own name
     or another participant's name, from `namn` or spelt by an address: emptied before the
     identity is built), `unknown_organisation_type`, `unknown_municipality`,
@@ -1500,8 +1573,19 @@ def _clean_participants(
     # An Excel error value as the name or organisation is no name: emptied, warned about below.
     name_error, org_error = _error_text(text["namn"]), _error_text(text["organisation"])
     names = text["namn"].mask(name_error)
-    name_index = _NameIndex(names, text["organisation"], raw.cells("e-post"))
-    people = _People(names, name_index, _NonPersonal(project))
+    organisations = text["organisation"].mask(org_error)
+    known = _NonPersonal(project)
+    # Name and organisation the other way round: whose row it is cannot be known (quarantined
+    # below). The names are looked for the right way round.
+    swapped = pd.Series(
+        _swapped_name_and_organisation(names, organisations, known), index=raw.index
+    )
+    own_names, own_organisations = names, text["organisation"]
+    if swapped.any():
+        own_names = names.astype("string").where(~swapped, organisations.astype("string"))
+        own_organisations = own_organisations.astype("string").where(~swapped, own_names)
+    name_index = _NameIndex(own_names, own_organisations, raw.cells("e-post"))
+    people = _People(own_names, name_index, known)
     shown: dict[str, pd.Series] = {}
     quarantine = _Issues(raw, shown, people)
     warnings = _Issues(raw, shown, people)
@@ -1510,7 +1594,6 @@ def _clean_participants(
     known_ids = pd.Index(activities["activity_id"].dropna().astype("string").unique())
     emails, email_invalid = normalise_email(*raw.cells("e-post"), categorical=True)
     emails = emails.mask(email_invalid)
-    organisations = text["organisation"].mask(org_error)
     # An address, the row's own name or another participant's name typed as the organisation is
     # personal data: emptied (like an invalid e-mail, before the identity is built), warned
     # about below.
@@ -1528,6 +1611,7 @@ def _clean_participants(
     missing_id = ids.isna() & ~repeated
     unknown = ids.notna() & ~ids.isin(known_ids) & ~repeated
     no_identity &= ~repeated
+    swapped &= ~repeated & ~no_identity
     quarantine.add(
         missing_id,
         "aktivitets_id",
@@ -1564,7 +1648,16 @@ def _clean_participants(
         ],
     )
     quarantine.add(no_identity, None, "no_identity", pd.Series(why, index=raw.index))
-    quarantined = repeated | missing_id | unknown | no_identity
+    quarantine.add(
+        swapped,
+        "organisation",
+        "name_organisation_swapped",
+        "ser ut som en persons namn, och namnet på raden som en organisations: namn och "
+        "organisation verkar ha bytt plats, och raden kan inte knytas till en person (byt "
+        "tillbaka dem i bladet; värdet visas inte här: det kan vara en personuppgift).",
+        values=pd.Series(MASK, index=raw.index, dtype="string"),
+    )
+    quarantined = repeated | missing_id | unknown | no_identity | swapped
     data_rows = ~repeated
     quarantined |= _quarantine_extra_fields(raw, data_rows, quarantine, hide=True)
     quarantined |= _quarantine_unclosed_quotes(raw, data_rows, quarantine)
@@ -2086,7 +2179,11 @@ def _redact_register_names(register: Cleaned, raw: RawTable, people: _People) ->
     if found.frames:
         warnings = pd.concat([warnings, found.frame()], ignore_index=True)
         warnings = conform(warnings.sort_values("row", kind="stable"), ISSUE_COLUMNS)
-    return Cleaned(table, quarantine, warnings, register.account, merges)
+    # An unknown header is shown in datakvalitet.html, the log and run.json: a participant's
+    # name or an address typed as one is not (as in a participant list).
+    unknown = _Issues(raw, people=people).mask_texts(register.account.unknown_columns)
+    account = dataclasses.replace(register.account, unknown_columns=unknown)
+    return Cleaned(table, quarantine, warnings, account, merges)
 
 
 def _mask_mentioned_names(issues: pd.DataFrame, index: _NameIndex) -> pd.DataFrame:

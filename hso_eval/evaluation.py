@@ -127,6 +127,7 @@ QUALITY_CODES: dict[str, str] = {
     "id_conflict": "Samma aktivitets-id på rader med olika innehåll",
     "unknown_activity": "Aktivitets-id finns inte i aktivitetsregistret",
     "no_identity": "Varken namn eller e-post",
+    "name_organisation_swapped": "Namn och organisation har bytt plats (namnet är en organisation)",
     "extra_fields": "Raden har fler fält än rubrikraden (CSV); värdena kan ha hamnat fel",
     "end_before_start": "Slutdatum före startdatum (slutdatum tömt)",
     "unparseable_date_optional": "Valfritt datum går inte att tolka (tömt)",

@@ -25,6 +25,7 @@ REASON_LABELS: dict[str, str] = {
     "id_conflict": "Samma id på olika rader",
     "unknown_activity": "Okänt aktivitets-id",
     "no_identity": "Varken namn eller e-post",
+    "name_organisation_swapped": "Namn och organisation har bytt plats",
     "extra_fields": "Fler fält än rubrikraden",
     "end_before_start": "Slutdatum före startdatum",
     "unparseable_date_optional": "Datum (valfritt) går inte att tolka",

@@ -1635,6 +1635,59 @@ def test_a_name_typed_as_a_column_header_is_not_listed_as_an_unknown_column(tmp_
     assert account.balanced()
 
 
+def test_a_row_with_name_and_organisation_swapped_is_quarantined_without_the_name(tmp_path):
+    """A list kept as "Organisation, Namn" pasted into the template: the name column holds
+    organisations and the organisation column people's names. Such a row cannot be tied to a
+    person, and its organisation would publish a name: quarantined, the name masked. A row
+    whose organisation only looks like a name (a firm), or whose name only looks like an
+    organisation, is kept; and the swapped rows' organisations do not empty that organisation
+    on the rows where it stands right."""
+    text = (
+        "aktivitets_id;namn;e-post;organisation\n"
+        "A1;Alfa AB;;Karin Ekholm\n"  # a word no name has
+        "A1;Almi Mitt;;Per Persson\n"  # an organisation of params/project.yaml
+        "A1;Nordic Wood;;Sigrid Strand\n"  # the organisation of another row
+        "A2;Bo Ek;bo@x.example;Nordic Wood\n"
+        "A2;Nils Holm;;Alfa AB\n"
+        "A2;Ebba Lund;;Lund Konsult\n"  # a firm named after its owner: not swapped
+        "A3;Sundsvalls kommun;;Sundsvalls kommun\n"  # a shared sign-up: not swapped
+        "A3;Ebba Lund;;Ebba Lund\n"  # her own name as the organisation: emptied, kept
+    )
+    table, quarantine, warnings, account, _ = people_text(tmp_path, text)
+    assert reasons(quarantine) == [(r, "name_organisation_swapped") for r in (2, 3, 4)]
+    assert set(quarantine["value"]) == {MASK}
+    assert "bytt plats" in quarantine["message"].iloc[0]
+    organisations = table["organisation"].astype(object).where(table["organisation"].notna())
+    assert organisations.tolist()[:3] == ["Nordic Wood", "Alfa AB", "Lund Konsult"]
+    assert reasons(warnings) == [(8, "personal_data_in_field"), (9, "personal_data_in_field")]
+    text_out = all_text(table, quarantine, warnings).casefold()
+    for name in ("ekholm", "persson", "sigrid", "ebba"):
+        assert name not in text_out
+    assert (account.read, account.clean, account.quarantined) == (8, 5, 3)
+
+
+def test_a_name_typed_as_a_register_header_is_not_listed_as_an_unknown_column(tmp_path):
+    """The same for the activity register, whose headers are checked against the lists' names
+    once the lists are read: a participant's name or an address as a header is listed masked,
+    in the account that datakvalitet.html, the log and run.json show."""
+    from hso_eval import quality
+
+    head = [*A_HEAD, "anteckning", "Greta Gran", "Ansvarig: nora.nyman@x.example"]
+    a = csv_file(tmp_path, "aktiviteter.csv", head, [[*row("A1"), "", "", ""]])
+    p = tmp_path / "deltagare.csv"
+    p.write_text("aktivitets_id;namn;e-post\nA1;Greta Gran;greta.gran@x.example\n", "utf-8")
+    result = clean_inputs(_params(tmp_path, a, p), KEY)
+    register = result.accounts[0]
+    assert register.role == "activities"
+    assert register.unknown_columns == ["anteckning", MASK, MASK]
+    notes = " ".join(note for note, _ in quality.unknown_column_notes(result)).casefold()
+    shown = all_text(quality.unknown_columns_table(result)).casefold() + notes
+    assert "anteckning" in shown
+    for personal in ("greta", "gran", "nora", "nyman"):
+        assert personal not in shown
+    assert register.balanced()
+
+
 def test_ordinary_wrong_values_are_still_shown(tmp_path):
     """Misspellings and unknown words, with no name in them, are shown so the administrator
     can fix them; so are municipalities and the project's organisations typed in the wrong
