@@ -276,8 +276,10 @@ def title_html(data: PeriodData) -> str:
         f'<p class="hso-period">{html.escape(data.period.label)}</p>'
         f"{leader}"
         f'<p class="hso-partners">{html.escape(partners)}</p>'
-        f"<p>{html.escape(project.owner)} äger projektet. Det medfinansieras av "
-        f"{html.escape(present_list(project.funders))}.</p>"
+        f"<p>{html.escape(project.owner)} äger projektet. Det medfinansieras "
+        # "av" before each: "… fonden via Tillväxtverket, Region …" would read as if the
+        # region's money went via Tillväxtverket too.
+        f"{html.escape(present_list(f'av {funder}' for funder in project.funders))}.</p>"
         "</header>"
     )
 
@@ -492,11 +494,15 @@ def indicator_summary(data: PeriodData) -> pd.DataFrame:
             example = configured is not None and configured.example
             targets.append(f"{value} {words}" + (" (exempel)" if example else ""))
         target = "; ".join(targets) or "–"
+        shown = {scope: sel["display"].get(scope, "–") for scope in ("period", "cumulative")}
+        if indicator == "partners_visited":  # "4 av 7", as the key figures say it
+            _, of, _ = ind.partners_visited_summary(table, data.project, "period")
+            shown = {s: v if v == "–" else f"{v} av {of}" for s, v in shown.items()}
         rows.append(
             {
                 "indicator": ind.INDICATOR_LABELS.get(indicator, indicator),
-                "period": sel["display"].get("period", "–"),
-                "cumulative": sel["display"].get("cumulative", "–"),
+                "period": shown["period"],
+                "cumulative": shown["cumulative"],
                 "target": target,
             }
         )
@@ -520,6 +526,7 @@ def indicators_html(data: PeriodData) -> str:
                 "cumulative": "Sedan projektstart",
                 "target": "Mål",
             },
+            caption="Indikatorerna för perioden och sedan projektstart, mot målen",
             number_columns=["period", "cumulative"],
         )
     )
@@ -537,6 +544,8 @@ def indicators_html(data: PeriodData) -> str:
         ("activities_held", "work_package", "Genomförda aktiviteter per arbetspaket"),
         ("participations", "gender", "Deltagartillfällen per kön"),
         ("participations", "organisation_type", "Deltagartillfällen per organisationstyp"),
+        # The municipality chart's bars, all of them: the chart shows the largest only.
+        ("participations", "municipality", "Deltagartillfällen per kommun"),
     ):
         parts.append(_breakdown_table(table, indicator, dimension, caption))
     return _section(data, "bilaga-indikatorer", *parts)

@@ -216,6 +216,8 @@ def test_activities_per_month_title_and_alt(activities, project) -> None:
     alt = figures.alt_text(fig)
     assert alt.startswith("Stapeldiagram: genomförda aktiviteter per månad januari–juni 2024")
     assert "Totalt 3 aktiviteter" in alt and "flest i juni (2)" in alt and "AP3 2" in alt
+    # Every bar, since the page has no table of them.
+    assert "Per månad: januari 1, februari 0, mars 0, april 0, maj 0, juni 2." in alt
     assert fig.hso_alt == fig._hso_alt == alt
 
 
@@ -390,7 +392,11 @@ def test_municipality_highlights_partners_and_limits_top(indicators, project) ->
     colours = [to_hex(p.get_facecolor()).upper() for p in ax.patches]
     assert colours == [figures.ACCENT, figures.NEUTRAL, figures.ACCENT, figures.LIGHT.upper()]
     assert [p.get_width() for p in ax.patches] == [60, 50, 40, 20]  # 12 + 3 + 5 in övriga
-    assert "Projektpart" in [t.get_text() for t in ax.get_legend().get_texts()]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "Projektpart",
+        "Annan kommun",
+        "Övriga kommuner eller kommun saknas",
+    ]
     alt = figures.alt_text(fig)
     assert "flest från Sundsvall (60)" in alt and "Sundsvall och Härnösand" in alt
 
@@ -411,6 +417,13 @@ def test_municipality_missing_is_its_own_last_bar_and_subtitle_counts_bars(proje
     assert labels == ["Sundsvall", "Härnösand", "Övriga kommuner", "Kommun saknas"]
     colours = [to_hex(p.get_facecolor()).upper() for p in ax.patches]
     assert colours[-1] == figures.LIGHT.upper()
+    # The legend explains the colours drawn only: no bar is of a municipality outside the
+    # project here.
+    assert figures.NEUTRAL not in colours
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "Projektpart",
+        "Övriga kommuner eller kommun saknas",
+    ]
     assert [p.get_width() for p in ax.patches] == [60, 40, 11, 70]
     assert any(t.startswith("De 2 kommunerna med flest") for t in _texts(fig))
     alt = figures.alt_text(fig)

@@ -400,12 +400,14 @@ def test_title_gives_report_number_and_period(tmp_path):
 
 def test_title_page_names_the_funders_in_one_sentence(demo):
     """The funders are a list inside a sentence: a common noun in it keeps its small letter
-    ("… Region Västernorrland och projektparternas kommuner."), proper names their capitals."""
+    ("… Region Västernorrland och av projektparternas kommuner."), proper names their capitals.
+    Each has its own "av", so that the EU fund's "via Tillväxtverket" is not read as the way
+    the region's and the municipalities' money goes too."""
     text = _text(report.title_html(demo))
     assert (
         "Härnösands kommun äger projektet. Det medfinansieras av Europeiska regionala "
-        "utvecklingsfonden via Tillväxtverket, Region Västernorrland och projektparternas "
-        "kommuner."
+        "utvecklingsfonden via Tillväxtverket, av Region Västernorrland och av "
+        "projektparternas kommuner."
     ) in text
 
 
@@ -477,6 +479,21 @@ def test_indicator_summary_shows_every_configured_target(demo):
         "25 per halvår (exempel); 150 sedan start (exempel)"
     )
     assert summary.loc["Andel kvinnor", "target"] == "50,0\u00a0% per halvår (exempel)"
+    # Partners visited as the key figures say it, and design.md asks: "k av n".
+    assert summary.loc["Besökta projektparter", ["period", "cumulative"]].tolist() == [
+        "4 av 7",
+        "4 av 7",
+    ]
+
+
+def test_indicator_appendix_has_a_table_for_every_chart_with_bars_by_category(demo):
+    """Each table has a caption; the municipality chart shows the largest bars only, so the
+    appendix gives all of them, as published (Härnösand 61 participations in 2024H1)."""
+    appendix = report.indicators_html(demo)
+    assert appendix.count("<table") == appendix.count("<caption") == 5
+    text = _text(appendix)
+    assert "Deltagartillfällen per kommun" in text
+    assert re.search(r"Härnösand 61 61\b", text), text
 
 
 def test_multi_day_activities_show_their_whole_span(demo):

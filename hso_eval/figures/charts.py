@@ -287,9 +287,12 @@ def activities_per_month(
         peak = totals.max()
         peak_months = _join_sv(totals.index[totals == peak])
         per_wp = ", ".join(f"{c} {format_number(counts[c].sum())}" for c in order)
+        # Every month's bar, for a reader who cannot see it (the page has no table of them).
+        per_month = ", ".join(f"{m} {format_number(v)}" for m, v in totals.items())
         alt = (
             f"{what}, staplade per arbetspaket. Totalt {format_number(totals.sum())} aktiviteter; "
-            f"flest i {peak_months} ({format_number(peak)}). Per arbetspaket: {per_wp}."
+            f"flest i {peak_months} ({format_number(peak)}). Per månad: {per_month}. "
+            f"Per arbetspaket: {per_wp}."
         )
         return _finish(fig, title, alt, SOURCE_REGISTER)
 
@@ -599,11 +602,14 @@ def participations_by_municipality(
             display.append(_count(missing, limit))
         _barh_with_labels(ax, labels, bar_values, colours, display)
         ax.set_xlabel(f"Antal {noun}")
+        # Only the colours drawn: a legend entry with no bar would explain nothing.
+        legend = {
+            ACCENT: "Projektpart",
+            NEUTRAL: "Annan kommun",
+            LIGHT: "Övriga kommuner eller kommun saknas",
+        }
         ax.legend(
-            handles=[
-                Patch(color=ACCENT, label="Projektpart"),
-                Patch(color=NEUTRAL, label="Annan kommun"),
-            ],
+            handles=[Patch(color=c, label=label) for c, label in legend.items() if c in colours],
             loc="lower right",
         )
         subtitle = {
