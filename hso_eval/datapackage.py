@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 
 import hso_eval
+from hso_eval.clock import swedish_moment_text
 from hso_eval.context import PeriodData
 from hso_eval.schema import Table
 
@@ -66,8 +67,9 @@ def package_heading(data: PeriodData) -> str:
 
 
 def made_with(created: datetime) -> str:
-    """When the package was made and by which hso_eval."""
-    return f"{created.isoformat()} med hso_eval {hso_eval.__version__}"
+    """When the package was made, on the Swedish clock as the reports say it ("2026-11-27 kl.
+    23.32"; `datapackage.json`'s `created` keeps the ISO moment), and by which hso_eval."""
+    return f"{swedish_moment_text(created)} med hso_eval {hso_eval.__version__}"
 
 
 def _text_columns(frame: pd.DataFrame, table: Table) -> pd.DataFrame:

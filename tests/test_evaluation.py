@@ -635,6 +635,10 @@ def test_workbook_sheets_header_and_dates(package: Path) -> None:
     )
     for needed in ("HMAC-SHA256", "2024-01-01 – 2024-06-30", "nyckeln", "Organisationer"):
         assert needed in readme
+    # When it was made, as the reports write a moment (on the Swedish clock, not "+00:00").
+    made = r"\d{4}-\d\d-\d\d kl\. \d\d\.\d\d(?: UTC)? med hso_eval"
+    assert re.search(made, readme) and "+00:00" not in readme
+    assert re.search(made, (package / "README.md").read_text(encoding="utf-8"))
 
 
 def test_codebook_defines_share_women_and_activities_planned(package: Path) -> None:
