@@ -970,7 +970,8 @@ för 2025 diskuterades.
 Halvårsrapporten för våren lämnades in i slutet av augusti. I början av september hölls
 uppstartsmötet med Sweco, som följer projektet med lärande utvärdering fram till slutet.
 
-Styrgruppen har fattat beslut om delprojektledare i arbetspaketen. Upphandlingen av en
+Styrgruppen har fattat beslut om delprojektledare i AP3 och AP4. För AP1 finns ett förslag, och
+AP2 leds tills vidare gemensamt av HSO, Regionen och Länsstyrelsen. Upphandlingen av en
 kommunikationskonsult som ska stödja påverkansarbetet är avslutad.
 
 ## Kommunikation och information
@@ -984,8 +985,8 @@ Kommunikatörsnätverket träffas regelbundet och arbetar med gemensamma budskap
 ## Organisation
 
 Processledarna i kommunerna har börjat, och arbetsgruppen samlades i september till en heldag
-för att lära känna varandra och lägga upp arbetet. Delprojektledare finns nu i alla
-arbetspaket. Ett nätverk för översiktsplanerare har startat inom AP1.
+för att lära känna varandra och lägga upp arbetet. Ett nätverk för översiktsplanerare har
+startat inom AP1.
 
 ## Genomförda aktiviteter
 
