@@ -441,6 +441,9 @@ def activities_html(data: PeriodData) -> str:
                 data, group, empty="Inga genomförda aktiviteter i arbetspaketet under perioden."
             )
         )
+    # The figures follow: a heading of their own, so that a reader who moves by headings (a
+    # screen reader) finds them here and not under the last work package.
+    parts.append(_h3("Diagram", "diagram-genomforda-aktiviteter"))
     return _section(data, "genomforda-aktiviteter", *parts)
 
 

@@ -349,6 +349,14 @@ def test_key_figures_come_from_the_published_indicators(demo):
     assert figures["Besökta projektparter"] == "4 av 7"
 
 
+def test_the_activity_charts_have_a_heading_of_their_own(demo):
+    """The charts follow the activity section in their own cells: its last heading is theirs,
+    so that moving by headings does not put them under the last work package (AP4)."""
+    headings = re.findall(r"<h([23])[^>]*>(.*?)</h\1>", report.activities_html(demo))
+    assert headings[0] == ("2", "Genomförda aktiviteter")
+    assert headings[-2][1].startswith("AP4") and headings[-1] == ("3", "Diagram")
+
+
 def test_small_attendance_is_suppressed_in_activity_tables(demo):
     """An activity with 1-4 people on its list shows '<5' in the published table, not the count."""
     html = report.activities_html(demo)
