@@ -596,13 +596,13 @@ def _swapped_name_and_organisation(
 ) -> np.ndarray:
     """True where a participant row has its name and organisation the other way round, as when
     a list kept as "Organisation, Namn" is pasted into the template: the organisation is shaped
-    like a person's name (`privacy.looks_like_name`, capitalised: "Karin Ekholm") and the name is an
-    organisation's. A name is an organisation's when it has a word that no name has ("Alfa
-    AB", "Timrå kommun": `NOT_NAME_WORDS`), is an organisation of the project (`_NonPersonal`),
-    or is the organisation of another row of the file. Either alone is no
-    evidence (a firm may be named after its owner; a shared mailbox may sign as "Timrå
-    kommun"); together, the row's person would be the organisation, and the name published
-    as an organisation. Checked once per distinct value, the names only where the
+    like a person's name (`privacy.looks_like_name`, capitalised: "Karin Ekholm") and the name
+    is an organisation's. A name is an organisation's when it has a word that no name has
+    ("Alfa AB", "Timrå kommun": `NOT_NAME_WORDS`), is an organisation of the project
+    (`_NonPersonal`), or is the organisation of a row with another name or none. Either sign
+    alone is no evidence (a firm may be named after its owner; a shared mailbox may sign as
+    "Timrå kommun"); together, the row's person would be the organisation, and the name
+    published as an organisation. Checked once per distinct value, the names only where the
     organisation looks like a name."""
     shaped = looks_like_name(organisations, known, not_names=NOT_NAME_WORDS)
     at = np.flatnonzero(shaped)
@@ -617,12 +617,12 @@ def _swapped_name_and_organisation(
         org_codes_of.setdefault(_word_key(value), []).append(code)
 
     def organisation_elsewhere(key: str) -> bool:
-        """`key` is the organisation of a row whose own name is something else."""
+        """`key` is the organisation of a row whose own name is something else (or none)."""
         if key not in org_codes_of:
             return False
-        rows = np.flatnonzero(np.isin(org_codes, org_codes_of[key]))
-        _, own = _distinct_texts(_used(names.iloc[rows]))
-        return len(own) < len(rows) or any(_word_key(n) != key for n in own)
+        rows = names.iloc[np.flatnonzero(np.isin(org_codes, org_codes_of[key]))]
+        _, own = _distinct_texts(_used(rows))
+        return bool(rows.isna().any()) or any(_word_key(n) != key for n in own)
 
     is_organisation = np.zeros(len(distinct) + 1, dtype=bool)  # the last: an empty name
     for i, name in enumerate(distinct):
@@ -1582,8 +1582,9 @@ def _clean_participants(
     )
     own_names, own_organisations = names, text["organisation"]
     if swapped.any():
-        own_names = names.astype("string").where(~swapped, organisations.astype("string"))
-        own_organisations = own_organisations.astype("string").where(~swapped, own_names)
+        as_text = names.astype("string"), text["organisation"].astype("string")
+        own_names = as_text[0].where(~swapped, as_text[1])
+        own_organisations = as_text[1].where(~swapped, as_text[0])
     name_index = _NameIndex(own_names, own_organisations, raw.cells("e-post"))
     people = _People(own_names, name_index, known)
     shown: dict[str, pd.Series] = {}
