@@ -371,6 +371,21 @@ def test_an_address_typed_with_spaces_or_an_encoded_at_sign_is_taken_out(address
     assert contains_email(values).tolist() == [True]
 
 
+def test_an_address_is_found_in_a_column_that_also_holds_numbers() -> None:
+    """A sheet's column can mix numbers and text: the addresses in it, disguised too, are
+    found all the same, and the rest is left as it was."""
+    values = pd.Series(
+        [12, "olga.okand at test.example", None, 3.5, "möte at 10.30", "olga ＠ test.example"],
+        dtype=object,
+    )
+    assert contains_email(values).tolist() == [False, True, False, False, False, True]
+    redacted, changed = redact_emails(values)
+    assert changed.tolist() == [False, True, False, False, False, True]
+    assert redacted.iloc[1] == redacted.iloc[5] == "[e-postadress borttagen]"
+    assert redacted.iloc[4] == "möte at 10.30"
+    assert redacted.iloc[0] == "12"  # as it reads
+
+
 def test_at_as_a_word_without_an_address_after_it_stays() -> None:
     """ "at" or "@" followed by no domain of a dotted name ending in letters is no address."""
     values = ["möte at 10.30", "Fika @ kafét", "att göra data", "Vi ses @ Sundsvall.", "(a) punkt"]
