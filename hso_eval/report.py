@@ -556,6 +556,10 @@ def indicators_html(data: PeriodData) -> str:
 
 def _breakdown_table(table: pd.DataFrame, indicator: str, dimension: str, caption: str) -> str:
     sel = table[(table["indicator"] == indicator) & (table["dimension"] == dimension)]
+    # In the order since the start, which has every category of the period and those of earlier
+    # periods too: one alphabetical list with "uppgift saknas" last, not the period's list with
+    # the earlier periods' municipalities after it.
+    sel = sel.sort_values("scope", key=lambda s: s != "cumulative", kind="stable")
     wide = sel.pivot_table(
         index="category", columns="scope", values="display", aggfunc="first", sort=False
     )

@@ -504,6 +504,27 @@ def test_indicator_appendix_has_a_table_for_every_chart_with_bars_by_category(de
     assert re.search(r"Härnösand 61 61\b", text), text
 
 
+def test_the_appendix_tables_list_the_categories_in_one_order_with_missing_last(tmp_path):
+    """In 2024H2, Luleå and Östersund have participations only in 2024H1: they stand in
+    alphabetical order among the others, and "Uppgift saknas" stays last."""
+    appendix = report.indicators_html(_data(tmp_path, period="2024H2"))
+    table = appendix[appendix.index("Deltagartillfällen per kommun") :]
+    rows = re.findall(r"<tr>\s*<t[hd][^>]*>([^<]*)</t[hd]>", table[: table.index("</table>")])
+    assert rows[1:] == [
+        "Härnösand",
+        "Kramfors",
+        "Luleå",
+        "Sollefteå",
+        "Sundsvall",
+        "Timrå",
+        "Umeå",
+        "Ånge",
+        "Örnsköldsvik",
+        "Östersund",
+        "Uppgift saknas",
+    ]
+
+
 def test_multi_day_activities_show_their_whole_span(demo):
     """Business Arena Norr ran 17–18 April: the table gives both ISO dates with a spaced dash
     (a narrow column breaks between them, not inside one), and the prose says 17–18 april."""
