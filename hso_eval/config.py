@@ -272,10 +272,12 @@ class RunParams:
         """
         if hashlib.sha256(_hmac_key(key)).hexdigest() != DEMO_KEY_SHA256:
             return
+        # A path that is no file holds no data: the reader says so ("filen finns inte"), which
+        # is what a mistyped path needs, not advice about the key.
         real = [
             path
             for path in dict.fromkeys([self.activities.resolve(), self.participants.resolve()])
-            if not _is_demo_input(path)
+            if path.is_file() and not _is_demo_input(path)
         ]
         if not real:
             return

@@ -137,6 +137,20 @@ def test_a_missing_input_file_names_the_key_and_the_period_file(tmp_path, capsys
     assert f"Kontrollera sökvägen 'participants' i {params}" in err
 
 
+def test_a_typo_in_a_demo_path_is_reported_as_a_missing_file_not_as_the_key(tmp_path, capsys):
+    """The demo's period file with a mistyped path: the message is the missing file's, not the
+    demo key's (which would send the user to change a key that is right)."""
+    params = _params(tmp_path)
+    params.write_text(
+        params.read_text(encoding="utf-8").replace("aktiviteter.xlsx", "aktivitetr.xlsx"),
+        encoding="utf-8",
+    )
+    assert main(["check", str(params)]) == 2
+    err = capsys.readouterr().err
+    assert "aktivitetr.xlsx: filen finns inte" in err
+    assert "demonyckeln" not in err
+
+
 def test_no_key_outside_the_demo_exits_2(tmp_path, capsys, monkeypatch):
     """A period file without a key, and no HSO_PSEUDONYM_KEY, stops a run with status 2 (a
     check goes on with a key of its own: test_check_needs_no_key_and_says_so)."""

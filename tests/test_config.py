@@ -246,6 +246,12 @@ def test_the_public_demo_key_is_refused_for_real_data(tmp_path, monkeypatch, inp
     byte-identical copy of one (a trial run elsewhere)."""
     if env is not None:
         monkeypatch.setenv(KEY_ENV, env)
+    if inputs[0].endswith("/aktiviteter.xlsx") and not inputs[0].startswith("data/demo/"):
+        # Real data, that is there (a path that leads nowhere is the reader's to report).
+        inputs = tuple(str(tmp_path / Path(name).relative_to(Path(name).anchor)) for name in inputs)
+        for name in inputs:
+            Path(name).parent.mkdir(parents=True, exist_ok=True)
+            Path(name).write_bytes(b"verkliga data")
     if inputs == ("copy", "copy"):
         root = Path(__file__).resolve().parents[1] / "data" / "demo"
         inputs = tuple(
@@ -267,6 +273,20 @@ def test_the_public_demo_key_is_refused_for_real_data(tmp_path, monkeypatch, inp
         assert str(caught.value).count("aktiviteter.xlsx") == 1
     else:
         assert len(params.load_key()) >= 16
+
+
+def test_a_mistyped_demo_path_is_no_real_data_for_the_demo_key(tmp_path):
+    """A demo period file with a typo in a path names a file that is not there: the demo key is
+    not refused for it (the reader then says the file is missing), since nothing is read."""
+    params = build_params(
+        {
+            "period": "2024H1",
+            "activities": "data/demo/aktivitetr.xlsx",
+            "participants": "data/demo/deltagare.csv",
+            "pseudonym_key_file": DEMO_KEY,
+        }
+    )
+    assert len(params.load_key()) >= 16
 
 
 def test_the_demo_key_is_known_however_it_is_written(tmp_path):
