@@ -44,8 +44,12 @@ format: $(STAMP)
 	$(VENV)/bin/ruff check --fix hso_eval tests scripts
 
 # JupyterLab refuses to run as root unless told to (containers and CI machines often are root).
+# Notebooks are saved without outputs (hso_eval/lab.py): git keeps them so, and real data's
+# tables would otherwise end up in tracked files.
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root,)
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks \
+		--ContentsManager.pre_save_hook=hso_eval.lab.save_without_outputs \
+		$(if $(filter 0,$(shell id -u)),--allow-root,)
 
 bench: $(STAMP)
 	$(PY) benchmarks/run.py

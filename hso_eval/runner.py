@@ -221,12 +221,13 @@ def fingerprint(params: RunParams) -> str:
         h.update(b"no key")
     paths = [params.source, params.project_file, params.activities, params.participants]
     paths.append(params.narrative)
-    nb_dir = repo_root() / "notebooks"
-    paths += [nb_dir / f"{job.name}.ipynb" for job in NOTEBOOKS]
     for p in paths:
         h.update(str(p).encode())
         if p is not None and p.is_file():
             h.update(hashlib.sha256(p.read_bytes()).digest())
+    nb_dir = repo_root() / "notebooks"
+    for job in NOTEBOOKS:
+        h.update(_notebook_code(nb_dir / f"{job.name}.ipynb"))
     # The earlier periods' records decide this page too (its own it prints again as they are).
     try:
         h.update(
@@ -240,6 +241,25 @@ def fingerprint(params: RunParams) -> str:
             h.update(p.relative_to(pkg).as_posix().encode())
             h.update(p.read_bytes())
     return h.hexdigest()
+
+
+def _notebook_code(path: Path) -> bytes:
+    """What a run executes of a notebook: its kernel, and each cell's type, tags and source.
+    Outputs, execution counts and other metadata are left out: a notebook run and saved in
+    JupyterLab is no change."""
+    try:
+        raw = path.read_bytes()
+    except OSError:  # the run says what
+        return b"no notebook"
+    try:
+        notebook = json.loads(raw)
+        cells = [
+            [c["cell_type"], c.get("metadata", {}).get("tags", []), c["source"]]
+            for c in notebook["cells"]
+        ]
+        return json.dumps([notebook.get("metadata", {}).get("kernelspec"), cells]).encode()
+    except (ValueError, KeyError, TypeError, AttributeError):  # no notebook: the run says so
+        return raw
 
 
 def run_period(params: RunParams, *, progress: bool = False) -> RunRecord:

@@ -67,6 +67,33 @@ def test_an_earlier_reports_record_changes_the_fingerprint_and_its_own_does_not(
     assert fingerprint(_params(tmp_path, b"a" * 32, output_dir=out)) != before
 
 
+def test_a_notebook_saved_with_outputs_is_no_change_and_an_edited_cell_is(tmp_path, monkeypatch):
+    """An evaluator runs a notebook in JupyterLab and it is saved with its outputs: run-all
+    does not re-run and re-publish every period for that. An edited cell is a change."""
+    import json
+
+    from conftest import ROOT
+
+    from hso_eval import runner
+
+    root = tmp_path / "repo"
+    shutil.copytree(ROOT / "notebooks", root / "notebooks")
+    monkeypatch.setattr(runner, "repo_root", lambda: root)
+    before = fingerprint(_params(tmp_path, b"a" * 32))
+    path = root / "notebooks" / "halvarsrapport.ipynb"
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    code = [c for c in notebook["cells"] if c["cell_type"] == "code"]
+    for count, cell in enumerate(code, start=1):
+        cell["outputs"] = [{"output_type": "stream", "name": "stdout", "text": ["12\n"]}]
+        cell["execution_count"] = count
+    notebook["metadata"]["language_info"] = {"name": "python", "version": "3.11.7"}
+    path.write_text(json.dumps(notebook, indent=1), encoding="utf-8")
+    assert fingerprint(_params(tmp_path, b"a" * 32)) == before
+    code[-1]["source"] = [*code[-1]["source"], "\nprint('ny rad')"]
+    path.write_text(json.dumps(notebook, indent=1), encoding="utf-8")
+    assert fingerprint(_params(tmp_path, b"a" * 32)) != before
+
+
 def test_key_fingerprint_does_not_reveal_the_key():
     """The key's fingerprint is short, stable, and does not contain the key."""
     key = b"hemlig-nyckel-" + b"x" * 20
