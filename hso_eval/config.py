@@ -167,6 +167,9 @@ class RunParams:
     participants_sheet: str | None = None
     source: Path | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
+    #: Where the parameters were given, when not the source alone (a notebook's parameters
+    #: that change some of its period file's values).
+    source_label: str | None = None
 
     @property
     def report_number(self) -> int:
@@ -247,9 +250,17 @@ class RunParams:
             key = os.environ[KEY_ENV].strip().encode("utf-8")
             where = f"miljövariabeln {KEY_ENV}"
         else:
+            demo = all(
+                p.is_file() and _is_demo_input(p.resolve()) for p in self.input_files().values()
+            )
             raise ParameterError(
                 f"Ingen pseudonymnyckel: ange 'pseudonym_key_file' i {self.source_name()} "
-                f"eller sätt miljövariabeln {KEY_ENV}. Utanför demodata finns ingen standardnyckel."
+                f"eller sätt miljövariabeln {KEY_ENV}. "
+                + (
+                    "För demodata är det 'pseudonym_key_file: data/demo/demo-nyckel.txt'."
+                    if demo
+                    else "Utanför demodata finns ingen standardnyckel."
+                )
             )
         if len(key) < 16:
             raise ParameterError(
@@ -295,6 +306,8 @@ class RunParams:
 
     def source_name(self) -> str:
         """Where these parameters were given, for a message that says what to correct there."""
+        if self.source_label:
+            return self.source_label
         return display(self.source) if self.source else "notebookens parametercell"
 
 
@@ -598,7 +611,7 @@ def _check_period_names(period: Period, paths: Mapping[str, Path | None], where:
     new half-year over the old one's report (`output_dir: reports/2025H1`) and print the old
     half-year's text in the new report (`narrative: berattelse-2025H1.md`), both silently.
     """
-    problems = []
+    problems, fixed = [], []
     for key, path in paths.items():
         if path is None:
             continue
@@ -606,12 +619,13 @@ def _check_period_names(period: Period, paths: Mapping[str, Path | None], where:
         if codes and period.code not in codes:
             other = ", ".join(sorted(codes))
             problems.append(f"'{key}' ({display(path)}) hör till {other}")
+            name = _PERIOD_IN_NAME.sub(period.code, path.name)
+            fixed.append(f"'{key}: {display(path.with_name(name))}'")
     if problems:
         raise ParameterError(
             f"{where}: perioden är {period.code}, men {' och '.join(problems)}. Rätta "
-            f"sökvägarna så att de gäller {period.code} (t.ex. 'output_dir: "
-            f"reports/{period.code}'); annars ersätts en annan periods rapport eller visas en "
-            "annan periods berättelse."
+            f"sökvägarna så att de gäller {period.code} (t.ex. {' och '.join(fixed)}); annars "
+            "ersätts en annan periods rapport eller visas en annan periods berättelse."
         )
 
 
@@ -672,9 +686,14 @@ def _published_period(run_json: Path) -> str | None:
     return period if isinstance(period, str) and period else None
 
 
-def build_params(data: Mapping[str, Any], *, source: Path | None = None) -> RunParams:
-    """Validate a mapping of period parameters (from YAML, or a notebook's parameters cell)."""
-    where = display(source) if source else NOTEBOOK_SOURCE
+def build_params(
+    data: Mapping[str, Any], *, source: Path | None = None, label: str | None = None
+) -> RunParams:
+    """Validate a mapping of period parameters (from YAML, or a notebook's parameters cell).
+
+    `label` names where they were given in messages, when `source` alone would not (a
+    notebook's parameters over its period file's)."""
+    where = label or (display(source) if source else NOTEBOOK_SOURCE)
     check_keys(data, PERIOD_KEYS, where)
     _require(data, "period", where)
     try:
@@ -750,6 +769,7 @@ def build_params(data: Mapping[str, Any], *, source: Path | None = None) -> RunP
             str(data["participants_sheet"]) if data.get("participants_sheet") is not None else None
         ),
         source=source,
+        source_label=label,
     )
 
 

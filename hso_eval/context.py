@@ -20,6 +20,7 @@ import pandas as pd
 
 from hso_eval.config import (
     CLEAN_CACHE_ENV,
+    KEY_ENV,
     NOTEBOOK_SOURCE,
     PERIOD_KEYS,
     Project,
@@ -125,8 +126,19 @@ def load_period(clean_cache: str | Path | None = None, **parameters: Any) -> Per
     """
     _brief_errors_in_notebooks()
     given = {k: v for k, v in parameters.items() if k in PERIOD_KEYS or v is not None}
-    source = None
-    if given.get("activities") is None and given.get("participants") is None:
+    source, label = None, None
+    inputs = [k for k in ("activities", "participants") if given.get(k) is not None]
+    if len(inputs) == 1:
+        # Given files are all there is (see above): the other is not taken from the period file,
+        # which would mix the demo's data with the evaluator's.
+        [other] = {"activities", "participants"} - set(inputs)
+        raise ParameterError(
+            f"{NOTEBOOK_SOURCE}: '{inputs[0]}' är angiven, men inte '{other}'. När en indatafil "
+            "anges i parametercellen läses ingen periodfil: ange båda filerna, och nyckeln "
+            f"('pseudonym_key_file' eller miljövariabeln {KEY_ENV}). Eller ange bara 'period' "
+            "och ändra filerna i periodens parameterfil."
+        )
+    if not inputs:
         try:
             period = Period.parse(given.get("period")).code
         except ParameterError:  # no period, or none of this form: `build_params` says so
@@ -141,11 +153,19 @@ def load_period(clean_cache: str | Path | None = None, **parameters: Any) -> Per
                     "(README, 'En riktig period'), eller ange 'activities' och 'participants' "
                     "i notebookens parametercell."
                 )
-            given = {
-                **period_file_values(source),
-                **{k: v for k, v in given.items() if v is not None},
-            }
-    params = build_params(given, source=source)
+            from_file = period_file_values(source)
+            changed = [
+                k
+                for k, v in given.items()
+                if v is not None and k != "period" and from_file.get(k) != v
+            ]
+            if changed:  # a mistake may be in either: the message names both
+                label = (
+                    f"{NOTEBOOK_SOURCE} (som ändrar {', '.join(repr(k) for k in changed)} "
+                    f"i {display(source)})"
+                )
+            given = {**from_file, **{k: v for k, v in given.items() if v is not None}}
+    params = build_params(given, source=source, label=label)
     clean_cache = clean_cache or os.environ.get(CLEAN_CACHE_ENV)
     if clean_cache:
         folder = resolve(clean_cache)  # relative to the repository root

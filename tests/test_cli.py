@@ -459,6 +459,9 @@ def test_period_file_copied_without_its_paths_changed_is_refused(tmp_path, capsy
     err = capsys.readouterr().err
     assert "perioden är 2024H2" in err
     assert "'narrative'" in err and "'output_dir'" in err and "hör till 2024H1" in err
+    # What to write instead: the same paths with this period's code.
+    assert f"'narrative: {tmp_path / 'berattelse-2024H2.md'}'" in err
+    assert f"'output_dir: {tmp_path / 'reports' / '2024H2'}'" in err
     assert not old.exists()
 
 

@@ -8,7 +8,7 @@ import tomllib
 import pytest
 import yaml
 
-from hso_eval.config import PERIOD_KEYS
+from hso_eval.config import KEY_ENV, PERIOD_KEYS, ParameterError
 
 _REQ = re.compile(r"^\s*([A-Za-z0-9_.\-]+)\s*(.*)$")
 
@@ -136,7 +136,6 @@ def test_another_periods_file_keeps_nothing_of_the_demo(root, tmp_path, monkeypa
     or a key file (as README's period files are): no narrative, and the key from
     HSO_PSEUDONYM_KEY, not the demo's. A period with neither files nor a period file gets a
     Swedish message saying what to do."""
-    from hso_eval.config import KEY_ENV, ParameterError
     from hso_eval.context import load_period
     from hso_eval.errors import InputFileError
 
@@ -152,7 +151,8 @@ def test_another_periods_file_keeps_nothing_of_the_demo(root, tmp_path, monkeypa
         load_period(**{**namespace, **period_file})
     assert str(error.value) == (
         "Ingen pseudonymnyckel: ange 'pseudonym_key_file' i notebookens parametercell eller sätt "
-        f"miljövariabeln {KEY_ENV}. Utanför demodata finns ingen standardnyckel."
+        f"miljövariabeln {KEY_ENV}. För demodata är det 'pseudonym_key_file: "
+        "data/demo/demo-nyckel.txt'."
     )
     monkeypatch.setenv(KEY_ENV, "k" * 32)
     data = load_period(**{**namespace, **period_file})
@@ -169,6 +169,40 @@ def test_another_periods_file_keeps_nothing_of_the_demo(root, tmp_path, monkeypa
     with pytest.raises(InputFileError) as missing:
         load_period(**{**namespace, **period_file, "participants": str(tmp_path / "saknas.csv")})
     assert "Kontrollera sökvägen 'participants' i notebookens parametercell." in str(missing.value)
+
+
+def test_a_notebook_given_one_input_file_says_to_give_both(root):
+    """An evaluator changes only 'participants' in the parameters cell (to the demo's .xlsx):
+    the message says why the period file's 'activities' is not taken, and what to do."""
+    from hso_eval.context import load_period
+
+    with pytest.raises(ParameterError) as error:
+        load_period(period="2024H1", participants="data/demo/deltagare.xlsx")
+    assert str(error.value) == (
+        "notebookens parametrar: 'participants' är angiven, men inte 'activities'. När en "
+        "indatafil anges i parametercellen läses ingen periodfil: ange båda filerna, och nyckeln "
+        f"('pseudonym_key_file' eller miljövariabeln {KEY_ENV}). Eller ange bara 'period' och "
+        "ändra filerna i periodens parameterfil."
+    )
+
+
+def test_a_mistake_typed_in_the_parameters_cell_is_not_blamed_on_the_period_file(root):
+    """A value the cell changes over the period file's: the message names the cell and what
+    it changes, not the period file alone (which is right), and suggests this period's path."""
+    from hso_eval.context import load_period
+    from hso_eval.errors import InputFileError
+
+    changed = "notebookens parametrar (som ändrar 'activities_sheet' i params/demo/2024H2.yaml)"
+    with pytest.raises(InputFileError) as sheet:
+        load_period(period="2024H2", activities_sheet="Aktivitet")
+    assert f"Rätta bladnamnet i {changed} eller byt namn på bladet." in str(sheet.value)
+    with pytest.raises(ParameterError) as narrative:
+        load_period(period="2024H2", narrative="data/demo/berattelse/2024H1.md")
+    assert str(narrative.value).startswith(
+        "notebookens parametrar (som ändrar 'narrative' i params/demo/2024H2.yaml): perioden "
+        "är 2024H2, men 'narrative' (data/demo/berattelse/2024H1.md) hör till 2024H1. Rätta "
+        "sökvägarna så att de gäller 2024H2 (t.ex. 'narrative: data/demo/berattelse/2024H2.md')"
+    )
 
 
 def test_a_notebook_given_only_a_period_reads_that_periods_file(root):
