@@ -411,9 +411,10 @@ def describe_destination(data: PeriodData) -> str:
             f"Paketet publiceras i {published} tillsammans med rapporten när hela körningen har "
             "lyckats."
         )
+    period_file = display(data.params.source or f"params/{data.period.code}.yaml")
     return (
         f"Utkast: paketet skrivs till {display(package_dir(data))} och publiceras inte. Kör "
-        "'hso-eval run params/<period>.yaml' för att publicera det med periodens rapporter."
+        f"'.venv/bin/hso-eval run {period_file}' för att publicera det med periodens rapporter."
     )
 
 

@@ -789,6 +789,20 @@ def test_package_dir_uses_staging_or_draft(
     assert evaluation.describe_destination(data).startswith("Utkast")
 
 
+def test_a_draft_says_which_command_publishes_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run by hand on the demo's 2024H2, the draft names the command that publishes it, with
+    the period file the notebook read (the demo's, under params/demo/)."""
+    from hso_eval.context import load_period
+
+    monkeypatch.delenv(evaluation.STAGING_ENV, raising=False)
+    text = evaluation.describe_destination(load_period(period="2024H2"))
+    assert text == (
+        "Utkast: paketet skrivs till reports/demo/_utkast/2024H2/utvarderingsunderlag och "
+        "publiceras inte. Kör '.venv/bin/hso-eval run params/demo/2024H2.yaml' för att "
+        "publicera det med periodens rapporter."
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # End to end on the demo (for the integrator)
 # ---------------------------------------------------------------------------------------------
