@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 import hso_eval
@@ -26,6 +27,7 @@ from hso_eval.datapackage import (
     made_with,
     package_heading,
 )
+from hso_eval.indicators import SHARE_INDICATORS
 from hso_eval.privacy import FORMULA_PREFIXES
 from hso_eval.schema import Table
 
@@ -64,8 +66,23 @@ def _set_text(cell: Any, text: str) -> None:
         cell.quotePrefix = True  # Excel keeps it as text when the cell is edited too
 
 
+#: Excel's number format for a share (0.508 is shown as "50,8 %" in a Swedish Excel; the cell
+#: keeps the number, as the CSV has it).
+PERCENT_FORMAT = "0.0 %"
+
+
+def _percent_rows(table: Table, frame: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Per numeric field, the rows whose number is a share: the share indicators' value and
+    target in indikatorer."""
+    if table.name != "indikatorer":
+        return {}
+    shares = frame["indicator"].isin(SHARE_INDICATORS).to_numpy(dtype=bool)
+    return {"value": shares, "target": shares}
+
+
 def _write_sheet(ws: Any, frame: pd.DataFrame, table: Table) -> None:
-    """One data sheet: bold frozen header, real dates and numbers, text never a formula."""
+    """One data sheet: bold frozen header, real dates and numbers (shares as per cent), text
+    never a formula."""
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
@@ -76,8 +93,10 @@ def _write_sheet(ws: Any, frame: pd.DataFrame, table: Table) -> None:
         _set_text(cell, f.name)
         cell.font = bold
         widths.append(len(f.name))
+    percent = _percent_rows(table, frame)
     for c, f in enumerate(table.fields, start=1):
         values = frame[f.name].tolist()
+        shares = percent.get(f.name)
         for r, raw in enumerate(values, start=2):
             value = _excel_value(raw, f.type)
             if value is None:
@@ -91,6 +110,9 @@ def _write_sheet(ws: Any, frame: pd.DataFrame, table: Table) -> None:
                 if f.type == "date":
                     cell.number_format = "yyyy-mm-dd"
                     widths[c - 1] = max(widths[c - 1], 10)
+                elif shares is not None and shares[r - 2]:
+                    cell.number_format = PERCENT_FORMAT
+                    widths[c - 1] = max(widths[c - 1], 7)
                 else:
                     widths[c - 1] = max(widths[c - 1], len(str(value)))
     for c, width in enumerate(widths, start=1):

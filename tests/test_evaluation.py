@@ -641,6 +641,30 @@ def test_workbook_sheets_header_and_dates(package: Path) -> None:
     assert re.search(made, (package / "README.md").read_text(encoding="utf-8"))
 
 
+def test_workbook_shows_shares_as_per_cent_and_keeps_the_numbers(package: Path) -> None:
+    """A share reads "50,0 %" in a Swedish Excel, not 0,5: its value and target cells have a
+    per cent format; the number in the cell is the CSV's, and counts keep their own format."""
+    sheet = openpyxl.load_workbook(package / "utvarderingsunderlag.xlsx")["Indikatorer"]
+    header = [c.value for c in sheet[1]]
+    names = ("indicator", "scope", "category", "value", "target")
+    at = {name: header.index(name) for name in names}
+    rows = {
+        tuple(row[at[name]].value for name in names[:3]): row for row in sheet.iter_rows(min_row=2)
+    }
+    share = rows["share_women", "period", "totalt"]
+    csv_rows = read_csv_rows(package / "indikatorer.csv")
+    expected = next(
+        float(r["value"])
+        for r in csv_rows
+        if (r["indicator"], r["scope"], r["category"]) == ("share_women", "period", "totalt")
+    )
+    assert share[at["value"]].value == expected and 0 < expected < 1
+    assert share[at["target"]].value == 0.5  # project.yaml's target, a share too
+    assert share[at["value"]].number_format == share[at["target"]].number_format == "0.0 %"
+    count = rows["participations", "period", "totalt"][at["value"]]
+    assert count.value >= 1 and count.number_format == "General"
+
+
 def test_codebook_defines_share_women_and_activities_planned(package: Path) -> None:
     """The indicator field says whom share_women counts and which activities are planned."""
     fields = {
