@@ -604,6 +604,23 @@ def _optional_path(data: Mapping[str, Any], key: str) -> Path | None:
 _PERIOD_IN_NAME = re.compile(r"(?<![0-9])([0-9]{4})[ _-]?[Hh]([12])(?![0-9])")
 
 
+def _check_not_from_notebooks(data: Mapping[str, Any], where: str) -> None:
+    """Refuse a relative path written as from notebooks/, where JupyterLab opens
+    (`../data/raw/aktiviteter.xlsx`): paths count from the project folder, so it leads outside
+    it. Said only when the path is not there and the file it was meant for is."""
+    notebooks = repo_root() / "notebooks"
+    for key in ("project", "activities", "participants", "narrative"):
+        raw = data.get(key)
+        if not isinstance(raw, str) or not raw or Path(raw).expanduser().is_absolute():
+            continue
+        meant = (notebooks / raw).resolve()
+        if not resolve(raw).exists() and meant.exists():
+            raise ParameterError(
+                f"{where}: '{key}' ({raw}) finns inte, för sökvägar räknas från projektmappen, "
+                f"inte från notebooks/. Skriv '{display(meant)}'."
+            )
+
+
 def _check_period_names(period: Period, paths: Mapping[str, Path | None], where: str) -> None:
     """Refuse a narrative or output_dir whose name is another period's (a copied period file).
 
@@ -716,6 +733,7 @@ def build_params(
             # The key file's value may be the key itself (YAML reads digits as a number).
             shown = "" if key == "pseudonym_key_file" else f", inte '{value}'"
             raise ParameterError(f"{where}: '{key}' ska vara en sökväg, t.ex. {example}{shown}.")
+    _check_not_from_notebooks(data, where)
     project_file = resolve(str(data.get("project") or "params/project.yaml"))
     project = load_project(project_file)
     if period.end < project.start or period.start > project.end:

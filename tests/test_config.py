@@ -275,6 +275,24 @@ def test_the_public_demo_key_is_refused_for_real_data(tmp_path, monkeypatch, inp
         assert len(params.load_key()) >= 16
 
 
+def test_a_path_written_from_the_notebooks_folder_says_where_paths_count_from():
+    """JupyterLab opens in notebooks/, so an evaluator may write '../data/demo/…': the message
+    says that paths count from the project folder, and how to write this one."""
+    with pytest.raises(ParameterError) as error:
+        build_params(
+            {
+                "period": "2024H1",
+                "activities": "../data/demo/aktiviteter.xlsx",
+                "participants": "data/demo/deltagare.csv",
+            }
+        )
+    assert str(error.value) == (
+        "notebookens parametrar: 'activities' (../data/demo/aktiviteter.xlsx) finns inte, för "
+        "sökvägar räknas från projektmappen, inte från notebooks/. Skriv "
+        "'data/demo/aktiviteter.xlsx'."
+    )
+
+
 def test_a_mistyped_demo_path_is_no_real_data_for_the_demo_key(tmp_path):
     """A demo period file with a typo in a path names a file that is not there: the demo key is
     not refused for it (the reader then says the file is missing), since nothing is read."""
