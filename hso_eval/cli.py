@@ -174,7 +174,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     params = load_params(args.params)
     key_file = params.pseudonym_key_file
     if (key_file is None and not os.environ.get(KEY_ENV)) or (
-        key_file is not None and not key_file.is_file()
+        key_file is not None and not _readable(key_file)
     ):
         # Whoever keeps the sheets may not hold the key (nor the key file the period file
         # names): `check` shows no pseudonym, and any key finds the same rows, duplicates and
@@ -210,6 +210,15 @@ def _cmd_check(args: argparse.Namespace) -> int:
     warnings = len(clean.warnings)
     print(f"{warnings} {'varning' if warnings == 1 else 'varningar'}; inget publicerat.")
     return EXIT_OK
+
+
+def _readable(path: Path) -> bool:
+    """True when this account can open `path` to read it (a file, not a folder)."""
+    try:
+        with path.open("rb"):
+            return True
+    except OSError:
+        return False
 
 
 def _print_issues(title: str, messages: list[str], limit: int | None) -> None:

@@ -203,7 +203,10 @@ class RunParams:
         """The narrative's Markdown ("" without one): UTF-8, else Windows-1252 (Word/Notepad)."""
         if self.narrative is None:
             return ""
-        data = self.narrative.read_bytes()
+        try:
+            data = self.narrative.read_bytes()
+        except OSError as exc:
+            raise _unreadable("Berättelsen", self.narrative, exc) from exc
         for encoding in ("utf-8-sig", "cp1252"):
             try:
                 return data.decode(encoding)
@@ -222,7 +225,7 @@ class RunParams:
         """
         if self.pseudonym_key_file is not None:
             path = self.pseudonym_key_file
-            if not path.is_file():
+            if not _is_file(path, "Nyckelfilen"):
                 # Only a file name with a suffix in a folder that exists is named: anything
                 # else may be the key itself typed as the file (base64 holds '/' and '+'), and
                 # the message goes to cron.log and the journal.
@@ -235,7 +238,10 @@ class RunParams:
                     f"Nyckelfilen {shown} finns inte. Ange en befintlig fil i "
                     f"'pseudonym_key_file', eller sätt miljövariabeln {KEY_ENV}."
                 )
-            key = path.read_bytes().strip()
+            try:
+                key = path.read_bytes().strip()
+            except OSError as exc:
+                raise _unreadable("Nyckelfilen", path, exc) from exc
             where = f"nyckelfilen {display(path)}"
             if re.match(rb"(?:export\s+)?" + KEY_ENV.encode("ascii") + rb"\s*=", key):
                 # systemd's environment file (docs/drift.md): the whole line would be the key,
@@ -288,7 +294,7 @@ class RunParams:
         real = [
             path
             for path in dict.fromkeys([self.activities.resolve(), self.participants.resolve()])
-            if path.is_file() and not _is_demo_input(path)
+            if _reachable_file(path) and not _is_demo_input(path)
         ]
         if not real:
             return
@@ -582,6 +588,40 @@ def _hmac_key(key: bytes) -> bytes:
     return key.ljust(64, b"\0")
 
 
+def _unreadable(what: str, path: Path, exc: OSError) -> ParameterError:
+    """A file this account may not read (or reach): what to check, not a traceback."""
+    return ParameterError(
+        f"{what} {display(path)} kan inte läsas ({exc.strerror or exc}). Kontrollera att kontot "
+        "som kör hso-eval har läsbehörighet till filen och till mapparna den ligger i."
+    )
+
+
+def _is_file(path: Path, what: str) -> bool:
+    """`path.is_file()`; a folder on the way that this account may not open (which `is_file`
+    raises for) is said as such, not as a missing file."""
+    try:
+        return path.is_file()
+    except OSError as exc:
+        raise _unreadable(what, path, exc) from exc
+
+
+def _reachable(path: Path) -> bool:
+    """`path.exists()`, and True when a folder on the way may not be opened: the reader says so."""
+    try:
+        return path.exists()
+    except OSError:
+        return True
+
+
+def _reachable_file(path: Path) -> bool:
+    """`path.is_file()`, and False when a folder on the way may not be opened: nothing is read
+    from it here, and the reader says why."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
+
+
 def _is_demo_input(path: Path) -> bool:
     """True when `path` holds exactly one of the demo inputs (size first: nothing else is read
     unless its size matches)."""
@@ -614,7 +654,7 @@ def _check_not_from_notebooks(data: Mapping[str, Any], where: str) -> None:
         if not isinstance(raw, str) or not raw or Path(raw).expanduser().is_absolute():
             continue
         meant = (notebooks / raw).resolve()
-        if not resolve(raw).exists() and meant.exists():
+        if not _reachable(resolve(raw)) and _reachable(meant):
             raise ParameterError(
                 f"{where}: '{key}' ({raw}) finns inte, för sökvägar räknas från projektmappen, "
                 f"inte från notebooks/. Skriv '{display(meant)}'."
@@ -742,7 +782,7 @@ def build_params(
             f"({project.start} – {project.end})."
         )
     narrative = _optional_path(data, "narrative")
-    if narrative is not None and not narrative.is_file():
+    if narrative is not None and not _is_file(narrative, f"{where}: berättelsen"):
         raise ParameterError(
             f"{where}: berättelsen {display(narrative)} finns inte. Rätta 'narrative' eller ta "
             "bort raden (då får rapporten bara data under rubrikerna)."

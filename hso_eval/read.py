@@ -412,6 +412,17 @@ def read_table(
     path = Path(path)
     role = role or spec.role
     shown = display(path)
+    try:
+        path.stat()
+    except FileNotFoundError:
+        pass  # said below
+    except OSError as exc:  # a folder on the way that this account may not open
+        raise InputFileError(
+            f"{shown}: filen kan inte nås ({exc.strerror}). Kontrollera att kontot som kör "
+            "hso-eval har behörighet till filen och till mapparna den ligger i.",
+            path=path,
+            reason="unreadable",
+        ) from exc
     if not path.exists():
         raise InputFileError(
             f"{shown}: filen finns inte. Kontrollera sökvägen "

@@ -223,8 +223,11 @@ def fingerprint(params: RunParams) -> str:
     paths.append(params.narrative)
     for p in paths:
         h.update(str(p).encode())
-        if p is not None and p.is_file():
-            h.update(hashlib.sha256(p.read_bytes()).digest())
+        try:
+            if p is not None and p.is_file():
+                h.update(hashlib.sha256(p.read_bytes()).digest())
+        except OSError as exc:  # unreadable: the run says so, with what to check
+            h.update(f"unreadable {exc.errno}".encode())
     nb_dir = repo_root() / "notebooks"
     for job in NOTEBOOKS:
         h.update(_notebook_code(nb_dir / f"{job.name}.ipynb"))

@@ -328,6 +328,68 @@ def test_missing_narrative_exits_2_before_anything_runs(tmp_path, capsys):
     assert "berattelse-saknas.md" in err and "finns inte" in err
 
 
+def _deny(monkeypatch, denied: Path, *, folder: bool = False) -> None:
+    """As the system does for an account without the right: reading `denied` (or, with
+    `folder`, looking anything up inside it) raises PermissionError. (The tests may run as
+    root, for whom chmod 000 changes nothing.)"""
+    read_bytes, stat, open_ = Path.read_bytes, Path.stat, Path.open
+
+    def refused(path: Path) -> OSError:
+        return PermissionError(13, "Permission denied", str(path))
+
+    def denied_read(self: Path) -> bytes:
+        if self == denied:
+            raise refused(self)
+        return read_bytes(self)
+
+    def denied_stat(self: Path, *, follow_symlinks: bool = True):
+        if folder and denied in self.parents:
+            raise refused(self)
+        return stat(self, follow_symlinks=follow_symlinks)
+
+    def denied_open(self: Path, *args, **kwargs):
+        if self == denied:
+            raise refused(self)
+        return open_(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "read_bytes", denied_read)
+    monkeypatch.setattr(Path, "open", denied_open)
+    monkeypatch.setattr(Path, "stat", denied_stat)
+
+
+@pytest.mark.parametrize("command", ["check", "run"])
+@pytest.mark.parametrize("what", ["participants", "narrative", "pseudonym_key_file", "folder"])
+def test_a_file_this_account_may_not_read_exits_2_naming_it(
+    tmp_path, capsys, monkeypatch, command, what
+):
+    """A sheet copied in by another user with mode 600, an unreadable narrative or key file, or
+    a folder the account may not open: status 2 and a Swedish line naming the file and what to
+    check, not an unexpected error; `check` goes on without an unreadable key file."""
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    files = {
+        "participants": folder / "deltagare.csv",
+        "narrative": folder / "berattelse-2024H1.md",
+        "pseudonym_key_file": folder / "nyckel.txt",
+    }
+    files["participants"].write_bytes((DEMO / "deltagare.csv").read_bytes() + b"\r\n")
+    files["narrative"].write_text("## Inledning\n\nText.\n", encoding="utf-8")
+    files["pseudonym_key_file"].write_text("k" * 32 + "\n", encoding="utf-8")
+    params = _params(tmp_path, **{key: str(path) for key, path in files.items()})
+    _deny(monkeypatch, folder if what == "folder" else files[what], folder=what == "folder")
+    status = main([command, str(params)])
+    err = capsys.readouterr().err
+    if command == "check" and what == "pseudonym_key_file":
+        assert status == 0, err  # `check` needs no key
+        return
+    assert status == 2, err
+    assert "oväntat fel" not in err and "Traceback" not in err
+    assert "Permission denied" in err and "behörighet" in err
+    if what != "folder":
+        assert files[what].name in err
+    assert not (tmp_path / "reports" / "2024H1").exists()
+
+
 def test_check_names_narrative_headings_the_report_lacks(tmp_path, capsys):
     """`check` lists narrative headings that match no report section."""
     narrative = tmp_path / "b.md"
