@@ -111,8 +111,32 @@ def test_cron_file_is_one_nightly_run_all_line():
     times, command = jobs[0]
     assert times == ["30", "2", "*", "*", "*"]
     assert command.startswith(f"cd {SERVER_ROOT} && ")
-    assert ".venv/bin/hso-eval run-all --quiet >> reports/cron.log 2>&1" in command
+    assert ".venv/bin/hso-eval run-all --quiet; } >> reports/cron.log 2>&1" in command
     assert "HSO_PSEUDONYM_KEY=" not in command  # the key comes from the root-owned file
+
+
+def test_cron_says_in_its_log_when_the_account_may_not_read_the_environment_file(tmp_path):
+    """The environment file left to root (systemd's instructions chown it; a switch to cron may
+    not): the job stops with status 2 and says so in reports/cron.log, the log the docs point
+    to, not only in cron's mail. (As root, who reads any file, without that capability.)"""
+    server = tmp_path / "hso_eval"
+    server.mkdir()
+    env_file = tmp_path / "hso-eval.env"
+    env_file.write_text(f"HSO_PSEUDONYM_KEY={secrets.token_hex(32)}\n", encoding="utf-8")
+    env_file.chmod(0)
+    [(_, command)] = parse_cron((DEPLOY / "hso-eval.cron").read_text(encoding="utf-8"))
+    command = command.replace(SERVER_ROOT, str(server)).replace(ENV_FILE, str(env_file))
+    shell = ["/bin/sh", "-c", command]
+    if os.geteuid() == 0:
+        caps = "-dac_override,-dac_read_search"
+        shell = ["setpriv", f"--inh-caps={caps}", f"--bounding-set={caps}", *shell]
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "SHELL": "/bin/sh"}
+    result = subprocess.run(shell, cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stdout == result.stderr == ""
+    log = (server / "reports" / "cron.log").read_text(encoding="utf-8")
+    assert f"hso-eval: {env_file} kan inte läsas av kontot" in log
+    assert "ingen period körd" in log
 
 
 def _fresh_clone(dest: Path) -> Path:
@@ -224,3 +248,6 @@ def test_operations_guide_covers_the_deploy_files_and_every_exit_status():
     for status in "0123":
         assert re.search(rf"^\| {status} \|", guide, re.M), status
     assert "run-all --force" in guide and "fingeravtryck" in guide.lower()
+    # The cron line to paste is the deploy file's, as it stands.
+    [(times, command)] = parse_cron((DEPLOY / "hso-eval.cron").read_text(encoding="utf-8"))
+    assert f"\n{' '.join(times)} {command}\n" in guide
