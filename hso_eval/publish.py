@@ -70,6 +70,13 @@ class RunLock:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as exc:
+            if exc.errno in (errno.EACCES, errno.EPERM) and self.path.exists():
+                # The folder may be fine: the lock file is another account's (a run as root).
+                raise RunError(
+                    f"Låsfilen {display(self.path)} får inte öppnas av det här kontot (åtkomst "
+                    "nekad): den skapades troligen av en körning som ett annat konto, t.ex. "
+                    "root. Ge den till kontot som kör hso-eval (chown), som mappen den ligger i."
+                ) from exc
             raise RunError(disk_error_message(exc, self.path.parent)) from exc
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -53,6 +53,30 @@ def test_leftovers_of_a_killed_run_are_removed(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["2024H1"]
 
 
+def test_a_lock_file_of_another_account_is_named_not_its_folder(tmp_path, monkeypatch):
+    """A run as root leaves reports/.2024H1.lock to root; the account that runs hso-eval may
+    write in reports/ but not open that file: the message names the lock file and who should
+    own it, not the folder (which is fine)."""
+    from pathlib import Path
+
+    from hso_eval.errors import RunError
+
+    lock = tmp_path / ".2024H1.lock"
+    lock.write_text("")
+    real_open = os.open
+
+    def as_another_account(path, *args, **kwargs):
+        if Path(path) == lock:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", as_another_account)
+    with pytest.raises(RunError) as error:
+        RunLock(tmp_path / "2024H1").acquire()
+    assert str(error.value).startswith(f"Låsfilen {lock} får inte öppnas av det här kontot")
+    assert "chown" in str(error.value) and "Ingen skrivrätt" not in str(error.value)
+
+
 def test_second_lock_on_the_same_target_is_refused_with_the_holder(tmp_path):
     """A second run against the same output directory is told who holds it (pid, start time)."""
     target = tmp_path / "2024H1"
