@@ -422,6 +422,7 @@ def _run_into(
             "source": "fil" if params.pseudonym_key_file else "miljövariabel",
             "fingerprint": key_fingerprint(key),
         }
+        _warn_key_changed(params, record.pseudonym_key["fingerprint"])
         clean = clean_inputs(params, key)
         del key
         # What the reports published so far printed; the notebooks read the same records.
@@ -562,6 +563,27 @@ def _warn_demo_reports(params: RunParams, reports: list[DemoReport]) -> None:
             DEMO_INPUTS,
             counts,
             remove,
+        )
+
+
+def _warn_key_changed(params: RunParams, fingerprint: str) -> None:
+    """Warn when the key is not the one the period's published report was made with: every
+    person_key changes, and a key changed by mistake (an environment file written anew, a slip
+    when pasting) would otherwise show only as a period run again."""
+    try:
+        published = json.loads((params.output_dir / "run.json").read_text(encoding="utf-8"))
+        before = published["pseudonym_key"]["fingerprint"]
+    except (OSError, ValueError, KeyError, TypeError):  # nothing published yet, or no record
+        return
+    if isinstance(before, str) and before != fingerprint:
+        log.warning(
+            "%s: pseudonymnyckeln är en annan än när perioden senast publicerades "
+            "(fingeravtryck %s, nu %s). Alla person_key i utvärderingsunderlaget blir nya, så "
+            "personer kan inte följas mellan det gamla och det nya underlaget. Var bytet inte "
+            "avsiktligt: sätt tillbaka den gamla nyckeln och kör igen (docs/drift.md, avsnitt 8).",
+            params.period.code,
+            before,
+            fingerprint,
         )
 
 

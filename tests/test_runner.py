@@ -94,6 +94,35 @@ def test_a_notebook_saved_with_outputs_is_no_change_and_an_edited_cell_is(tmp_pa
     assert fingerprint(_params(tmp_path, b"a" * 32)) != before
 
 
+def test_a_key_other_than_the_published_reports_is_warned_of(tmp_path, caplog):
+    """The key in the environment file was written anew by mistake: the run says that every
+    person_key changes, with both fingerprints (never the key), and what to do; the same key,
+    or nothing published yet, says nothing."""
+    import json
+
+    from hso_eval import runner
+
+    out = tmp_path / "reports" / "2024H1"
+    params = _params(tmp_path, b"b" * 32, output_dir=str(out))
+    new = key_fingerprint(b"b" * 32)
+    with caplog.at_level("WARNING", logger="hso_eval"):
+        runner._warn_key_changed(params, new)  # nothing published
+        out.mkdir(parents=True)
+        record = {"period": "2024H1", "pseudonym_key": {"fingerprint": key_fingerprint(b"b" * 32)}}
+        (out / "run.json").write_text(json.dumps(record), encoding="utf-8")
+        runner._warn_key_changed(params, new)  # the same key
+        assert caplog.text == ""
+        record["pseudonym_key"]["fingerprint"] = old = key_fingerprint(b"a" * 32)
+        (out / "run.json").write_text(json.dumps(record), encoding="utf-8")
+        runner._warn_key_changed(params, new)
+    assert "2024H1: pseudonymnyckeln är en annan än när perioden senast publicerades " in (
+        caplog.text
+    )
+    assert f"(fingeravtryck {old}, nu {new})" in caplog.text
+    assert "Alla person_key i utvärderingsunderlaget blir nya" in caplog.text
+    assert "bbbb" not in caplog.text
+
+
 def test_key_fingerprint_does_not_reveal_the_key():
     """The key's fingerprint is short, stable, and does not contain the key."""
     key = b"hemlig-nyckel-" + b"x" * 20
