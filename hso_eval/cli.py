@@ -188,6 +188,9 @@ def _cmd_check(args: argparse.Namespace) -> int:
         )
     else:
         key = params.load_key()
+        exposed = params.key_file_exposed(key)
+        if exposed:
+            print(exposed)
     clean = clean_inputs(params, key)
     for a in clean.accounts:
         print(a.summary())

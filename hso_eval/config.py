@@ -277,6 +277,24 @@ class RunParams:
         self._refuse_demo_key_for_real_data(key, where)
         return key
 
+    def key_file_exposed(self, key: bytes) -> str | None:
+        """A warning when the key file may be read or changed by other accounts than its owner
+        (docs/drift.md asks for 600): whoever reads it can recompute the pseudonyms, whoever
+        writes it can change every one. None for the demo's key, which is public anyway."""
+        path = self.pseudonym_key_file
+        if path is None or hashlib.sha256(_hmac_key(key)).hexdigest() == DEMO_KEY_SHA256:
+            return None
+        try:
+            mode = path.stat().st_mode & 0o777
+        except OSError:
+            return None
+        if not mode & 0o077:
+            return None
+        return (
+            f"Nyckelfilen {display(path)} kan läsas eller ändras av fler konton än sin ägare "
+            f"(rättigheter {mode:o}): ge den rättigheterna 600, 'chmod 600 {display(path)}'."
+        )
+
     def _refuse_demo_key_for_real_data(self, key: bytes, where: str) -> None:
         """Refuse the demo's key (public: it is in git) for anything but the demo data.
 

@@ -423,6 +423,9 @@ def _run_into(
             "fingerprint": key_fingerprint(key),
         }
         _warn_key_changed(params, record.pseudonym_key["fingerprint"])
+        exposed = params.key_file_exposed(key)
+        if exposed:
+            log.warning("%s: %s", params.period.code, exposed)
         clean = clean_inputs(params, key)
         del key
         # What the reports published so far printed; the notebooks read the same records.

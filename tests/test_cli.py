@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import private_key_file
 
 from hso_eval.cli import main
 
@@ -24,7 +25,7 @@ def _params(tmp_path: Path, **changes) -> Path:
         "output_dir": str(tmp_path / "reports" / "2024H1"),
     }
     if {"activities", "participants"} & set(changes):
-        data["pseudonym_key_file"] = str(ROOT / "tests" / "data" / "test-nyckel.txt")
+        data["pseudonym_key_file"] = str(private_key_file(tmp_path))
     data.update(changes)
     path = tmp_path / "period.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
@@ -388,6 +389,26 @@ def test_a_file_this_account_may_not_read_exits_2_naming_it(
     if what != "folder":
         assert files[what].name in err
     assert not (tmp_path / "reports" / "2024H1").exists()
+
+
+def test_a_key_file_others_may_read_is_warned_of(tmp_path, capsys):
+    """docs/drift.md asks for 600: a key file that other accounts may read (or change) gets a
+    line saying so and how to fix it; kept as asked, or the demo's public key, gets none."""
+    csv = tmp_path / "deltagare.csv"
+    csv.write_bytes((DEMO / "deltagare.csv").read_bytes() + b"\r\n")
+    params = _params(tmp_path, participants=str(csv))
+    key = private_key_file(tmp_path)
+    assert main(["check", str(params)]) == 0
+    assert "Nyckelfilen" not in capsys.readouterr().out
+    key.chmod(0o644)
+    assert main(["check", str(params)]) == 0
+    assert (
+        f"Nyckelfilen {key} kan läsas eller ändras av fler konton än sin ägare (rättigheter "
+        f"644): ge den rättigheterna 600, 'chmod 600 {key}'."
+    ) in capsys.readouterr().out
+    (tmp_path / "demo").mkdir()
+    assert main(["check", str(_params(tmp_path / "demo"))]) == 0  # the demo key: 644 in git
+    assert "Nyckelfilen" not in capsys.readouterr().out
 
 
 def test_check_names_narrative_headings_the_report_lacks(tmp_path, capsys):
