@@ -15,6 +15,7 @@ import errno
 import fcntl
 import html
 import json
+import logging
 import os
 import shutil
 import sys
@@ -23,7 +24,7 @@ from datetime import datetime
 from pathlib import Path
 
 from hso_eval.clock import swedish_moment_text
-from hso_eval.errors import BusyError, RunError
+from hso_eval.errors import BusyError, HsoEvalError, RunError
 from hso_eval.paths import display
 
 STAGING_PREFIX = ".staging-"
@@ -175,13 +176,33 @@ def publish_directory(staging: Path, target: Path) -> None:
 
 
 def remove_leftovers(target: Path) -> list[Path]:
-    """Remove staging/work/retired directories that a killed run left beside `target`."""
+    """Remove staging/work/retired directories that a killed run left beside `target` (the
+    caller holds `target`'s lock); return those removed. One that cannot be removed (a file in
+    it that another account owns) is warned of, with what to do: it would stay for good."""
     removed = []
     for prefix in (STAGING_PREFIX, WORK_PREFIX + STAGING_PREFIX, RETIRED_PREFIX):
         for p in target.parent.glob(f"{prefix}{target.name}-*"):
             shutil.rmtree(p, ignore_errors=True)
-            removed.append(p)
+            if p.exists():
+                logging.getLogger("hso_eval").warning(
+                    "%s finns kvar efter en avbruten körning och kunde inte tas bort (filer i "
+                    "den ägs troligen av ett annat konto, t.ex. root). Ta bort den som det "
+                    "kontot; den publiceras aldrig.",
+                    display(p),
+                )
+            else:
+                removed.append(p)
     return removed
+
+
+def tidy_leftovers(target: Path) -> None:
+    """`remove_leftovers` for a period that is not run (run-all skips it): only when no run
+    holds its lock, so a running run's staging is never touched."""
+    try:
+        with RunLock(target):
+            remove_leftovers(target)
+    except HsoEvalError:  # a run is on, or the lock cannot be had: the next run tidies
+        pass
 
 
 def atomic_write_text(path: Path, text: str) -> None:

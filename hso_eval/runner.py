@@ -604,10 +604,12 @@ def _warn_unrecorded(params: RunParams, earlier: history.History) -> None:
                 "%s: det finns ingen post om vad halvårsrapporten för %s visade (%s/%s/), så "
                 "den bedöms så som dagens data skulle visa den. Har underlaget för %s ändrats "
                 "sedan rapporten gick ut kan de två rapporterna tillsammans röja ett dolt litet "
-                "tal. Har det inte ändrats: kör %s med hso-eval run, så sparas posten.",
+                "tal. Har det inte ändrats: skriv en periodfil för %s (params/%s.yaml, med samma "
+                "blad som då) och kör den med hso-eval run, så sparas posten.",
                 params.period.code,
                 current.code,
                 folder,
+                current.code,
                 current.code,
                 current.code,
                 current.code,

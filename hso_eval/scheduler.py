@@ -15,6 +15,7 @@ import yaml
 from hso_eval.errors import HsoEvalError, ParameterError, interruption_message
 from hso_eval.paths import display, resolve
 from hso_eval.periods import Period
+from hso_eval.publish import tidy_leftovers
 
 
 def period_files(params_dir: Path) -> list[Path]:
@@ -88,6 +89,7 @@ def run_all(params_dir: Path, *, force: bool = False, quiet: bool = False) -> in
                     "dem körs förrän dess."
                 )
             if not force and published_fingerprint(params.output_dir) == fingerprint(params):
+                tidy_leftovers(params.output_dir)  # a killed run's folders, kept till now
                 lines.append(f"{name}: hoppades över – oförändrad sedan senaste körningen")
                 continue
             record = run_period(params, progress=False)

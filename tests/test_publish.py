@@ -77,6 +77,22 @@ def test_a_lock_file_of_another_account_is_named_not_its_folder(tmp_path, monkey
     assert "chown" in str(error.value) and "Ingen skrivrätt" not in str(error.value)
 
 
+def test_a_leftover_that_cannot_be_removed_is_warned_of(tmp_path, monkeypatch, caplog):
+    """A retired folder with files another account owns (a run as root) cannot be removed:
+    the run says so, naming it and what to do, instead of leaving it there for good unsaid."""
+    from hso_eval import publish
+
+    retired = tmp_path / ".retired-2024H1-31121"
+    (retired / "notebooks").mkdir(parents=True)
+    (tmp_path / "2024H1").mkdir()
+    monkeypatch.setattr(publish.shutil, "rmtree", lambda path, ignore_errors=False: None)
+    with caplog.at_level("WARNING", logger="hso_eval"):
+        assert remove_leftovers(tmp_path / "2024H1") == []
+    assert f"{retired} finns kvar efter en avbruten körning och kunde inte tas bort" in caplog.text
+    monkeypatch.undo()  # the account may again
+    assert remove_leftovers(tmp_path / "2024H1") == [retired]
+
+
 def test_second_lock_on_the_same_target_is_refused_with_the_holder(tmp_path):
     """A second run against the same output directory is told who holds it (pid, start time)."""
     target = tmp_path / "2024H1"

@@ -123,6 +123,27 @@ def test_a_key_other_than_the_published_reports_is_warned_of(tmp_path, caplog):
     assert "bbbb" not in caplog.text
 
 
+def test_an_earlier_period_without_a_record_is_warned_of_with_what_to_do(tmp_path, caplog):
+    """The first real period after a report written by hand: the run says that 2024H1 has no
+    record and how to make one (a period file for it, run once), and names the records' folder."""
+    from hso_eval import history, runner
+
+    out = tmp_path / "reports" / "2024H2"
+    params = _params(tmp_path, b"a" * 32, period="2024H2", output_dir=str(out))
+    with caplog.at_level("WARNING", logger="hso_eval"):
+        runner._warn_unrecorded(params, history.load(history.folder_for(out)))
+    assert "2024H2: det finns ingen post om vad halvårsrapporten för 2024H1 visade" in caplog.text
+    assert (
+        "skriv en periodfil för 2024H1 (params/2024H1.yaml, med samma blad som då) och kör den "
+        "med hso-eval run, så sparas posten."
+    ) in caplog.text
+    history.write(history.folder_for(out), "2024H1", {("närvaro", "HSO-2024-001"): 12})
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="hso_eval"):
+        runner._warn_unrecorded(params, history.load(history.folder_for(out)))
+    assert caplog.text == ""
+
+
 def test_key_fingerprint_does_not_reveal_the_key():
     """The key's fingerprint is short, stable, and does not contain the key."""
     key = b"hemlig-nyckel-" + b"x" * 20

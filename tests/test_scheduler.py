@@ -119,6 +119,16 @@ def test_second_run_all_skips_unchanged_periods_without_starting_a_kernel(projec
         "raise ImportError('run-all försökte köra en notebook')\n", encoding="utf-8"
     )
     env = dict(project.env, PYTHONPATH=str(blocker))
+    # What a run killed with -9 leaves (tidied by the period's next run, which never comes
+    # while the period is unchanged): removed all the same, the published folders untouched.
+    reports = project.root / "reports"
+    killed = [
+        reports / ".staging-2024H1-20250115T023000-4711",
+        reports / ".work-.staging-2024H1-20250115T023000-4711",
+    ]
+    for folder in killed:
+        folder.mkdir()
+        (folder / "run.log").write_text("avbruten\n", encoding="utf-8")
 
     result = project.run_all(env=env)
 
@@ -128,6 +138,7 @@ def test_second_run_all_skips_unchanged_periods_without_starting_a_kernel(projec
         "2024H2": "hoppades över – oförändrad sedan senaste körningen",
     }
     assert "Kör " not in result.stdout
+    assert not any(folder.exists() for folder in killed)
     assert {period: project.snapshot(period) for period in PERIODS} == before
     assert (project.root / "reports" / "index.html").read_bytes() == index_before
 
