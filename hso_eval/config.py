@@ -257,7 +257,8 @@ class RunParams:
             where = f"miljövariabeln {KEY_ENV}"
         else:
             demo = all(
-                p.is_file() and _is_demo_input(p.resolve()) for p in self.input_files().values()
+                _reachable_file(p) and _is_demo_input(p.resolve())
+                for p in self.input_files().values()
             )
             raise ParameterError(
                 f"Ingen pseudonymnyckel: ange 'pseudonym_key_file' i {self.source_name()} "

@@ -71,8 +71,12 @@ class RunLock:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as exc:
-            if exc.errno in (errno.EACCES, errno.EPERM) and self.path.exists():
+            try:
                 # The folder may be fine: the lock file is another account's (a run as root).
+                another = exc.errno in (errno.EACCES, errno.EPERM) and self.path.is_file()
+            except OSError:  # the folder may not be searched: said below
+                another = False
+            if another:
                 raise RunError(
                     f"Låsfilen {display(self.path)} får inte öppnas av det här kontot (åtkomst "
                     "nekad): den skapades troligen av en körning som ett annat konto, t.ex. "
