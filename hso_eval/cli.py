@@ -191,6 +191,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
         exposed = params.key_file_exposed(key)
         if exposed:
             print(exposed)
+    for notice in params.notices():
+        print(notice)
     clean = clean_inputs(params, key)
     for a in clean.accounts:
         print(a.summary())

@@ -278,6 +278,19 @@ class RunParams:
         self._refuse_demo_key_for_real_data(key, where)
         return key
 
+    def notices(self) -> list[str]:
+        """Settings that have no effect, said so that nobody relies on them: a sheet name for
+        a CSV file, which has no sheets (left from when the file was a workbook)."""
+        return [
+            f"{self.source_name()}: '{key}' ('{sheet}') används inte: {display(path)} är en "
+            "CSV-fil, som inte har några blad. Ta bort raden."
+            for key, path, sheet in (
+                ("activities_sheet", self.activities, self.activities_sheet),
+                ("participants_sheet", self.participants, self.participants_sheet),
+            )
+            if sheet is not None and path.suffix.lower() == ".csv"
+        ]
+
     def key_file_exposed(self, key: bytes) -> str | None:
         """A warning when the key file may be read or changed by other accounts than its owner
         (docs/drift.md asks for 600): whoever reads it can recompute the pseudonyms, whoever

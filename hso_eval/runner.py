@@ -423,9 +423,9 @@ def _run_into(
             "fingerprint": key_fingerprint(key),
         }
         _warn_key_changed(params, record.pseudonym_key["fingerprint"])
-        exposed = params.key_file_exposed(key)
-        if exposed:
-            log.warning("%s: %s", params.period.code, exposed)
+        for notice in [params.key_file_exposed(key), *params.notices()]:
+            if notice:
+                log.warning("%s: %s", params.period.code, notice)
         clean = clean_inputs(params, key)
         del key
         # What the reports published so far printed; the notebooks read the same records.

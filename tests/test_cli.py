@@ -411,6 +411,17 @@ def test_a_key_file_others_may_read_is_warned_of(tmp_path, capsys):
     assert "Nyckelfilen" not in capsys.readouterr().out
 
 
+def test_a_sheet_name_for_a_csv_file_is_said_to_have_no_effect(tmp_path, capsys):
+    """A period file kept 'participants_sheet' when the list became a CSV: `check` says that it
+    is not used and to remove the line, and reads the file all the same."""
+    params = _params(tmp_path, participants_sheet="Deltagare")
+    assert main(["check", str(params)]) == 0
+    assert (
+        f"{params}: 'participants_sheet' ('Deltagare') används inte: data/demo/deltagare.csv är "
+        "en CSV-fil, som inte har några blad. Ta bort raden."
+    ) in capsys.readouterr().out
+
+
 def test_check_names_narrative_headings_the_report_lacks(tmp_path, capsys):
     """`check` lists narrative headings that match no report section."""
     narrative = tmp_path / "b.md"
