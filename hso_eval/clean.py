@@ -771,7 +771,7 @@ class _Issues:
             body = pd.Series(text, dtype="string")
         else:
             body = pd.Series(text, index=range(len(rows)), dtype="string")
-        prefix = raw.name + " rad " + rows.astype("string")
+        prefix = raw.label + " rad " + rows.astype("string")
         if not header:
             message = prefix + ": " + body
         elif show_value:
@@ -2077,6 +2077,10 @@ def _clean_tables(
     its participations must not keep the id either.
     """
 
+    if raw_activities.path.resolve() == raw_participants.path.resolve():  # one workbook
+        raw_activities = dataclasses.replace(raw_activities, shared_file=True)
+        raw_participants = dataclasses.replace(raw_participants, shared_file=True)
+
     def against(register: Cleaned) -> tuple[Cleaned, _People]:
         held_back = _quarantined_ids(raw_activities, register)
         return _clean_participants(raw_participants, register.table, key, project, held_back)
@@ -2106,7 +2110,7 @@ def _quarantined_ids(raw: RawTable, register: Cleaned) -> dict[str, str]:
         if isinstance(found, str):
             where.setdefault(found, []).append(row)
     return {
-        found: f"{raw.name} rad {_and_list([str(r) for r in sorted(at)])}); rätta "
+        found: f"{raw.label} rad {_and_list([str(r) for r in sorted(at)])}); rätta "
         f"{'den raden' if len(at) == 1 else 'de raderna'} först"
         for found, at in where.items()
     }

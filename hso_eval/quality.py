@@ -8,6 +8,7 @@ No value shown here is personal data: cleaning masks `namn` and `e-post` before 
 from __future__ import annotations
 
 import html
+from pathlib import Path
 
 import pandas as pd
 
@@ -76,14 +77,30 @@ def accounting_table(clean: CleanResult) -> pd.DataFrame:
     return out
 
 
+def _file_labels(clean: CleanResult) -> dict[str, str]:
+    """Per role, the file as the tables name it: its name, and the sheet when the register and
+    the lists are sheets of one workbook (their rows would look alike)."""
+    paths = {str(a.path) for a in clean.accounts}
+    return {
+        a.role: Path(a.path).name + (f" (blad '{a.sheet}')" if len(paths) == 1 else "")
+        for a in clean.accounts
+    }
+
+
+def _labelled(frame: pd.DataFrame, clean: CleanResult) -> pd.DataFrame:
+    """`frame` (issues or merges) with `file` as `_file_labels` names it."""
+    labels = frame["role"].astype("string").map(_file_labels(clean))
+    return frame.assign(file=labels.fillna(frame["file"].astype("string")))
+
+
 def quarantine_table(clean: CleanResult) -> pd.DataFrame:
     """Every quarantined problem, one row per problem, sorted by file and row."""
-    return _issues_table(clean.quarantine)
+    return _issues_table(_labelled(clean.quarantine, clean))
 
 
 def warnings_table(clean: CleanResult) -> pd.DataFrame:
     """Every warning, one row per problem, sorted by file and row."""
-    return _issues_table(clean.warnings)
+    return _issues_table(_labelled(clean.warnings, clean))
 
 
 def _issues_table(issues: pd.DataFrame) -> pd.DataFrame:
@@ -102,7 +119,7 @@ def _issues_table(issues: pd.DataFrame) -> pd.DataFrame:
 
 def merges_table(clean: CleanResult) -> pd.DataFrame:
     """Every merged duplicate: its file and row, the activity, and the row it merged into."""
-    merges = clean.merges.sort_values(["file", "row"], kind="stable")
+    merges = _labelled(clean.merges, clean).sort_values(["file", "row"], kind="stable")
     return pd.DataFrame(
         {
             "Fil": merges["file"],
@@ -118,6 +135,7 @@ def warning_summary(clean: CleanResult, max_rows: int = 12) -> pd.DataFrame:
     w = clean.warnings
     if w.empty:
         return pd.DataFrame(columns=["Fil", "Orsak", "Antal", "Rader"])
+    w = _labelled(w, clean)
     grouped = w.sort_values("row").groupby(["file", "reason"], sort=True)["row"]
 
     def _rows(rows: pd.Series) -> str:

@@ -232,6 +232,9 @@ class RawTable:
     _frame: pd.DataFrame | None = field(default=None, repr=False, compare=False)
     #: The coded columns `cells` gave out (a CSV): cleaning asks for some columns many times.
     _coded: dict[str, pd.Series] = field(default_factory=dict, repr=False, compare=False)
+    #: The register and the lists are sheets of this one workbook (the template's way): a
+    #: message names the sheet too (`label`), or rows of the two would look alike.
+    shared_file: bool = field(default=False, compare=False)
 
     @property
     def frame(self) -> pd.DataFrame:
@@ -251,6 +254,12 @@ class RawTable:
     def name(self) -> str:
         """The file name as the administrator knows it, e.g. ``deltagare.csv``."""
         return self.path.name
+
+    @property
+    def label(self) -> str:
+        """The file as messages name it: ``deltagare.csv``, or with the sheet when both tables
+        are sheets of one workbook: ``hso-data.xlsx (blad 'Deltagare')``."""
+        return f"{self.name} (blad '{self.sheet}')" if self.shared_file else self.name
 
     @property
     def read(self) -> int:

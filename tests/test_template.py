@@ -15,6 +15,7 @@ from openpyxl.utils import range_boundaries
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from hso_eval import quality
 from hso_eval.clean import clean_inputs
 from hso_eval.config import Project, build_params
 from hso_eval.errors import ParameterError
@@ -213,6 +214,36 @@ def test_filled_template_reads_back_without_warnings_or_quarantine(template, pro
     assert set(participations["organisation_type"]) == set(ORGANISATION_TYPES.values)
     assert set(participations["gender"]) == set(GENDERS.values)
     assert set(participations["role"]) == set(ROLES.values)
+
+
+def test_problems_in_one_workbook_name_the_sheet(template, project, tmp_path):
+    """Register and lists as sheets of one workbook (the template's way): row 3 of each sheet
+    is a different row, so messages and the data-quality tables name the sheet too."""
+    filled = tmp_path / "ifylld.xlsx"
+    fill(template, project, filled)
+    book = load_workbook(filled)
+    for sheet, spec, value in (
+        (ACTIVITY_SHEET, ACTIVITY_SPEC, "Kramfor"),
+        (PARTICIPANT_SHEET, PARTICIPANT_SPEC, "Sundsval"),
+    ):
+        book[sheet].cell(row=3, column=header_columns(spec)["kommun"], value=value)
+    book.save(filled)
+    result = run_clean(filled)
+
+    messages = sorted(result.warnings["message"])
+    assert messages[0].startswith(
+        f"ifylld.xlsx (blad '{ACTIVITY_SHEET}') rad 3, kolumn 'kommun': 'Kramfor'"
+    )
+    assert messages[1].startswith(
+        f"ifylld.xlsx (blad '{PARTICIPANT_SHEET}') rad 3, kolumn 'kommun': 'Sundsval'"
+    )
+    # The data-quality report's tables: one line per sheet, not the two rows 3 as one file's.
+    summary = quality.warning_summary(result)
+    assert sorted(zip(summary["Fil"], summary["Rader"], strict=True)) == [
+        (f"ifylld.xlsx (blad '{ACTIVITY_SHEET}')", "3"),
+        (f"ifylld.xlsx (blad '{PARTICIPANT_SHEET}')", "3"),
+    ]
+    assert set(quality.warnings_table(result)["Fil"]) == set(summary["Fil"])
 
 
 def test_empty_template_is_valid_input_with_zero_rows(template):
