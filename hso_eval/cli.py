@@ -212,8 +212,13 @@ def _cmd_check(args: argparse.Namespace) -> int:
             ("Sammanslagna dubbletter", clean.merges),
         ):
             _print_issues(title, issues["message"].tolist(), limit)
+    # The last line, which a reader of a long list sees first: what a run would leave out too.
+    held = sum(a.quarantined for a in clean.accounts)
     warnings = len(clean.warnings)
-    print(f"{warnings} {'varning' if warnings == 1 else 'varningar'}; inget publicerat.")
+    print(
+        f"{held} {'rad' if held == 1 else 'rader'} i karantän, "
+        f"{warnings} {'varning' if warnings == 1 else 'varningar'}; inget publicerat."
+    )
     return EXIT_OK
 
 
