@@ -229,7 +229,7 @@ def _rules(project: Project) -> dict[str, dict[str, str]]:
                 "Valfri. Sista dagen för en aktivitet över flera dagar, samma datumformer som "
                 "datum. Får inte ligga före datum."
             ),
-            "arbetspaket": f"Krävs. Välj arbetspaketet i listan (eller skriv koden: {codes}).",
+            "arbetspaket": f"Krävs. Välj arbetspaketet i listan ({codes}).",
             "aktivitetstyp": f"Krävs. Välj i listan: {_listing(ACTIVITY_TYPES.values)}.",
             "titel": "Krävs. Aktivitetens namn som det ska stå i rapporten.",
             "beskrivning": "Valfri. Fri text.",

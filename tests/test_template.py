@@ -355,6 +355,22 @@ def test_every_vocabulary_column_has_a_dropdown_with_every_value(book, project):
         assert bool(validation.showErrorMessage) is strict, (sheet, column)
 
 
+def test_a_note_never_offers_typing_where_the_list_stops_it(book):
+    """A column whose dropdown stops any other value: its note does not say that a value may be
+    typed (Excel would refuse "AP1" typed in 'arbetspaket', whose list offers "AP1 - …")."""
+    for sheet, spec in ((ACTIVITY_SHEET, ACTIVITY_SPEC), (PARTICIPANT_SHEET, PARTICIPANT_SPEC)):
+        for column in spec.names:
+            ws = book[sheet]
+            strict = [  # "stop" is Excel's default, which the file need not spell out
+                v
+                for v in validations_on(ws, column)
+                if v.showErrorMessage and v.errorStyle in (None, "stop")
+            ]
+            note = ws[f"{column_letter(ws, column)}1"].comment
+            if strict and note is not None:
+                assert "skriv" not in note.text.casefold(), (sheet, column, note.text)
+
+
 def test_every_municipality_is_offered_with_partners_first(book, project):
     """All 290 municipalities are in the kommun dropdown, the project's partners at the top."""
     (validation,) = validations_on(book[ACTIVITY_SHEET], "kommun")
