@@ -200,9 +200,11 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
     for note, _ in unknown_column_notes(clean):
         print(note)
+    from hso_eval.paths import display
     from hso_eval.report import narrative_problems
 
-    for problem in [*clean.narrative_notices, *narrative_problems(clean.narrative)]:
+    shown = display(params.narrative) if params.narrative else ""
+    for problem in [*clean.narrative_notices, *narrative_problems(clean.narrative, shown)]:
         print(problem)
     if not args.quiet:
         limit = None if args.alla else CHECK_LIST_LIMIT

@@ -328,8 +328,8 @@ def _unbroken_dates(escaped: str) -> str:
 # ---------------------------------------------------------------------------------------------
 # Narrative: split by heading, and a small safe Markdown converter
 # ---------------------------------------------------------------------------------------------
-_H2 = re.compile(r"^ {0,3}##(?!#)[ \t]*(.*?)(?:[ \t]+#+)?[ \t]*$")
-_FENCE = re.compile(r"^ {0,3}(```|~~~)")
+H2 = re.compile(r"^ {0,3}##(?!#)[ \t]*(.*?)(?:[ \t]+#+)?[ \t]*$")
+FENCE = re.compile(r"^ {0,3}(```|~~~)")
 
 
 def _heading_key(text: str) -> str:
@@ -360,9 +360,9 @@ def split_narrative(markdown: str) -> dict[str, str]:
                 sections[current].append(body)
 
     for line in markdown.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        if _FENCE.match(line):
+        if FENCE.match(line):
             in_fence = not in_fence
-        match = None if in_fence else _H2.match(line)
+        match = None if in_fence else H2.match(line)
         if match:
             flush()
             current = match.group(1).strip()
@@ -390,6 +390,7 @@ _LINK = re.compile(
 )
 _STRONG = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|__(?=\S)(.+?)(?<=\S)__", re.S)
 _EM = re.compile(r"(?<!\*)\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?!\*)|(?<!\w)_(?=\S)(.+?)(?<=\S)_(?!\w)")
+_IMAGE = re.compile(r"!(?=\[[^\[\]]+\]\()")
 _SAFE_SCHEME = re.compile(r"^https?://", re.I)
 _HOLD = "\x00{}\x00"
 _HELD = re.compile("\x00(\\d+)\x00")
@@ -420,6 +421,7 @@ def _inline(text: str) -> str:
             return hold(label)  # not http(s): keep the text, drop the link
         return hold(f'<a href="{html.escape(url, quote=True)}">{label}</a>')
 
+    text = _IMAGE.sub("", text)  # an image: a link to it
     text = _LINK.sub(link, text)
     text = _emphasis(text)
     text = re.sub(r"(?: {2,}|\\)\n", hold("<br>\n"), text)
@@ -438,16 +440,21 @@ _QUOTE = re.compile(r"^ {0,3}>[ \t]?(.*)$")
 def markdown_to_html(text: str) -> str:
     """A small, safe Markdown -> HTML converter for the narrative.
 
-    Supported: paragraphs, headings (``###`` …), ``**bold**``, ``*italic*``, ``- `` and ``1. ``
-    lists (one level), ``> `` quotes, ``---`` rules, inline code, hard breaks (two trailing
-    spaces) and links ``[text](https://…)``. Everything else is text: raw HTML is escaped and
-    shows as written, and a link to anything but http/https keeps its text and loses the link.
+    Supported: paragraphs, headings (``###`` …; a ``#`` or ``##`` inside a section is shown as
+    ``###``, below the report's own headings), ``**bold**``, ``*italic*``, ``- `` and ``1. ``
+    lists (one level; a numbered list keeps its first number), ``> `` quotes, ``---`` rules,
+    inline code, fenced code blocks, hard breaks (two trailing spaces) and links
+    ``[text](https://…)``; an image ``![text](https://…)`` is shown as a link to it (a report
+    loads nothing from elsewhere). Everything else is text: raw HTML is escaped and shows as
+    written, and a link to anything but http/https keeps its text and loses the link.
     """
     out: list[str] = []
     paragraph: list[str] = []
     items: list[list[str]] = []
     list_tag = ""
+    list_start = 1
     quote: list[str] = []
+    code: list[str] | None = None  # inside a fenced block: its lines
 
     def close_paragraph() -> None:
         if paragraph:
@@ -458,7 +465,8 @@ def markdown_to_html(text: str) -> str:
         nonlocal list_tag
         if items:
             body = "".join(f"<li>{_inline(chr(10).join(i))}</li>" for i in items)
-            out.append(f"<{list_tag}>{body}</{list_tag}>")
+            start = f' start="{list_start}"' if list_tag == "ol" and list_start != 1 else ""
+            out.append(f"<{list_tag}{start}>{body}</{list_tag}>")
             items.clear()
         list_tag = ""
 
@@ -473,6 +481,17 @@ def markdown_to_html(text: str) -> str:
         close_quote()
 
     for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        if code is not None:  # inside a fenced block: as written, up to the closing fence
+            if FENCE.match(line):
+                out.append(f"<pre><code>{html.escape(chr(10).join(code))}</code></pre>")
+                code = None
+            else:
+                code.append(line)
+            continue
+        if FENCE.match(line):
+            close_all()
+            code = []
+            continue
         if not line.strip():
             close_all()
             continue
@@ -487,13 +506,15 @@ def markdown_to_html(text: str) -> str:
             out.append("<hr>")
         elif (m := _HEADING.match(line)) is not None:
             close_all()
-            level = len(m.group(1))
+            level = max(len(m.group(1)), 3)
             out.append(f"<h{level}>{_inline(m.group(2))}</h{level}>")
         elif (m := _BULLET.match(line)) is not None or (m := _ORDERED.match(line)) is not None:
             close_paragraph()
             tag = "ul" if _BULLET.match(line) else "ol"
             if list_tag and tag != list_tag:
                 close_list()
+            if not list_tag and tag == "ol":
+                list_start = int(re.match(r"\s*(\d+)", line).group(1))  # type: ignore[union-attr]
             list_tag = tag
             items.append([m.group(1)])
         elif items and (line.startswith((" ", "\t")) or not paragraph):
@@ -501,6 +522,8 @@ def markdown_to_html(text: str) -> str:
         else:
             close_list()
             paragraph.append(line.strip() if not line.endswith("  ") else line.lstrip())
+    if code is not None:  # a fence never closed: the rest is code, as most editors show it
+        out.append(f"<pre><code>{html.escape(chr(10).join(code))}</code></pre>")
     close_all()
     return "\n".join(out)
 

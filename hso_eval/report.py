@@ -19,6 +19,7 @@ from hso_eval import indicators as ind
 from hso_eval import present
 from hso_eval.config import INDICATOR_IDS
 from hso_eval.context import PeriodData
+from hso_eval.paths import display
 from hso_eval.vocab import GENDER_LABELS
 
 #: (anchor, heading) in report order. The narrative's `## ` headings are matched to these.
@@ -65,36 +66,80 @@ def _heading_key(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def narrative_problems(markdown: str) -> list[str]:
-    """Swedish warnings for narrative text the report would not show.
+_TABLE_ROW = re.compile(r"^ {0,3}\|.*\|[ \t]*$")
+_TABLE_RULE = re.compile(r"^ {0,3}\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$")
+_IMAGE = re.compile(r"!\[[^\[\]]+\]\(")
 
-    A `## ` heading that matches no section (with the nearest section name), and a section name
-    written at another heading level (`# Inledning`). Text before the first heading is a title
-    and is not a problem.
+
+def narrative_problems(markdown: str, name: str = "") -> list[str]:
+    """Swedish warnings for narrative text the report would not show, or not as written, each
+    with its line (of `name`, the file, when given).
+
+    A `## ` heading that matches no section (with the nearest section name), a section name
+    written at another heading level (`# Inledning`), a heading written twice (its texts are
+    shown one after the other), text before the first heading beyond a one-line title (it is
+    not shown), a table (shown as one line of text) and an image (shown as a link). Lines in a
+    fenced code block are shown as written and not looked at.
     """
     known = {_heading_key(heading): heading for _, heading in SECTIONS}
+    lines = markdown.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    file = f"{name} " if name else ""
     problems = []
-    for heading in present.split_narrative(markdown):
-        key = _heading_key(heading)
-        if not heading or key in known:
+    seen: dict[str, int] = {}
+    preamble: list[int] = []
+    in_fence = False
+    for number, line in enumerate(lines, start=1):
+        if present.FENCE.match(line):
+            in_fence = not in_fence
             continue
-        near = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
-        hint = (
-            f" Menade du '## {known[near[0]]}'?"
-            if near
-            else " Rapportens rubriker: " + ", ".join(h for _, h in SECTIONS) + "."
-        )
-        problems.append(
-            f"Berättelsens rubrik '## {heading}' finns inte i rapporten; texten under den "
-            f"visas inte.{hint}"
-        )
-    for line in markdown.splitlines():
+        if in_fence:
+            continue
+        at = f"({file}rad {number})"
+        if (h2 := present.H2.match(line)) is not None:
+            heading = h2.group(1).strip()
+            key = _heading_key(heading)
+            if key in seen:
+                problems.append(
+                    f"Berättelsens rubrik '## {heading}' {at} står också på rad {seen[key]}: "
+                    "texterna under dem visas efter varandra i samma avsnitt."
+                )
+            elif heading and key not in known:
+                near = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
+                hint = (
+                    f" Menade du '## {known[near[0]]}'?"
+                    if near
+                    else " Rapportens rubriker: " + ", ".join(h for _, h in SECTIONS) + "."
+                )
+                problems.append(
+                    f"Berättelsens rubrik '## {heading}' {at} finns inte i rapporten; texten "
+                    f"under den visas inte.{hint}"
+                )
+            seen.setdefault(key, number)
+            continue
         match = _ANY_HEADING.match(line)
         if match and len(match.group(1)) != 2 and _heading_key(match.group(2)) in known:
             problems.append(
-                f"Berättelsens rubrik '{line.strip()}' har fel nivå och visas inte som avsnitt: "
-                f"skriv '## {known[_heading_key(match.group(2))]}'."
+                f"Berättelsens rubrik '{line.strip()}' {at} har fel nivå och visas inte som "
+                f"avsnitt: skriv '## {known[_heading_key(match.group(2))]}'."
             )
+        elif not seen and line.strip():
+            preamble.append(number)
+        if _TABLE_ROW.match(line) and number < len(lines) and _TABLE_RULE.match(lines[number]):
+            problems.append(
+                f"Berättelsen {at} har en tabell, som rapporten inte kan visa: raderna blir en "
+                "enda textrad. Skriv den som en punktlista."
+            )
+        if _IMAGE.search(line):
+            problems.append(
+                f"Berättelsen {at} har en bild, som rapporten visar som en länk till bilden "
+                "(rapporten hämtar inget utifrån)."
+            )
+    if len(preamble) > 1:  # one line is the title; more is text nobody will see
+        problems.append(
+            f"Texten före berättelsens första rubrik ({file}rad {preamble[0]}–{preamble[-1]}) "
+            "visas inte i rapporten; bara en rad, titeln, får stå där. Flytta texten under en "
+            "rubrik, t.ex. '## Inledning'."
+        )
     return problems
 
 
@@ -103,7 +148,11 @@ def narrative_check_html(data: PeriodData) -> str:
     if data.params.narrative is None:
         body = _p("Ingen berättelse är angiven för perioden: rapportens avsnitt visar bara data.")
     else:
-        problems = [*data.clean.narrative_notices, *narrative_problems(data.clean.narrative)]
+        shown = display(data.params.narrative)
+        problems = [
+            *data.clean.narrative_notices,
+            *narrative_problems(data.clean.narrative, shown),
+        ]
         items = "".join(f"<li>{html.escape(p)}</li>" for p in problems)
         body = (
             f"<ul>{items}</ul>"

@@ -444,7 +444,8 @@ def _run_into(
             )
         from hso_eval.report import narrative_problems
 
-        for problem in [*clean.narrative_notices, *narrative_problems(clean.narrative)]:
+        shown = display(params.narrative) if params.narrative else ""
+        for problem in [*clean.narrative_notices, *narrative_problems(clean.narrative, shown)]:
             # The period first: `run-all` prints these before its summary, for every period.
             log.warning("%s: %s", params.period.code, problem)
     record.inputs = [

@@ -324,6 +324,23 @@ def test_markdown_basic_blocks_and_inline() -> None:
     )
 
 
+def test_markdown_keeps_what_the_writer_meant_of_numbers_headings_code_and_images() -> None:
+    """A numbered list continued after a paragraph keeps its numbers; a '#' heading inside a
+    section stays below the report's own headings; a fenced block is shown as written (its
+    '##' no heading, its HTML escaped); an image is a link to it, without a stray '!'."""
+    assert markdown_to_html("3. tredje\n4. fjärde") == (
+        '<ol start="3"><li>tredje</li><li>fjärde</li></ol>'
+    )
+    assert markdown_to_html("1. ett\n2. två").startswith("<ol><li>")
+    assert markdown_to_html("# Stor\n\n### Liten") == "<h3>Stor</h3>\n<h3>Liten</h3>"
+    assert markdown_to_html("Före\n```\n## inte en rubrik\n<b>x</b>\n```\nEfter") == (
+        "<p>Före</p>\n<pre><code>## inte en rubrik\n&lt;b&gt;x&lt;/b&gt;</code></pre>\n<p>Efter</p>"
+    )
+    assert markdown_to_html("![Bild på Almedalen](https://example.com/bild.png)") == (
+        '<p><a href="https://example.com/bild.png">Bild på Almedalen</a></p>'
+    )
+
+
 def test_markdown_raw_html_shows_as_text() -> None:
     """Raw HTML in the narrative is escaped and shows as written."""
     out = markdown_to_html(

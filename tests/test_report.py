@@ -462,7 +462,7 @@ def test_narrative_headings_that_match_no_section_are_named():
         "'## Kommunikation & information'" in p and "Kommunikation och information" in p
         for p in problems
     )
-    assert any("'# Inledning' har fel nivå" in p for p in problems)
+    assert any("'# Inledning' (rad 3) har fel nivå" in p for p in problems)
     assert report.narrative_problems("Titel\n\n## Inledning\n\n### Underrubrik\n\nText.\n") == []
 
 
@@ -522,6 +522,26 @@ def test_the_appendix_tables_list_the_categories_in_one_order_with_missing_last(
         "Örnsköldsvik",
         "Östersund",
         "Uppgift saknas",
+    ]
+
+
+def test_narrative_text_the_report_would_not_show_as_written_is_named_by_line():
+    """Each problem names the file and line: text before the first heading beyond the title, a
+    table, an image, a heading written twice; nothing in a fenced block is looked at."""
+    problems = report.narrative_problems(
+        "# Berättelse 2024H1\nFöre första rubriken.\n\n## Inledning\n| A | B |\n|---|---|\n"
+        "| 1 | 2 |\n![Bild](https://example.com/x.png)\n```\n## Inget\n```\n## Inledning\nMer.\n",
+        "berattelse.md",
+    )
+    assert problems == [
+        "Berättelsen (berattelse.md rad 5) har en tabell, som rapporten inte kan visa: raderna "
+        "blir en enda textrad. Skriv den som en punktlista.",
+        "Berättelsen (berattelse.md rad 8) har en bild, som rapporten visar som en länk till "
+        "bilden (rapporten hämtar inget utifrån).",
+        "Berättelsens rubrik '## Inledning' (berattelse.md rad 12) står också på rad 4: texterna "
+        "under dem visas efter varandra i samma avsnitt.",
+        "Texten före berättelsens första rubrik (berattelse.md rad 1–2) visas inte i rapporten; "
+        "bara en rad, titeln, får stå där. Flytta texten under en rubrik, t.ex. '## Inledning'.",
     ]
 
 
