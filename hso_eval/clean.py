@@ -97,6 +97,7 @@ from hso_eval.vocab import (
     ROLES,
     STATUSES,
     Vocabulary,
+    nearest_municipality,
     normalise_municipality,
     work_package_vocabulary,
 )
@@ -732,6 +733,7 @@ class _Issues:
         values: pd.Series | None = None,
         show_value: bool = True,
         header: str | None = None,
+        if_shown: list[str] | None = None,
     ) -> None:
         """Add one issue per True row of `mask`.
 
@@ -741,6 +743,9 @@ class _Issues:
         row of `mask`, in order: a few texts without a string for each row of a million)
         follows the value in the message
         and ends with the fix. `values` overrides the cell text shown as the value.
+        `if_shown` (one text per True row of `mask`) replaces `text` where the value is shown
+        as it is: a hint drawn from the value ("menade du Kramfors?") would tell something of
+        a value that is masked.
         """
         mask = pd.Series(np.asarray(mask, dtype=bool), index=self.raw.index)
         if not mask.any():
@@ -764,6 +769,7 @@ class _Issues:
             else:
                 shown = self._mask_personal_data(shown, at)
             shown = shown.mask(error, original)  # '#REF!' is nobody's name: shown as it is
+            unmasked = (shown == original).fillna(True).to_numpy(dtype=bool)
             shown = shown.fillna("")
         if isinstance(text, pd.Series):
             body = text[mask].reset_index(drop=True).astype("string")
@@ -771,6 +777,8 @@ class _Issues:
             body = pd.Series(text, dtype="string")
         else:
             body = pd.Series(text, index=range(len(rows)), dtype="string")
+        if if_shown is not None and column is not None:
+            body = body.where(~unmasked, pd.Series(if_shown, dtype="string"))
         prefix = raw.label + " rad " + rows.astype("string")
         if not header:
             message = prefix + ": " + body
@@ -1122,12 +1130,20 @@ def _municipalities(
 ) -> tuple[pd.Series, pd.Series]:
     """The `kommun` column (both sheets): canonical name and SCB code; unknown -> warning, empty."""
     municipality, code = normalise_municipality(text["kommun"], categorical=True)
-    warnings.add(
-        kept & text["kommun"].notna() & municipality.isna(),
-        "kommun",
-        "unknown_municipality",
-        "är ingen svensk kommun; fältet lämnas tomt (skriv kommunens namn, t.ex. Sundsvall).",
-    )
+    unknown = kept & text["kommun"].notna() & municipality.isna()
+    if unknown.any():
+        # The nearest municipality, once per distinct value (`Kramfor`: Kramfors).
+        values = text["kommun"][unknown].astype(object).tolist()
+        near = {value: nearest_municipality(str(value)) for value in set(values)}
+        plain = "är ingen svensk kommun; fältet lämnas tomt"
+        fix = f"{plain} (skriv kommunens namn, t.ex. Sundsvall)."
+        warnings.add(
+            unknown,
+            "kommun",
+            "unknown_municipality",
+            fix,
+            if_shown=[f"{plain}. Menade du {near[v]}?" if near[v] else fix for v in values],
+        )
     return municipality, code
 
 

@@ -14,6 +14,7 @@ project configuration (`work_package_vocabulary`), municipalities from package d
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -346,6 +347,24 @@ def _municipality_code(text: str) -> str | None:
         if code:
             return code
     return None
+
+
+@cache
+def _folded_municipality_names() -> dict[str, str]:
+    """Folded name -> SCB's name, for `nearest_municipality`."""
+    return {fold(name): name for name in _municipality_index()[2].values()}
+
+
+def nearest_municipality(text: str) -> str | None:
+    """The municipality a misspelt one-word name most likely meant (`Örnsköldsvk`, `Kramfor`:
+    Örnsköldsvik, Kramfors), or None. Only for one word: a value of several words may be a
+    person's name, which a message shows masked, and a suggestion close to it would tell it."""
+    folded = fold(text.strip())
+    if not folded or " " in folded or len(folded) > 40:
+        return None
+    names = _folded_municipality_names()
+    near = difflib.get_close_matches(folded, list(names), n=1, cutoff=0.8)
+    return names[near[0]] if near else None
 
 
 def normalise_municipality(

@@ -1721,6 +1721,29 @@ def test_ordinary_wrong_values_are_still_shown(tmp_path):
     assert account.balanced()
 
 
+def test_a_misspelt_municipality_is_given_the_nearest_one_unless_its_value_is_hidden(tmp_path):
+    """'Kramfor' gets "Menade du Kramfors?"; a value hidden as personal data (a participant's
+    name run together) gets no suggestion, which would tell something of it."""
+    text = FULL_HEAD + "".join(
+        f"A1;{name};;;;{municipality};;\n"
+        for name, municipality in [
+            ("Karin Östlund", "Kramfor"),
+            ("Karl Berg", "Örnsköldsvk"),
+            ("Nils Holm", "karlberg"),
+        ]
+    )
+    _, _, warnings, _, _ = people_text(tmp_path, text)
+    messages = warnings[warnings["reason"] == "unknown_municipality"]["message"].tolist()
+    assert messages == [
+        "deltagare.csv rad 2, kolumn 'kommun': 'Kramfor' är ingen svensk kommun; fältet lämnas "
+        "tomt. Menade du Kramfors?",
+        "deltagare.csv rad 3, kolumn 'kommun': 'Örnsköldsvk' är ingen svensk kommun; fältet "
+        "lämnas tomt. Menade du Örnsköldsvik?",
+        f"deltagare.csv rad 4, kolumn 'kommun': '{MASK}' är ingen svensk kommun; fältet lämnas "
+        "tomt (skriv kommunens namn, t.ex. Sundsvall).",
+    ]
+
+
 def test_names_spelt_by_addresses_are_masked_in_any_order_and_case(tmp_path):
     """Names that only the addresses of the file give (`karin.ostlund2@`, `nils_holm@`,
     `lind.asa@`), typed in lower case (so not by their capitals) and in either order; the
