@@ -1563,8 +1563,9 @@ def clean_participants(
     or another participant's name, from `namn` or spelt by an address: emptied before the
     identity is built), `unknown_organisation_type`, `unknown_municipality`,
     `unknown_gender`, `unknown_role`, `merged_differs` (a merged row that said something else
-    than the row it merged into), `excel_error` (an Excel error value as the name or the
-    organisation: emptied).
+    than the row it merged into), `same_name_as_emailed` (no e-mail, but the name and
+    organisation of a row with one: two people to every count), `excel_error` (an Excel error
+    value as the name or the organisation: emptied).
     Names and e-mails never leave this function except as `person_key`: an issue value that
     holds an e-mail-shaped substring, the row's own name, any name of the file or words shaped
     like a name is masked (`_Issues`). `project` names organisations that are no person (a
@@ -1711,6 +1712,9 @@ def _clean_participants(
         "tomt (skriv organisationens namn där, t.ex. Timrå kommun).",
         values=pd.Series(MASK, index=raw.index, dtype="string"),
     )
+    _warn_same_name_as_emailed(
+        raw, kept, candidates, emails, email_invalid, names, organisations, warnings
+    )
 
     org_types = ORGANISATION_TYPES.normalise(text["organisationstyp"], categorical=True)
     unknown_org_type = text["organisationstyp"].notna() & org_types.isna()
@@ -1772,6 +1776,64 @@ def _clean_participants(
         )
     cleaned = Cleaned(participations, quarantine.frame(), warnings.frame(), account, merges.frame())
     return cleaned, people
+
+
+def _warn_same_name_as_emailed(
+    raw: RawTable,
+    kept: pd.Series,
+    candidates: pd.Series,
+    emails: pd.Series,
+    email_invalid: pd.Series,
+    names: pd.Series,
+    organisations: pd.Series,
+    warnings: _Issues,
+) -> None:
+    """Warn (`same_name_as_emailed`) about each kept row with an empty e-mail cell whose name
+    and organisation (folded, as the identity folds them) are those of a row with an address.
+    A row whose address is invalid has its own warning (`invalid_email`), which says that the
+    row is known by its name and organisation instead.
+
+    A person is known by the address, else by name + organisation, so the two rows count as two
+    people in every unique-participant figure. Whether they are one cannot be known from the
+    sheet (two people may share a name), so nothing is merged: the warning names the first
+    such row with an address, and the fix is to type the address in. Worked on codes of the
+    folded values (`names` and `organisations` are categorical), not on a string per row.
+    """
+    has_email = emails.notna().to_numpy()
+    named = names.notna().to_numpy()
+    without = kept.to_numpy() & ~has_email & ~email_invalid.to_numpy(dtype=bool) & named
+    emailed = candidates.to_numpy() & has_email & named
+    if not (without.any() and emailed.any()):
+        return
+    name_codes, _ = _folded_codes(names)
+    org_codes, orgs = _folded_codes(organisations)
+    pairs, _ = pd.factorize(name_codes.astype(np.int64) * orgs + org_codes)
+    first_row = np.full(pairs.max() + 1, np.iinfo(np.int64).max)
+    np.minimum.at(first_row, pairs[emailed], raw.rows.to_numpy()[emailed].astype(np.int64))
+    matched = without & (first_row[pairs] < np.iinfo(np.int64).max)
+    if not matched.any():
+        return
+    warnings.add(
+        matched,
+        "e-post",
+        "same_name_as_emailed",
+        [
+            f"är tomt, men namn och organisation är desamma som på rad {row}, som har en "
+            "e-postadress: raderna räknas som två olika personer (fyll i e-postadressen om "
+            "det är samma person; ändra inget om det är två personer med samma namn)."
+            for row in first_row[pairs[matched]].tolist()
+        ],
+        show_value=False,
+    )
+
+
+def _folded_codes(series: pd.Series) -> tuple[np.ndarray, int]:
+    """Per row of a categorical, one code for its value as `make_identity` folds it (an empty
+    value as ""): values that fold alike share a code. Returns the codes and their number."""
+    categories = series.cat.categories.to_numpy(dtype=object)
+    folded, distinct = pd.factorize(np.append(fold_array(categories), ""))
+    codes = series.cat.codes.to_numpy()
+    return folded[np.where(codes < 0, len(categories), codes)], len(distinct)
 
 
 class _Repeats(NamedTuple):

@@ -146,6 +146,10 @@ QUALITY_CODES: dict[str, str] = {
     "personal_data_in_field": "Personuppgift (namn eller e-post) i fel fält (tömt eller maskerat)",
     "value_without_header": "Värde i en kolumn utan rubrik (läses inte)",
     "merged_differs": "Samma person två gånger på en aktivitet med olika uppgifter",
+    "same_name_as_emailed": (
+        "Ingen e-post, men samma namn och organisation som en rad med e-post (räknas som två "
+        "personer)"
+    ),
     "excel_error": "Felvärde från Excel (#REF! m.fl.) i ett textfält",
     "unclosed_quote": "Ett citattecken som inte stängs har slagit ihop rader i CSV-filen",
     "repeated_header": "En rubrikrad till längre ned i filen (bara den första gäller)",

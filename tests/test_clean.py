@@ -368,6 +368,43 @@ def test_interleaved_duplicates_each_name_their_own_first_row(tmp_path, register
     )
 
 
+def test_a_row_without_address_like_one_with_is_pointed_out_not_merged(tmp_path):
+    """The same name and organisation with and without an e-mail address count as two people
+    (a person is known by the address): the row without one is warned about, naming the first
+    row with one, and nothing is merged, since two people may share a name. Another
+    organisation, or a row with an address of its own, is another person and not warned of."""
+    register, *_ = activities(tmp_path, [row("A1"), row("A2"), row("A3")])
+    table, _, warnings, account, _ = participants(
+        tmp_path,
+        register,
+        [
+            ["A1", "Sara Lind", "", "Timrå kommun"],  # row 2: before the row with an address
+            ["A1", "Sara Lind", "sara.lind@timra.example", "Timrå kommun"],  # row 3
+            ["A2", "sara  lind", "", "TIMRÅ KOMMUN"],  # row 4: folded, the same
+            ["A2", "Sara Lind", "", "Sundsvalls kommun"],  # row 5: another organisation
+            ["A2", "Sara Lind", "s.lind@timra.example", "Timrå kommun"],  # row 6: own address
+            ["A2", "Sara Lind", "sara.lind@timra.example", "Timrå kommun"],  # row 7
+            ["A3", "Sara Lind", "sara.lind(at)timra", "Timrå kommun"],  # row 8: invalid
+        ],
+    )
+    assert account.rows()["clean"] == 7 and account.merged == 0
+    assert table["person_key"].nunique() == 4  # the three without an address are one person
+    # Row 8 is told that its address is invalid and that it is known by its name instead.
+    assert reasons(warnings) == [
+        (2, "same_name_as_emailed"),
+        (4, "same_name_as_emailed"),
+        (8, "invalid_email"),
+    ]
+    assert warnings["message"].tolist()[:2] == [
+        f"deltagare.csv rad {row}, kolumn 'e-post' är tomt, men namn och organisation är desamma "
+        "som på rad 3, som har en e-postadress: raderna räknas som två olika personer (fyll i "
+        "e-postadressen om det är samma person; ändra inget om det är två personer med samma "
+        "namn)."
+        for row in (2, 4)
+    ]
+    assert not warnings["message"].str.contains("Sara|Lind|sara", case=False).any()
+
+
 def test_identity_by_name_and_organisation(tmp_path, register):
     """Without e-mail, name + organisation identify a person (case and spaces ignored)."""
     table, _, _, account, _ = participants(
@@ -1828,3 +1865,27 @@ def test_names_in_an_xlsx_participant_list_are_masked_too(tmp_path):
     for name in NAMES:
         assert name not in text
     assert account.balanced()
+
+
+def test_every_issue_code_is_explained_in_the_report_and_the_package():
+    """Every quarantine and warning code that clean.py names in an `_Issues.add` call (most of
+    them; the others come from rule tables that the contract corpus covers) has a Swedish
+    label in datakvalitet.html, and every labelled code an explanation in the package's
+    datakvalitet.csv: a reader never meets a bare code such as `same_name_as_emailed`."""
+    import ast
+
+    from hso_eval.evaluation import QUALITY_CODES
+    from hso_eval.quality import REASON_LABELS
+
+    raised = {
+        call.args[2].value
+        for call in ast.walk(ast.parse((REPO / "hso_eval" / "clean.py").read_text("utf-8")))
+        if isinstance(call, ast.Call)
+        and isinstance(call.func, ast.Attribute)
+        and call.func.attr == "add"
+        and len(call.args) >= 3
+        and isinstance(call.args[2], ast.Constant)
+    }
+    assert {"no_identity", "same_name_as_emailed", "merged_duplicate"} <= raised
+    assert raised <= set(REASON_LABELS)
+    assert set(REASON_LABELS) - {"merged_duplicate"} <= set(QUALITY_CODES)
