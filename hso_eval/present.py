@@ -392,6 +392,14 @@ _STRONG = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|__(?=\S)(.+?)(?<=\S)__", re.S)
 _EM = re.compile(r"(?<!\*)\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?!\*)|(?<!\w)_(?=\S)(.+?)(?<=\S)_(?!\w)")
 _IMAGE = re.compile(r"!(?=\[[^\[\]]+\]\()")
 _SAFE_SCHEME = re.compile(r"^https?://", re.I)
+#: A bare address in the escaped text, "<https://…>" included: it stops at a space, a quote, an
+#: angle bracket or a square bracket (no URL has one unescaped; "[namn borttaget]" starts with
+#: one). `_bare_link` takes trailing punctuation off.
+_BARE_URL = re.compile(
+    r"(?<![\w/@.\-])(&lt;)?(https?://(?:(?!&quot;|&#x27;|&lt;|&gt;)[^\s\x00<>\[\]])+)(&gt;)?",
+    re.I,
+)
+_TRAILING = re.compile(r"(?:[.,;:!?*_]|&quot;|&#x27;)+$")
 _HOLD = "\x00{}\x00"
 _HELD = re.compile("\x00(\\d+)\x00")
 
@@ -421,8 +429,25 @@ def _inline(text: str) -> str:
             return hold(label)  # not http(s): keep the text, drop the link
         return hold(f'<a href="{html.escape(url, quote=True)}">{label}</a>')
 
+    def bare_link(m: re.Match[str]) -> str:
+        escaped = m.group(2)
+        cut = _TRAILING.search(escaped)
+        tail = cut.group(0) if cut else ""
+        escaped = escaped[: len(escaped) - len(tail)]
+        while escaped.endswith(")") and escaped.count("(") < escaped.count(")"):
+            escaped, tail = escaped[:-1], ")" + tail  # "(se https://rvn.se)"
+        end = m.end(2)
+        if m.string.startswith("[", end) or not re.search(r"://[^/?#.]", escaped):
+            return m.group(0)  # a name taken out of it, or no host: not a link
+        angle = bool(m.group(1) and m.group(3) and not tail)
+        link = hold(f'<a href="{escaped}">{escaped}</a>')
+        if angle:
+            return link
+        return (m.group(1) or "") + link + tail + (m.group(3) or "")
+
     text = _IMAGE.sub("", text)  # an image: a link to it
     text = _LINK.sub(link, text)
+    text = _BARE_URL.sub(bare_link, text)
     text = _emphasis(text)
     text = re.sub(r"(?: {2,}|\\)\n", hold("<br>\n"), text)
     while _HELD.search(text):
@@ -444,9 +469,11 @@ def markdown_to_html(text: str) -> str:
     ``###``, below the report's own headings), ``**bold**``, ``*italic*``, ``- `` and ``1. ``
     lists (one level; a numbered list keeps its first number), ``> `` quotes, ``---`` rules,
     inline code, fenced code blocks, hard breaks (two trailing spaces) and links
-    ``[text](https://…)``; an image ``![text](https://…)`` is shown as a link to it (a report
-    loads nothing from elsewhere). Everything else is text: raw HTML is escaped and shows as
-    written, and a link to anything but http/https keeps its text and loses the link.
+    ``[text](https://…)``, ``<https://…>`` and bare ``https://…`` (trailing punctuation is the
+    sentence's, and an address a name was taken out of stays text); an image
+    ``![text](https://…)`` is shown as a link to it (a report loads nothing from elsewhere).
+    Everything else is text: raw HTML is escaped and shows as written, and a link to anything
+    but http/https keeps its text and loses the link.
     """
     out: list[str] = []
     paragraph: list[str] = []

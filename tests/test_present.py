@@ -341,6 +341,30 @@ def test_markdown_keeps_what_the_writer_meant_of_numbers_headings_code_and_image
     )
 
 
+def test_markdown_links_a_bare_address_without_the_sentence_around_it() -> None:
+    """A bare https:// address, or one in <…>, is a link as in GitHub's Markdown: the full stop,
+    comma or parenthesis that closes the sentence is not part of it, one inside the address is,
+    '&' is escaped in the href, and an underscore in it makes no italics. An address a name was
+    taken out of, or one without a host, stays text."""
+    assert markdown_to_html("Se https://rvn.se.") == (
+        '<p>Se <a href="https://rvn.se">https://rvn.se</a>.</p>'
+    )
+    assert markdown_to_html("(läs https://sv.wikipedia.org/wiki/Fisk_(djur)), sen") == (
+        '<p>(läs <a href="https://sv.wikipedia.org/wiki/Fisk_(djur)">'
+        "https://sv.wikipedia.org/wiki/Fisk_(djur)</a>), sen</p>"
+    )
+    assert markdown_to_html("Anmälan: <https://hso.example/a_b_c?x=1&y=2>!") == (
+        '<p>Anmälan: <a href="https://hso.example/a_b_c?x=1&amp;y=2">'
+        "https://hso.example/a_b_c?x=1&amp;y=2</a>!</p>"
+    )
+    assert markdown_to_html("[rvn](https://rvn.se) och **https://hso.example**") == (
+        '<p><a href="https://rvn.se">rvn</a> och <strong><a href="https://hso.example">'
+        "https://hso.example</a></strong></p>"
+    )
+    for text in ("profil https://linkedin.example/in/[namn borttaget] här", "https:// tom"):
+        assert "<a" not in markdown_to_html(text)
+
+
 def test_markdown_raw_html_shows_as_text() -> None:
     """Raw HTML in the narrative is escaped and shows as written."""
     out = markdown_to_html(
@@ -386,7 +410,15 @@ _ALLOWED = {"p", "strong", "em", "ul", "ol", "li", "a", "code", "br", "hr", "blo
 }
 
 
-@given(st.text(alphabet=st.sampled_from(list("<>&\"'/=*_-[]()#`\\ \n:aAjsvcript1h")), max_size=80))
+@given(
+    st.one_of(
+        st.text(alphabet=st.sampled_from(list("<>&\"'/=*_-[]()#`\\ \n:aAjsvcript1h")), max_size=80),
+        st.lists(  # addresses with quotes, brackets and Markdown around and inside them
+            st.sampled_from([*"<>&\"'/=*_-[]() \n.,a", "https://", "x.se", "[namn borttaget]"]),
+            max_size=30,
+        ).map("".join),
+    )
+)
 def test_markdown_never_emits_foreign_tags(text: str) -> None:
     """Whatever the narrative holds, only the converter's own tags and http(s) links come out."""
     out = markdown_to_html(text)
