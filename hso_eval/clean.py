@@ -1818,7 +1818,7 @@ def _warn_same_name_as_emailed(
         "e-post",
         "same_name_as_emailed",
         [
-            f"är tomt, men namn och organisation är desamma som på rad {row}, som har en "
+            f"är tom, men namn och organisation är desamma som på rad {row}, som har en "
             "e-postadress: raderna räknas som två olika personer (fyll i e-postadressen om "
             "det är samma person; ändra inget om det är två personer med samma namn)."
             for row in first_row[pairs[matched]].tolist()
@@ -2027,19 +2027,33 @@ def _unlink_redacted(text: str) -> str:
 #: HTML written into Markdown: a tag or an entity. The report shows it as text, so the words
 #: around it are read as one phrase ("<b>Sanna</b> Olsson", "Olof&nbsp;Dahlberg"), and an
 #: entity that stands for a letter as that letter ("Karin &Ouml;stlund", "K&#97;rin", as text
-#: copied from a web page's source writes them; `_projected`).
-_MARKUP = re.compile(r"<[^<>\n]*>|&#?\w+;")
+#: copied from a web page's source writes them; `_projected`). Also a character encoded as in
+#: a web address, one UTF-8 character at a time: "…?n=Sanna%20Olsson", "Karin%20%C3%96stlund".
+_MARKUP = re.compile(
+    r"<[^<>\n]*>|&#?\w+;|%[0-7][0-9A-Fa-f]|%[C-Fc-f][0-9A-Fa-f](?:%[89ABab][0-9A-Fa-f]){1,3}"
+)
 
 
 def _projected(markup: re.Match[str]) -> str:
-    """What `_redact_narrative_names` searches in place of a tag or an entity, as long as it:
-    the letter an entity stands for, then invisible characters that `fold` drops; else
-    spaces."""
+    """What `_redact_narrative_names` searches in place of a tag, an entity or an encoded
+    character, as long as it: the letter it stands for, then invisible characters that `fold`
+    drops; else spaces."""
     written = markup.group()
-    letter = html.unescape(written) if written.startswith("&") else ""
+    if written.startswith("%"):
+        letter = _utf8(written)
+    else:
+        letter = html.unescape(written) if written.startswith("&") else ""
     if len(letter) == 1 and letter.isalnum():
         return letter + "\u200b" * (len(written) - 1)
     return " " * len(written)
+
+
+def _utf8(encoded: str) -> str:
+    """The character a run of %-encoded UTF-8 bytes stands for, or "" if it is none."""
+    try:
+        return bytes.fromhex(encoded.replace("%", "")).decode("utf-8")
+    except ValueError:
+        return ""
 
 
 #: Markdown's emphasis and code marks: inside a word the report joins the pieces into one word

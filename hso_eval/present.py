@@ -392,14 +392,16 @@ _STRONG = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|__(?=\S)(.+?)(?<=\S)__", re.S)
 _EM = re.compile(r"(?<!\*)\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?!\*)|(?<!\w)_(?=\S)(.+?)(?<=\S)_(?!\w)")
 _IMAGE = re.compile(r"!(?=\[[^\[\]]+\]\()")
 _SAFE_SCHEME = re.compile(r"^https?://", re.I)
-#: A bare address in the escaped text, "<https://…>" included: it stops at a space, a quote, an
-#: angle bracket or a square bracket (no URL has one unescaped; "[namn borttaget]" starts with
-#: one). `_bare_link` takes trailing punctuation off.
+#: A bare address in the escaped text, "<https://…>" included, after a space, a bracket or an
+#: emphasis mark: it stops at a space, a quote (typographic ones too), an angle bracket or a
+#: square bracket (no URL has one unescaped; "[namn borttaget]" starts with one).
+#: `bare_link` in `_inline` takes the sentence's punctuation off its end.
 _BARE_URL = re.compile(
-    r"(?<![\w/@.\-])(&lt;)?(https?://(?:(?!&quot;|&#x27;|&lt;|&gt;)[^\s\x00<>\[\]])+)(&gt;)?",
+    r"(?<![^\W_])(?<![/@.\-])(&lt;)?"
+    r"(https?://(?:(?!&quot;|&#x27;|&lt;|&gt;)[^\s\x00<>\[\]”“»«’‘])+)(&gt;)?",
     re.I,
 )
-_TRAILING = re.compile(r"(?:[.,;:!?*_]|&quot;|&#x27;)+$")
+_SENTENCE_END = ".,;:!?*_~"
 _HOLD = "\x00{}\x00"
 _HELD = re.compile("\x00(\\d+)\x00")
 
@@ -430,20 +432,17 @@ def _inline(text: str) -> str:
         return hold(f'<a href="{html.escape(url, quote=True)}">{label}</a>')
 
     def bare_link(m: re.Match[str]) -> str:
-        escaped = m.group(2)
-        cut = _TRAILING.search(escaped)
-        tail = cut.group(0) if cut else ""
-        escaped = escaped[: len(escaped) - len(tail)]
-        while escaped.endswith(")") and escaped.count("(") < escaped.count(")"):
-            escaped, tail = escaped[:-1], ")" + tail  # "(se https://rvn.se)"
-        end = m.end(2)
-        if m.string.startswith("[", end) or not re.search(r"://[^/?#.]", escaped):
+        url, tail = html.unescape(m.group(2)), ""
+        if not (m.group(1) and m.group(3)):  # <https://…> is the address exactly
+            while url[-1] in _SENTENCE_END or (url[-1] == ")" and url.count("(") < url.count(")")):
+                url, tail = url[:-1], url[-1] + tail  # "(se https://rvn.se/hso.)"
+        if m.string.startswith("[", m.end(2)) or not re.search(r"://[^/?#.]", url):
             return m.group(0)  # a name taken out of it, or no host: not a link
-        angle = bool(m.group(1) and m.group(3) and not tail)
+        escaped = html.escape(url, quote=True)
         link = hold(f'<a href="{escaped}">{escaped}</a>')
-        if angle:
+        if m.group(1) and m.group(3):
             return link
-        return (m.group(1) or "") + link + tail + (m.group(3) or "")
+        return (m.group(1) or "") + link + html.escape(tail, quote=True) + (m.group(3) or "")
 
     text = _IMAGE.sub("", text)  # an image: a link to it
     text = _LINK.sub(link, text)

@@ -45,7 +45,7 @@ REASON_LABELS: dict[str, str] = {
     "personal_data_in_field": "Personuppgift i fel fält",
     "value_without_header": "Värde i kolumn utan rubrik",
     "merged_differs": "Dubblett som skiljer sig från raden den slogs ihop med",
-    "same_name_as_emailed": "Utan e-post, samma namn som en rad med e-post",
+    "same_name_as_emailed": "Utan e-post, samma namn och organisation som en rad med e-post",
     "merged_duplicate": "Dubblett, sammanslagen",
     "excel_error": "Felvärde från Excel (#REF! m.fl.)",
     "unclosed_quote": "Citattecken som inte stängs (rader ihopslagna)",

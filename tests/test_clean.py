@@ -396,7 +396,7 @@ def test_a_row_without_address_like_one_with_is_pointed_out_not_merged(tmp_path)
         (8, "invalid_email"),
     ]
     assert warnings["message"].tolist()[:2] == [
-        f"deltagare.csv rad {row}, kolumn 'e-post' är tomt, men namn och organisation är desamma "
+        f"deltagare.csv rad {row}, kolumn 'e-post' är tom, men namn och organisation är desamma "
         "som på rad 3, som har en e-postadress: raderna räknas som två olika personer (fyll i "
         "e-postadressen om det är samma person; ändra inget om det är två personer med samma "
         "namn)."

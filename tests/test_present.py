@@ -361,6 +361,14 @@ def test_markdown_links_a_bare_address_without_the_sentence_around_it() -> None:
         '<p><a href="https://rvn.se">rvn</a> och <strong><a href="https://hso.example">'
         "https://hso.example</a></strong></p>"
     )
+    assert markdown_to_html("(Mer finns på https://rvn.se/hso.) Och _https://rvn.se_.") == (
+        '<p>(Mer finns på <a href="https://rvn.se/hso">https://rvn.se/hso</a>.) Och '
+        '<em><a href="https://rvn.se">https://rvn.se</a></em>.</p>'
+    )
+    assert markdown_to_html("(se **https://rvn.se/hso**), ”https://rvn.se”") == (
+        '<p>(se <strong><a href="https://rvn.se/hso">https://rvn.se/hso</a></strong>), '
+        '”<a href="https://rvn.se">https://rvn.se</a>”</p>'
+    )
     for text in ("profil https://linkedin.example/in/[namn borttaget] här", "https:// tom"):
         assert "<a" not in markdown_to_html(text)
 

@@ -207,6 +207,27 @@ def test_an_html_entity_for_a_letter_of_a_name_does_not_hide_it(tmp_path):
     )
 
 
+def test_a_name_encoded_in_a_web_address_is_taken_out(tmp_path):
+    """A name in a bare address, encoded as a browser writes it ("Olof%20Dahlberg",
+    "Karin%20%C3%96stlund"), is read by whoever follows the link: it is taken out, and the
+    address that lost it is not made a link. A municipality stays, and so does a link that
+    named nobody."""
+    from hso_eval.privacy import NAME_REMOVED
+
+    data, _ = _demo_with(
+        tmp_path,
+        "HSO-2024-012;Olof Dahlberg;;Timrå kommun;kommun;Timrå;M;talare",
+        "## Inledning\n\nSe https://x.example/?n=Olof%20Dahlberg och "
+        "https://linkedin.example/in/Karin%20%C3%96stlund från https://rvn.example/Upplands%20V%C3%A4sby.\n",
+    )
+    assert data.clean.narrative.splitlines()[2] == (
+        f"Se https://x.example/?n={NAME_REMOVED} och https://linkedin.example/in/{NAME_REMOVED} "
+        "från https://rvn.example/Upplands%20V%C3%A4sby."
+    )
+    intro = report.introduction_html(data)
+    assert intro.count("<a ") == 1 and "https://rvn.example/Upplands%20V%C3%A4sby</a>." in intro
+
+
 def test_html_between_a_names_words_does_not_hide_it(tmp_path):
     """The report shows HTML in the narrative as text, so "<b>Karin</b> Östlund" and
     "Olof&nbsp;Dahlberg" show the names: they are taken out too; a municipality stays."""
