@@ -190,42 +190,42 @@ def test_a_link_whose_address_named_someone_is_shown_as_its_text(tmp_path):
     assert "dahlberg" not in intro.lower()
 
 
-def test_an_html_entity_for_a_letter_of_a_name_does_not_hide_it(tmp_path):
+@pytest.mark.parametrize(
+    ("written", "published", "links"),
+    [
+        (
+            "Tack Karin &Ouml;stlund, K&#97;rin Östlund och Olof Dahlber&#x67; i "
+            "Upplands&nbsp;Väsby.",
+            "Tack {0}, {0} och {0} i Upplands&nbsp;Väsby.",
+            0,
+        ),
+        (
+            "Se https://x.example/?n=Olof%20Dahlberg och "
+            "https://linkedin.example/in/Karin%20%C3%96stlund från "
+            "https://rvn.example/Upplands%20V%C3%A4sby.",
+            "Se https://x.example/?n={0} och https://linkedin.example/in/{0} från "
+            "https://rvn.example/Upplands%20V%C3%A4sby.",
+            1,
+        ),
+    ],
+)
+def test_a_letter_written_as_an_entity_or_encoded_does_not_hide_a_name(
+    tmp_path, written, published, links
+):
     """Text copied from a web page's source writes letters as entities ("Karin &Ouml;stlund",
-    "K&#97;rin", "Olof Dahlber&#x67;"): the reader still reads the name, so it is taken out; an
-    entity that is no letter still separates words ("Upplands&nbsp;Väsby" stays)."""
+    "K&#97;rin", "Olof Dahlber&#x67;"), and a web address encodes them ("Olof%20Dahlberg",
+    "Karin%20%C3%96stlund"): the reader still reads the name (or follows the link), so it is
+    taken out, and an address that lost a name is no link. An entity or a code that is no
+    letter still separates words: "Upplands&nbsp;Väsby" stays, and so does its link."""
     from hso_eval.privacy import NAME_REMOVED
 
     data, _ = _demo_with(
         tmp_path,
         "HSO-2024-012;Olof Dahlberg;;Timrå kommun;kommun;Timrå;M;talare",
-        "## Inledning\n\nTack Karin &Ouml;stlund, K&#97;rin Östlund och Olof Dahlber&#x67; i "
-        "Upplands&nbsp;Väsby.\n",
+        f"## Inledning\n\n{written}\n",
     )
-    assert data.clean.narrative.splitlines()[2] == (
-        f"Tack {NAME_REMOVED}, {NAME_REMOVED} och {NAME_REMOVED} i Upplands&nbsp;Väsby."
-    )
-
-
-def test_a_name_encoded_in_a_web_address_is_taken_out(tmp_path):
-    """A name in a bare address, encoded as a browser writes it ("Olof%20Dahlberg",
-    "Karin%20%C3%96stlund"), is read by whoever follows the link: it is taken out, and the
-    address that lost it is not made a link. A municipality stays, and so does a link that
-    named nobody."""
-    from hso_eval.privacy import NAME_REMOVED
-
-    data, _ = _demo_with(
-        tmp_path,
-        "HSO-2024-012;Olof Dahlberg;;Timrå kommun;kommun;Timrå;M;talare",
-        "## Inledning\n\nSe https://x.example/?n=Olof%20Dahlberg och "
-        "https://linkedin.example/in/Karin%20%C3%96stlund från https://rvn.example/Upplands%20V%C3%A4sby.\n",
-    )
-    assert data.clean.narrative.splitlines()[2] == (
-        f"Se https://x.example/?n={NAME_REMOVED} och https://linkedin.example/in/{NAME_REMOVED} "
-        "från https://rvn.example/Upplands%20V%C3%A4sby."
-    )
-    intro = report.introduction_html(data)
-    assert intro.count("<a ") == 1 and "https://rvn.example/Upplands%20V%C3%A4sby</a>." in intro
+    assert data.clean.narrative.splitlines()[2] == published.format(NAME_REMOVED)
+    assert report.introduction_html(data).count("<a ") == links
 
 
 def test_html_between_a_names_words_does_not_hide_it(tmp_path):
